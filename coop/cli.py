@@ -1,0 +1,230 @@
+"""The ``coop`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import asyncpg
+
+from coop.config import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse the command line and run one command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        print(f"coop: {e}", file=sys.stderr)
+        return 2
+    try:
+        code: int = args.run(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, asyncpg.PostgresError, ValueError, KeyError) as e:
+        print(f"coop: {e}", file=sys.stderr)
+        return 1
+    return code
+
+
+@contextlib.contextmanager
+def _database(settings: Settings) -> Iterator[str]:
+    from coop.db import database
+
+    with database(settings.database_url, settings.data_dir) as url:
+        yield url
+
+
+def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = None) -> None:
+    import uvicorn
+
+    from coop.web.app import create_app
+
+    app = create_app(settings, url)
+    if banner:
+        app.on_startup.append(lambda: banner())
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=True)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    with _database(settings) as url:
+        _serve(settings, url)
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.application import Coop
+    from coop.db import eventsourcing_env
+    from coop.demo import TRUSTEE_EMAIL, build_demo
+    from coop.migrate import migrate
+
+    with _database(settings) as url:
+        asyncio.run(migrate(url))
+        coop = Coop(eventsourcing_env(url, pool_size=2), secret_key=settings.secret_key)
+        try:
+            password = build_demo(coop)
+        finally:
+            coop.close()
+
+        def banner() -> None:
+            print(
+                "\n"
+                f"  coop demo co-op is running at http://{settings.host}:{settings.port}/\n"
+                f"  Sign in as the demo trustee: {TRUSTEE_EMAIL}\n"
+                f"  Password (new each time you run the demo): {password}\n",
+                flush=True,
+            )
+
+        if args.no_serve:
+            banner()
+            return 0
+        _serve(settings, url, banner)
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.migrate import MigrationError, migrate
+
+    with _database(settings) as url:
+        try:
+            applied = asyncio.run(migrate(url))
+        except MigrationError as e:
+            print(f"coop migrate: {e}", file=sys.stderr)
+            return 1
+    print("Applied: " + ", ".join(applied) if applied else "Nothing to apply: the database is up to date.")
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.migrate import migrate
+    from coop.projections.runner import Worker
+
+    async def work(url: str) -> None:
+        await migrate(url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print("coop worker: keeping projections up to date (Ctrl-C to stop)", flush=True)
+        await Worker(url).run(stop)
+
+    with _database(settings) as url:
+        asyncio.run(work(url))
+    return 0
+
+
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.audit import Verdict, events_from_export, verify, verify_database
+
+    async def live(url: str) -> Verdict:
+        conn = await asyncpg.connect(url)
+        try:
+            return await verify_database(conn)
+        finally:
+            await conn.close()
+
+    if args.file:
+        verdict = verify(events_from_export(Path(args.file)))
+    else:
+        with _database(settings) as url:
+            verdict = asyncio.run(live(url))
+    if verdict.ok:
+        print(f"Audit chain intact: {verdict.count} events, head {verdict.head.hex()}")
+        return 0
+    print(
+        f"Audit chain BROKEN at notification id {verdict.broken_at}: {verdict.reason}. "
+        f"The {verdict.count} events before it verify (head {verdict.head.hex()}).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_audit_export(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.audit import events_in, to_json_line
+
+    async def export(url: str) -> int:
+        conn = await asyncpg.connect(url)
+        count = 0
+        try:
+            with Path(args.file).open("w", encoding="utf-8") as out:
+                async for event in events_in(conn):
+                    out.write(to_json_line(event) + "\n")
+                    count += 1
+        finally:
+            await conn.close()
+        return count
+
+    with _database(settings) as url:
+        count = asyncio.run(export(url))
+    print(f"Exported {count} events with their links to {args.file}")
+    return 0
+
+
+def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.migrate import migrate
+    from coop.projections.runner import by_name, rebuild
+
+    projection = by_name(args.name)
+
+    async def run(url: str) -> int:
+        await migrate(url)
+        conn = await asyncpg.connect(url)
+        try:
+            return await rebuild(conn, projection)
+        finally:
+            await conn.close()
+
+    with _database(settings) as url:
+        count = asyncio.run(run(url))
+    print(f"Rebuilt {projection.name} from {count} events and swapped it in.")
+    return 0
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from bench import run_benchmark
+
+    with _database(settings) as url:
+        return run_benchmark(args.which, url, settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="coop", description="Membership and governance for user-led care co-ops.")
+    sub = p.add_subparsers(title="commands")
+    sub.add_parser("serve", help="run the web app").set_defaults(run=cmd_serve)
+    demo = sub.add_parser("demo", help="build the demo co-op (once) and run the web app")
+    demo.add_argument("--no-serve", action="store_true", help="build the demo and print the sign-in, then exit")
+    demo.set_defaults(run=cmd_demo)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    sub.add_parser("worker", help="keep projections up to date").set_defaults(run=cmd_worker)
+    audit = sub.add_parser("audit", help="the tamper-evident audit chain").add_subparsers(title="audit commands")
+    verify = audit.add_parser("verify", help="recompute the chain; exit 1 naming the first broken event")
+    verify.add_argument("--file", help="verify an export file instead of the live database")
+    verify.set_defaults(run=cmd_audit_verify)
+    export = audit.add_parser("export", help="write every event and its link to a file")
+    export.add_argument("file")
+    export.set_defaults(run=cmd_audit_export)
+    proj = sub.add_parser("projections", help="read models").add_subparsers(title="projection commands")
+    rb = proj.add_parser("rebuild", help="replay a projection into fresh tables and swap them in")
+    rb.add_argument("name")
+    rb.set_defaults(run=cmd_rebuild)
+    bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
+    bench.add_argument("which", choices=["append", "project"])
+    bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
+    bench.add_argument("--seconds", type=float, default=3.0, help="seconds per append measurement")
+    bench.set_defaults(run=cmd_bench)
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())

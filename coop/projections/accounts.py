@@ -1,0 +1,62 @@
+"""Accounts: who can sign in, with which roles."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from coop.domain.accounts import Account
+from coop.projections.base import Projection, Statement
+
+accounts = Projection("accounts", tables=("accounts",))
+
+
+@accounts.on(Account.Opened)
+def opened(event: Any, position: int) -> list[Statement]:
+    return [
+        (
+            "INSERT INTO {accounts} (account_id, email, name, roles, member_id, password_hash,"
+            " opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            (
+                event.originator_id, event.email, event.name, [str(r) for r in event.roles],
+                event.member_id, event.password_hash, event.opened_on,
+            ),
+        )
+    ]
+
+
+@accounts.on(Account.PasswordChanged)
+def password_changed(event: Any, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {accounts} SET password_hash = $2 WHERE account_id = $1",
+            (event.originator_id, event.password_hash),
+        )
+    ]
+
+
+class AccountRow(msgspec.Struct, frozen=True):
+    """A sign-in as the read side knows it."""
+
+    account_id: UUID
+    email: str
+    name: str
+    roles: list[str]
+    member_id: UUID | None
+    password_hash: str
+
+
+_SELECT = "SELECT account_id, email, name, roles, member_id, password_hash FROM accounts"
+
+
+async def account_by_email(pool: asyncpg.Pool, email: str) -> AccountRow | None:
+    row = await pool.fetchrow(_SELECT + " WHERE email = $1", email.strip().lower())
+    return AccountRow(**dict(row)) if row else None
+
+
+async def account_by_id(pool: asyncpg.Pool, account_id: UUID) -> AccountRow | None:
+    row = await pool.fetchrow(_SELECT + " WHERE account_id = $1", account_id)
+    return AccountRow(**dict(row)) if row else None

@@ -1,0 +1,207 @@
+"""Running projections: batches, exactly once, restartable, rebuildable.
+
+Each batch is one transaction that reads the projection's position, applies the
+next events and moves the position on. Rows and position commit together, so a
+killed worker resumes exactly where the last commit left it. A transaction-level
+advisory lock per projection lets several workers run side by side: one applies
+a given batch, the others skip it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from eventsourcing.persistence import StoredEvent
+
+from coop.eventstore.codec import EventMapper, MsgspecTranscoder
+from coop.projections.accounts import accounts
+from coop.projections.base import Projection
+from coop.projections.members import members
+
+log = logging.getLogger(__name__)
+
+ALL: tuple[Projection, ...] = (members, accounts)
+EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
+PROGRESS_CHANNEL = "coop_projections"  # we NOTIFY "name:position" after each batch
+BATCH = 2000
+REBUILD_SUFFIX = "__rebuild"
+
+_mapper = EventMapper(MsgspecTranscoder())
+
+
+def by_name(name: str) -> Projection:
+    """The projection called ``name``."""
+    for projection in ALL:
+        if projection.name == name:
+            return projection
+    known = ", ".join(p.name for p in ALL)
+    raise KeyError(f"There is no projection called {name!r}. Known: {known}.")
+
+
+async def _events_after(conn: asyncpg.Connection, position: int, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT notification_id, originator_id, originator_version, topic, state"
+        " FROM coop_events WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
+        position,
+        limit,
+    )
+
+
+async def apply_events(
+    conn: asyncpg.Connection,
+    projection: Projection,
+    rows: Sequence[asyncpg.Record],
+    tables: Mapping[str, str],
+) -> None:
+    """Apply stored events to the projection's tables, in order.
+
+    Consecutive statements of the same shape go to the server as one pipelined
+    executemany, which is what makes catching up fast.
+    """
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for row in rows:
+        handler = projection.handlers.get(row["topic"])
+        if handler is None:
+            continue
+        event = _mapper.to_domain_event(
+            StoredEvent(
+                originator_id=UUID(bytes=row["originator_id"].bytes),
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=row["state"],
+            )
+        )
+        for template, args in handler(event, row["notification_id"]):
+            sql = projection.sql(template, tables)
+            if runs and runs[-1][0] == sql:
+                runs[-1][1].append(args)
+            else:
+                runs.append((sql, [args]))
+    for sql, many in runs:
+        if len(many) == 1:
+            await conn.execute(sql, *many[0])
+        else:
+            await conn.executemany(sql, many)
+
+
+def _live_tables(projection: Projection) -> dict[str, str]:
+    return {t: t for t in projection.tables}
+
+
+async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BATCH) -> int | None:
+    """Apply the next batch. The new position, or None if nothing was done."""
+    async with conn.transaction():
+        if not await conn.fetchval(
+            "SELECT pg_try_advisory_xact_lock(hashtext('coop:projection:' || $1))", projection.name
+        ):
+            return None  # another worker is applying this projection's batch
+        position = await conn.fetchval(
+            "SELECT position FROM projection_tracking WHERE name = $1 FOR UPDATE", projection.name
+        )
+        rows = await _events_after(conn, position, limit)
+        if not rows:
+            return None
+        await apply_events(conn, projection, rows, _live_tables(projection))
+        position = rows[-1]["notification_id"]
+        await _record_position(conn, projection.name, position)
+        return int(position)
+
+
+async def _record_position(conn: asyncpg.Connection, name: str, position: int) -> None:
+    await conn.execute("UPDATE projection_tracking SET position = $2 WHERE name = $1", name, position)
+    await conn.execute("SELECT pg_notify($1, $2)", PROGRESS_CHANNEL, f"{name}:{position}")
+
+
+async def catch_up(conn: asyncpg.Connection, projections: Sequence[Projection] = ALL) -> int:
+    """Apply every projection up to the head of the log; the number of batches."""
+    batches = 0
+    for projection in projections:
+        while await step(conn, projection) is not None:
+            batches += 1
+    return batches
+
+
+class Worker:
+    """Follows the log and keeps every projection up to date.
+
+    Wakes on the event store's NOTIFY, and polls every ``poll`` seconds in case
+    a notification was missed (a reconnect, say).
+    """
+
+    def __init__(self, url: str, projections: Sequence[Projection] = ALL, poll: float = 1.0):
+        self.url = url
+        self.projections = projections
+        self.poll = poll
+        self._wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        conn = await asyncpg.connect(self.url)
+        listener = await asyncpg.connect(self.url)
+        try:
+            await listener.add_listener(EVENTS_CHANNEL, self._notified)
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    await catch_up(conn, self.projections)
+                except (asyncpg.PostgresError, OSError):
+                    log.exception("Projection batch failed; retrying shortly")
+                    await asyncio.sleep(self.poll)
+                await _first_of(self._wake, stop, timeout=self.poll)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.close()
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+
+async def _first_of(a: asyncio.Event, b: asyncio.Event, timeout: float) -> None:
+    waits = [asyncio.ensure_future(a.wait()), asyncio.ensure_future(b.wait())]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
+
+
+async def rebuild(conn: asyncpg.Connection, projection: Projection, batch: int = 5000) -> int:
+    """Replay the whole log into fresh tables, then swap them in.
+
+    The site keeps serving from the old tables throughout; the swap itself is
+    one short transaction that briefly holds the projection's lock.
+    Returns the number of events replayed.
+    """
+    fresh = {t: t + REBUILD_SUFFIX for t in projection.tables}
+    for table, new in fresh.items():
+        await conn.execute(f'DROP TABLE IF EXISTS "{new}"')
+        await conn.execute(f'CREATE TABLE "{new}" (LIKE "{table}" INCLUDING ALL)')
+    position, replayed = 0, 0
+    while True:
+        async with conn.transaction():
+            rows = await _events_after(conn, position, batch)
+            if not rows:
+                break
+            await apply_events(conn, projection, rows, fresh)
+        position, replayed = rows[-1]["notification_id"], replayed + len(rows)
+    async with conn.transaction():
+        # Wait for the live worker's batch to finish, and keep it out until the swap is done.
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('coop:projection:' || $1))", projection.name
+        )
+        while rows := await _events_after(conn, position, batch):
+            await apply_events(conn, projection, rows, fresh)
+            position, replayed = rows[-1]["notification_id"], replayed + len(rows)
+        for table, new in fresh.items():
+            await conn.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            await conn.execute(f'DROP TABLE "{table}"')
+            await conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+        await _record_position(conn, projection.name, position)
+    return replayed

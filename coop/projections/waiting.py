@@ -1,0 +1,80 @@
+"""Read-your-writes: wait until the views a page shows have caught up.
+
+A command returns the position of its last event; before rendering, the
+handler waits here until the projections it reads have reached it. Progress
+arrives by LISTEN on the channel the worker NOTIFYs after each batch; a short
+poll of the tracking table covers a missed notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+
+import asyncpg
+
+from coop.projections.runner import PROGRESS_CHANNEL
+
+log = logging.getLogger(__name__)
+
+
+class ProjectionWaiter:
+    """Knows how far each projection has got; waits for a position."""
+
+    def __init__(self, url: str, pool: asyncpg.Pool, poll: float = 0.25) -> None:
+        self.url = url
+        self.pool = pool
+        self.poll = poll
+        self.positions: dict[str, int] = {}
+        self._changed = asyncio.Condition()
+        self._listener: asyncpg.Connection | None = None
+
+    async def start(self) -> None:
+        self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(PROGRESS_CHANNEL, self._notified)
+        await self._refresh()
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
+
+    async def wait_for(self, position: int, names: Iterable[str], timeout: float = 10.0) -> bool:
+        """True once every named projection has reached ``position``."""
+        names = tuple(names)
+        deadline = time.monotonic() + timeout
+        while not self._reached(position, names):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning("Projections %s did not reach %d in %.1fs", names, position, timeout)
+                return False
+            async with self._changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), min(self.poll, remaining))
+            if not self._reached(position, names):
+                await self._refresh()
+        return True
+
+    def _reached(self, position: int, names: tuple[str, ...]) -> bool:
+        return all(self.positions.get(n, 0) >= position for n in names)
+
+    async def _refresh(self) -> None:
+        rows = await self.pool.fetch("SELECT name, position FROM projection_tracking")
+        self._advance({r["name"]: r["position"] for r in rows})
+
+    def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        name, _, position = payload.rpartition(":")
+        self._advance({name: int(position)})
+
+    def _advance(self, seen: dict[str, int]) -> None:
+        for name, position in seen.items():
+            if position > self.positions.get(name, 0):
+                self.positions[name] = position
+        asyncio.get_running_loop().create_task(self._announce())
+
+    async def _announce(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()

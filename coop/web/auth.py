@@ -1,0 +1,91 @@
+"""Who is asking, and may they? Deny by default.
+
+Every route handler states who may use it with ``opt=allow(...)``; the one
+global guard refuses any handler that does not. Pages identify people by the
+session cookie; the JSON API only by a bearer token (so no cross-site request
+can act through it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from coop.projections.accounts import account_by_id
+from coop.web import sessions
+from coop.web.services import services
+
+ANYONE = "anyone"
+SIGNED_IN = "signed-in"
+
+
+class User(msgspec.Struct, frozen=True):
+    """The person signed in."""
+
+    account_id: UUID
+    name: str
+    roles: frozenset[str]
+    member_id: UUID | None
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+class SignInRequired(Exception):
+    """Nobody is signed in, and this needs someone who is."""
+
+
+class NotAllowed(Exception):
+    """Signed in, but without a role this needs."""
+
+
+def allow(*who: str) -> dict[str, Any]:
+    """Route option: who may use this handler (ANYONE, SIGNED_IN or roles)."""
+    return {"allow": frozenset(who)}
+
+
+def is_api(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    return connection.url.path.startswith("/api/")
+
+
+async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    """The signed-in person, loaded once per request."""
+    if "user" in connection.state:
+        user: User | None = connection.state["user"]
+        return user
+    s = services(connection.app)
+    now = s.clock.now()
+    account_id: UUID | None = None
+    if is_api(connection):
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token:
+            account_id = await sessions.api_token_account(s.pool, token.strip(), now)
+    elif token := connection.cookies.get(sessions.COOKIE):
+        account_id = await sessions.session_account(s.pool, token, now)
+    user = None
+    if account_id is not None:
+        row = await account_by_id(s.pool, account_id)
+        if row is not None:
+            user = User(row.account_id, row.name, frozenset(row.roles), row.member_id)
+    connection.state["user"] = user
+    return user
+
+
+async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The one guard on every route: refuse unless the handler allows this person."""
+    allowed: frozenset[str] | None = handler.opt.get("allow")
+    if not allowed:
+        raise NotAllowed(f"{handler} declares no access rule")  # deny by default
+    if ANYONE in allowed:
+        await current_user(connection)
+        return
+    user = await current_user(connection)
+    if user is None:
+        raise SignInRequired()
+    if SIGNED_IN in allowed or user.roles & allowed:
+        return
+    raise NotAllowed()

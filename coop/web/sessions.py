@@ -1,0 +1,104 @@
+"""Server-side sessions in PostgreSQL, and the sign-in rate limit.
+
+The cookie holds a random token; the database keeps only its SHA-256, so a
+copy of the database cannot be used to take over a session. Signing in always
+starts a new session (no fixation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+
+COOKIE = "coop_session"
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ADDRESS = 30
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(pool: asyncpg.Pool, account_id: UUID, now: datetime, hours: int) -> str:
+    """A new session for ``account_id``; returns the cookie's token."""
+    token = secrets.token_urlsafe(32)
+    await pool.execute(
+        "INSERT INTO web_sessions (key, value, expires_at) VALUES ($1, $2, $3)",
+        _key(token),
+        account_id.bytes,
+        now + timedelta(hours=hours),
+    )
+    return token
+
+
+async def session_account(pool: asyncpg.Pool, token: str, now: datetime) -> UUID | None:
+    """The account signed in with ``token``, if the session is still valid."""
+    value = await pool.fetchval(
+        "SELECT value FROM web_sessions WHERE key = $1 AND expires_at > $2", _key(token), now
+    )
+    return UUID(bytes=bytes(value)) if value is not None else None
+
+
+async def end_session(pool: asyncpg.Pool, token: str) -> None:
+    await pool.execute("DELETE FROM web_sessions WHERE key = $1", _key(token))
+
+
+async def remove_expired(pool: asyncpg.Pool, now: datetime) -> None:
+    await pool.execute("DELETE FROM web_sessions WHERE expires_at <= $1", now)
+    await pool.execute("DELETE FROM sign_in_failures WHERE failed_at <= $1", now - FAILURE_WINDOW)
+
+
+async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> bool:
+    """True if sign-in for this e-mail or from this address is paused for a while."""
+    counts = await pool.fetchrow(
+        "SELECT count(*) FILTER (WHERE subject = $1) AS by_email,"
+        " count(*) FILTER (WHERE subject = $2) AS by_address"
+        " FROM sign_in_failures WHERE subject IN ($1, $2) AND failed_at > $3",
+        "email:" + email,
+        "address:" + address,
+        now - FAILURE_WINDOW,
+    )
+    assert counts is not None
+    return bool(
+        counts["by_email"] >= MAX_FAILURES_PER_EMAIL
+        or counts["by_address"] >= MAX_FAILURES_PER_ADDRESS
+    )
+
+
+async def record_failure(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> None:
+    await pool.executemany(
+        "INSERT INTO sign_in_failures (subject, failed_at) VALUES ($1, $2)",
+        [("email:" + email, now), ("address:" + address, now)],
+    )
+
+
+async def clear_failures(pool: asyncpg.Pool, email: str) -> None:
+    await pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", "email:" + email)
+
+
+async def issue_api_token(pool: asyncpg.Pool, account_id: UUID, now: datetime, hours: int) -> tuple[str, datetime]:
+    """A bearer token for the JSON API; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(hours=hours)
+    await pool.execute(
+        "INSERT INTO api_tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        hashlib.sha256(token.encode()).digest(),
+        account_id,
+        now,
+        expires,
+    )
+    return token, expires
+
+
+async def api_token_account(pool: asyncpg.Pool, token: str, now: datetime) -> UUID | None:
+    value = await pool.fetchval(
+        "SELECT account_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
+        hashlib.sha256(token.encode()).digest(),
+        now,
+    )
+    return UUID(str(value)) if value is not None else None
