@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID, uuid4
@@ -57,14 +60,19 @@ class Coop(Application[UUID]):
 
     def __init__(self, env: dict[str, str], *, secret_key: str, clock: Clock | None = None):
         super().__init__(env)
+        # Every admission takes the next number from one aggregate: in this
+        # process they queue here instead of colliding (other processes retry).
+        self._numbering = threading.Lock()
         self.secret_key = secret_key
         self.clock: Clock = clock or SystemClock()
 
     # Membership ------------------------------------------------------------------
 
     def apply_for_membership(self, details: ApplicantDetails) -> Done:
-        """Record an application to join; one per e-mail address."""
+        """Record an application to join; one per e-mail address (if one is given)."""
         member = Member(details=details, applied_on=today(self.clock))
+        if not details.email:
+            return self._save_new(member, conflict=AlreadyApplied)
         claim = Claim(
             id=claim_id(self.secret_key, "application-email", details.email.lower()),
             kind="application-email",
@@ -85,7 +93,8 @@ class Coop(Application[UUID]):
             member.admit(numbers.allot(member.id), decision)
             return member, numbers
 
-        return self._retrying(member_id, attempt)
+        with self._numbering:
+            return self._retrying(member_id, attempt)
 
     def refuse(self, member_id: UUID, *, by: UUID, reason: str, minute_reference: str) -> Done:
         """Refuse an applicant, with a reason."""
@@ -156,11 +165,12 @@ class Coop(Application[UUID]):
 
     def _retrying(self, subject: UUID, attempt: Callable[[], tuple[Aggregate, ...]]) -> Done:
         """Run ``attempt`` and save; on a lost race, re-read and try again."""
-        for _ in range(CONFLICT_RETRIES):
+        for tries in range(CONFLICT_RETRIES):
             aggregates = attempt()
             try:
                 recordings = self.save(*aggregates)
             except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * (tries + 1)))  # let the winner's commit land
                 continue
             return Done(recordings[-1].notification.id, subject)
         raise Busy()

@@ -4,7 +4,8 @@ Stored state is compact JSON. JSON alone cannot tell a date from a string, so
 decoding is driven by the event class's own type hints: each event class gets
 a msgspec Struct built from its annotations, and the decoded dict is converted
 through it. Dates, UUIDs, Decimals, tz-aware datetimes and tuples therefore
-come back as exactly the types that went in, and schema changes go through the
+come back as exactly the types that went in (an aware datetime as the same
+instant with the same UTC offset, as a fixed-offset tzinfo), and schema changes go through the
 library's ``class_version`` + ``upcast_vX_vY`` before the conversion.
 """
 
