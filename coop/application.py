@@ -6,7 +6,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -50,7 +50,7 @@ class Coop(Application[UUID]):
     """Every command of the co-op, on one event log in one total order."""
 
     name = "coop"
-    env = {
+    env: ClassVar[dict[str, str]] = {
         "TRANSCODER_TOPIC": "coop.eventstore.codec:MsgspecTranscoder",
         "MAPPER_TOPIC": "coop.eventstore.codec:EventMapper",
         "APPLICATION_RECORDER_TOPIC": "coop.eventstore.group_commit:GroupCommitRecorder",
@@ -146,8 +146,7 @@ class Coop(Application[UUID]):
         """Set a new password hash on an account."""
 
         def attempt() -> tuple[Aggregate, ...]:
-            account = self.repository.get(account_id)
-            assert isinstance(account, Account)
+            account: Account = self.repository.get(account_id)
             account.change_password(password_hash)
             return (account,)
 
@@ -155,7 +154,9 @@ class Coop(Application[UUID]):
 
     # Saving ----------------------------------------------------------------------
 
-    def _save_new(self, subject: Aggregate, *others: Aggregate, conflict: Callable[[], CoopError]) -> Done:
+    def _save_new(
+        self, subject: Aggregate, *others: Aggregate, conflict: Callable[[], CoopError]
+    ) -> Done:
         try:
             recordings = self.save(subject, *others)
         except IntegrityError:

@@ -101,7 +101,11 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
         except MigrationError as e:
             print(f"coop migrate: {e}", file=sys.stderr)
             return 1
-    print("Applied: " + ", ".join(applied) if applied else "Nothing to apply: the database is up to date.")
+    print(
+        "Applied: " + ", ".join(applied)
+        if applied
+        else "Nothing to apply: the database is up to date."
+    )
     return 0
 
 
@@ -198,22 +202,32 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="coop", description="Membership and governance for user-led care co-ops.")
+    p = argparse.ArgumentParser(
+        prog="coop", description="Membership and governance for user-led care co-ops."
+    )
     sub = p.add_subparsers(title="commands")
     sub.add_parser("serve", help="run the web app").set_defaults(run=cmd_serve)
     demo = sub.add_parser("demo", help="build the demo co-op (once) and run the web app")
-    demo.add_argument("--no-serve", action="store_true", help="build the demo and print the sign-in, then exit")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="build the demo and print the sign-in, then exit"
+    )
     demo.set_defaults(run=cmd_demo)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     sub.add_parser("worker", help="keep projections up to date").set_defaults(run=cmd_worker)
-    audit = sub.add_parser("audit", help="the tamper-evident audit chain").add_subparsers(title="audit commands")
-    verify = audit.add_parser("verify", help="recompute the chain; exit 1 naming the first broken event")
+    audit = sub.add_parser("audit", help="the tamper-evident audit chain").add_subparsers(
+        title="audit commands"
+    )
+    verify = audit.add_parser(
+        "verify", help="recompute the chain; exit 1 naming the first broken event"
+    )
     verify.add_argument("--file", help="verify an export file instead of the live database")
     verify.set_defaults(run=cmd_audit_verify)
     export = audit.add_parser("export", help="write every event and its link to a file")
     export.add_argument("file")
     export.set_defaults(run=cmd_audit_export)
-    proj = sub.add_parser("projections", help="read models").add_subparsers(title="projection commands")
+    proj = sub.add_parser("projections", help="read models").add_subparsers(
+        title="projection commands"
+    )
     rb = proj.add_parser("rebuild", help="replay a projection into fresh tables and swap them in")
     rb.add_argument("name")
     rb.set_defaults(run=cmd_rebuild)

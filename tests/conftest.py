@@ -39,7 +39,10 @@ def server_url() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         yield with_database(os.environ["DATABASE_URL"], "postgres")
         return
-    with tempfile.TemporaryDirectory(prefix="coop-test-pg-") as d, embedded_server(Path(d), delete=True) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="coop-test-pg-") as d,
+        embedded_server(Path(d), delete=True) as url,
+    ):
         yield with_database(url, "postgres")
 
 
@@ -89,7 +92,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(db_url: str, settings: Settings, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    db_url: str, settings: Settings, clock: FixedClock
+) -> AsyncIterator[httpx.AsyncClient]:
     """The real app over HTTP (in process, in the test's event loop), its worker running."""
     from coop.web.app import create_app
 

@@ -31,7 +31,18 @@ class EmailInUse(CoopError):
 class Account(Aggregate):
     """A sign-in: e-mail, password hash (argon2) and roles."""
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        name: str
+        email: str
+        roles: tuple[Role, ...]
+        member_id: UUID | None
+        password_hash: str
+        opened_on: date
+
+    class PasswordChanged(Aggregate.Event):
+        password_hash: str
+
+    @event(Opened)
     def __init__(
         self,
         name: str,
@@ -45,7 +56,7 @@ class Account(Aggregate):
         self.roles = roles
         self.password_hash = password_hash
 
-    @event("PasswordChanged")
+    @event(PasswordChanged)
     def change_password(self, password_hash: str) -> None:
         """Replace the password (the new hash only; never the password)."""
         self.password_hash = password_hash

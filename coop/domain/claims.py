@@ -25,9 +25,9 @@ def claim_id(secret_key: str, kind: str, value: str) -> UUID:
 class Claim(Aggregate):
     """Something claimed once, by ``claimant``."""
 
-    id: UUID  # given by the caller, from claim_id()
-
     @event("Made")
-    def __init__(self, kind: str, claimant: UUID) -> None:
+    def __init__(
+        self, id: UUID, kind: str, claimant: UUID
+    ) -> None:  # the library takes `id` as the aggregate id
         self.kind = kind
         self.claimant = claimant

@@ -85,7 +85,21 @@ MEMBERSHIP_NUMBERS_ID = uuid5(_NAMESPACE, "membership-numbers")
 class Member(Aggregate):
     """A person's membership, from application to (for now) admission or refusal."""
 
-    @event("Applied")
+    class Applied(Aggregate.Created):
+        details: ApplicantDetails
+        applied_on: date
+
+    class Admitted(Aggregate.Event):
+        number: int
+        decision: Decision
+        shares: int
+        amount_paid_pence: int
+
+    class Refused(Aggregate.Event):
+        reason: str
+        decision: Decision
+
+    @event(Applied)
     def __init__(self, details: ApplicantDetails, applied_on: date) -> None:
         self.details = details
         self.applied_on = applied_on
@@ -106,12 +120,14 @@ class Member(Aggregate):
         if self.status != "applied":
             raise AlreadyDecided(self.status)
 
-    @event("Admitted")
-    def _admitted(self, number: int, decision: Decision, shares: int, amount_paid_pence: int) -> None:
+    @event(Admitted)
+    def _admitted(
+        self, number: int, decision: Decision, shares: int, amount_paid_pence: int
+    ) -> None:
         self.status = "admitted"
         self.number = number
 
-    @event("Refused")
+    @event(Refused)
     def _refused(self, reason: str, decision: Decision) -> None:
         self.status = "refused"
 

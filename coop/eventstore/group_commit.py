@@ -67,7 +67,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _take_group(self) -> list[_Save]:
         group: list[_Save] = []
         size = 0
-        while self._queue and (not group or size + len(self._queue[0].events) <= MAX_EVENTS_PER_GROUP):
+        while self._queue and (
+            not group or size + len(self._queue[0].events) <= MAX_EVENTS_PER_GROUP
+        ):
             save = self._queue.pop(0)
             group.append(save)
             size += len(save.events)
@@ -83,7 +85,10 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             else:
                 start = 0
                 for save in group:
-                    save.ids, start = ids[start : start + len(save.events)], start + len(save.events)
+                    save.ids, start = (
+                        ids[start : start + len(save.events)],
+                        start + len(save.events),
+                    )
                     save.done = True
                 return
         for save in group:
@@ -94,6 +99,6 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             save.done = True
 
     def _insert(self, events: Sequence[StoredEvent]) -> Sequence[int]:
-        ids = super().insert_events(events)
+        ids: Sequence[int] | None = super().insert_events(events)
         assert ids is not None and len(ids) == len(events)
         return ids

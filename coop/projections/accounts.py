@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -15,21 +14,26 @@ accounts = Projection("accounts", tables=("accounts",))
 
 
 @accounts.on(Account.Opened)
-def opened(event: Any, position: int) -> list[Statement]:
+def opened(event: Account.Opened, position: int) -> list[Statement]:
     return [
         (
             "INSERT INTO {accounts} (account_id, email, name, roles, member_id, password_hash,"
             " opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             (
-                event.originator_id, event.email, event.name, [str(r) for r in event.roles],
-                event.member_id, event.password_hash, event.opened_on,
+                event.originator_id,
+                event.email,
+                event.name,
+                [str(r) for r in event.roles],
+                event.member_id,
+                event.password_hash,
+                event.opened_on,
             ),
         )
     ]
 
 
 @accounts.on(Account.PasswordChanged)
-def password_changed(event: Any, position: int) -> list[Statement]:
+def password_changed(event: Account.PasswordChanged, position: int) -> list[Statement]:
     return [
         (
             "UPDATE {accounts} SET password_hash = $2 WHERE account_id = $1",

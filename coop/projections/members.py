@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -17,7 +16,7 @@ members = Projection("members", tables=("members",))
 
 
 @members.on(Member.Applied)
-def applied(event: Any, position: int) -> list[Statement]:
+def applied(event: Member.Applied, position: int) -> list[Statement]:
     d = event.details
     return [
         (
@@ -25,24 +24,37 @@ def applied(event: Any, position: int) -> list[Statement]:
             " address, postcode, requested_class, contact_methods, access_needs, applied_on,"
             " applied_position) VALUES ($1, 'applied', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             (
-                event.originator_id, d.name, d.preferred_name, d.email, d.phone, d.address,
-                d.postcode, str(d.requested_class), [str(m) for m in d.contact_methods],
-                d.access_needs, event.applied_on, position,
+                event.originator_id,
+                d.name,
+                d.preferred_name,
+                d.email,
+                d.phone,
+                d.address,
+                d.postcode,
+                str(d.requested_class),
+                [str(m) for m in d.contact_methods],
+                d.access_needs,
+                event.applied_on,
+                position,
             ),
         )
     ]
 
 
 @members.on(Member.Admitted)
-def admitted(event: Any, position: int) -> list[Statement]:
+def admitted(event: Member.Admitted, position: int) -> list[Statement]:
     return [
         (
             "UPDATE {members} SET status = 'admitted', membership_number = $2,"
             " member_class = requested_class, decided_on = $3, decided_by = $4,"
             " minute_reference = $5, shares = $6, amount_paid = $7 WHERE member_id = $1",
             (
-                event.originator_id, event.number, event.decision.on, event.decision.by,
-                event.decision.minute_reference, event.shares,
+                event.originator_id,
+                event.number,
+                event.decision.on,
+                event.decision.by,
+                event.decision.minute_reference,
+                event.shares,
                 Decimal(event.amount_paid_pence) / 100,
             ),
         )
@@ -50,13 +62,16 @@ def admitted(event: Any, position: int) -> list[Statement]:
 
 
 @members.on(Member.Refused)
-def refused(event: Any, position: int) -> list[Statement]:
+def refused(event: Member.Refused, position: int) -> list[Statement]:
     return [
         (
             "UPDATE {members} SET status = 'refused', refusal_reason = $2, decided_on = $3,"
             " decided_by = $4, minute_reference = $5 WHERE member_id = $1",
             (
-                event.originator_id, event.reason, event.decision.on, event.decision.by,
+                event.originator_id,
+                event.reason,
+                event.decision.on,
+                event.decision.by,
                 event.decision.minute_reference,
             ),
         )

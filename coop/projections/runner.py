@@ -44,13 +44,16 @@ def by_name(name: str) -> Projection:
     raise KeyError(f"There is no projection called {name!r}. Known: {known}.")
 
 
-async def _events_after(conn: asyncpg.Connection, position: int, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
+async def _events_after(
+    conn: asyncpg.Connection, position: int, limit: int
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT notification_id, originator_id, originator_version, topic, state"
         " FROM coop_events WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
         position,
         limit,
     )
+    return rows
 
 
 async def apply_events(
@@ -114,7 +117,9 @@ async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BA
 
 
 async def _record_position(conn: asyncpg.Connection, name: str, position: int) -> None:
-    await conn.execute("UPDATE projection_tracking SET position = $2 WHERE name = $1", name, position)
+    await conn.execute(
+        "UPDATE projection_tracking SET position = $2 WHERE name = $1", name, position
+    )
     await conn.execute("SELECT pg_notify($1, $2)", PROGRESS_CHANNEL, f"{name}:{position}")
 
 

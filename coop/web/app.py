@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
+import asyncpg
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -89,7 +90,9 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             trustees.register,
             api.Api,
             create_static_files_router(
-                path="/static", directories=[WEB / "static"], opt=allow(ANYONE),
+                path="/static",
+                directories=[WEB / "static"],
+                opt=allow(ANYONE),
                 cache_control=None,
             ),
         ],
@@ -125,10 +128,10 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
     )
 
 
-async def _housekeeping(pool: object, clock: Clock, stop: asyncio.Event) -> None:
+async def _housekeeping(pool: asyncpg.Pool, clock: Clock, stop: asyncio.Event) -> None:
     """Clear expired sessions and old sign-in failures every few minutes."""
     while not stop.is_set():
         with contextlib.suppress(Exception):
-            await remove_expired(pool, clock.now())  # type: ignore[arg-type]
+            await remove_expired(pool, clock.now())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=300)

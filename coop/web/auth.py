@@ -64,8 +64,8 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User |
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token:
             account_id = await sessions.api_token_account(s.pool, token.strip(), now)
-    elif token := connection.cookies.get(sessions.COOKIE):
-        account_id = await sessions.session_account(s.pool, token, now)
+    elif cookie := connection.cookies.get(sessions.COOKIE):
+        account_id = await sessions.session_account(s.pool, cookie, now)
     user = None
     if account_id is not None:
         row = await account_by_id(s.pool, account_id)
@@ -75,7 +75,9 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User |
     return user
 
 
-async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """The one guard on every route: refuse unless the handler allows this person."""
     allowed: frozenset[str] | None = handler.opt.get("allow")
     if not allowed:

@@ -82,7 +82,9 @@ def text(
     return value
 
 
-def choice(checked: Checked, data: Mapping[str, Any], name: str, options: type[Any], missing: str) -> Any:
+def choice(
+    checked: Checked, data: Mapping[str, Any], name: str, options: type[Any], missing: str
+) -> Any:
     value = _one(data, name).strip()
     try:
         chosen = options(value)
@@ -98,7 +100,12 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
     c = Checked()
     name = text(c, data, "name", label="Full name", missing="Enter your full name", max_length=200)
     preferred = text(
-        c, data, "preferred_name", label="The name you like to be called", missing=None, max_length=100
+        c,
+        data,
+        "preferred_name",
+        label="The name you like to be called",
+        missing=None,
+        max_length=100,
     )
     email = text(c, data, "email", label="Email address", missing=None, max_length=254).lower()
     if email and "email" not in c.errors and not _EMAIL.match(email):
@@ -109,15 +116,25 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
     if not email and not phone and "email" not in c.errors and "phone" not in c.errors:
         c.problem("email", "Enter an email address or a phone number, so we can contact you")
     address = text(
-        c, data, "address", label="Postal address", missing="Enter your postal address",
-        max_length=500, multiline=True,
+        c,
+        data,
+        "address",
+        label="Postal address",
+        missing="Enter your postal address",
+        max_length=500,
+        multiline=True,
     )
-    postcode = text(c, data, "postcode", label="Postcode", missing="Enter your postcode", max_length=10)
+    postcode = text(
+        c, data, "postcode", label="Postcode", missing="Enter your postcode", max_length=10
+    )
     postcode = " ".join(postcode.upper().split())
     if postcode and "postcode" not in c.errors and not _POSTCODE.match(postcode):
         c.problem("postcode", "Enter a real postcode, like LS1 4AP")
     requested = choice(
-        c, data, "requested_class", MemberClass,
+        c,
+        data,
+        "requested_class",
+        MemberClass,
         "Select whether you use care, are a carer, or are a personal assistant",
     )
     methods: list[ContactMethod] = []
@@ -125,7 +142,9 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
         try:
             method = ContactMethod(raw)
         except ValueError:
-            c.problem("contact_methods", "Select how you would like us to contact you from the list")
+            c.problem(
+                "contact_methods", "Select how you would like us to contact you from the list"
+            )
             continue
         if method not in methods:
             methods.append(method)
@@ -137,7 +156,12 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
     elif ContactMethod.PHONE in methods and not phone:
         c.problem("phone", "Enter your phone number, or choose another way for us to contact you")
     access = text(
-        c, data, "access_needs", label="Accessibility needs", missing=None, max_length=2000,
+        c,
+        data,
+        "access_needs",
+        label="Accessibility needs",
+        missing=None,
+        max_length=2000,
         multiline=True,
     )
     agrees = _one(data, "agrees_with_purpose").lower() in {"yes", "true", "on"}
@@ -165,8 +189,16 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
 
 
 _APPLICATION_ORDER = (
-    "name", "preferred_name", "email", "phone", "address", "postcode", "requested_class",
-    "contact_methods", "access_needs", "agrees_with_purpose",
+    "name",
+    "preferred_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "requested_class",
+    "contact_methods",
+    "access_needs",
+    "agrees_with_purpose",
 )
 
 
@@ -174,8 +206,12 @@ def check_admission(data: Mapping[str, Any]) -> Checked:
     """A trustee's admission: the board minute that records it."""
     c = Checked()
     text(
-        c, data, "minute_reference", label="Board minute reference",
-        missing="Enter the board minute reference for this decision", max_length=60,
+        c,
+        data,
+        "minute_reference",
+        label="Board minute reference",
+        missing="Enter the board minute reference for this decision",
+        max_length=60,
     )
     return c
 
@@ -184,19 +220,30 @@ def check_refusal(data: Mapping[str, Any]) -> Checked:
     """A trustee's refusal: the reason the applicant is given, and the minute."""
     c = Checked()
     text(
-        c, data, "reason", label="Reason", missing="Enter the reason the application is refused",
-        max_length=1000, multiline=True,
+        c,
+        data,
+        "reason",
+        label="Reason",
+        missing="Enter the reason the application is refused",
+        max_length=1000,
+        multiline=True,
     )
     text(
-        c, data, "minute_reference", label="Board minute reference",
-        missing="Enter the board minute reference for this decision", max_length=60,
+        c,
+        data,
+        "minute_reference",
+        label="Board minute reference",
+        missing="Enter the board minute reference for this decision",
+        max_length=60,
     )
     return c
 
 
 def check_sign_in(data: Mapping[str, Any]) -> Checked:
     c = Checked()
-    email = text(c, data, "email", label="Email address", missing="Enter your email address", max_length=254)
+    email = text(
+        c, data, "email", label="Email address", missing="Enter your email address", max_length=254
+    )
     c.values["email"] = email.lower()
     password = _one(data, "password")
     if not password:

@@ -21,12 +21,16 @@ from coop.web.pages import page
 class Problem(Exception):
     """An API refusal with field-level detail (RFC 9457 problem document)."""
 
-    def __init__(self, status: int, title: str, errors: dict[str, str] | None = None, detail: str = "") -> None:
+    def __init__(
+        self, status: int, title: str, errors: dict[str, str] | None = None, detail: str = ""
+    ) -> None:
         super().__init__(title)
         self.status, self.title, self.errors, self.detail = status, title, errors or {}, detail
 
 
-def problem_response(status: int, title: str, detail: str = "", errors: dict[str, str] | None = None) -> Response[Any]:
+def problem_response(
+    status: int, title: str, detail: str = "", errors: dict[str, str] | None = None
+) -> Response[Any]:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
@@ -49,7 +53,9 @@ def handle_coop_error(request: Request[Any, Any, Any], exc: CoopError) -> Respon
     return _page_error(request, exc.status, "This could not be done", str(exc))
 
 
-def handle_sign_in_required(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any] | Redirect:
+def handle_sign_in_required(
+    request: Request[Any, Any, Any], exc: SignInRequired
+) -> Response[Any] | Redirect:
     if is_api(request):
         response = problem_response(401, "Sign in first: send a bearer token from POST /api/tokens")
         response.headers["WWW-Authenticate"] = "Bearer"
@@ -60,7 +66,9 @@ def handle_sign_in_required(request: Request[Any, Any, Any], exc: SignInRequired
     return Redirect(path="/sign-in", query_params={"next": target}, status_code=303)
 
 
-def handle_not_allowed(request: Request[Any, Any, Any], exc: NotAllowed) -> Response[Any] | Template:
+def handle_not_allowed(
+    request: Request[Any, Any, Any], exc: NotAllowed
+) -> Response[Any] | Template:
     message = "Your account does not have permission to do this."
     if is_api(request):
         return problem_response(403, message)

@@ -34,7 +34,9 @@ class Services:
 
     async def run(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command off the event loop."""
-        return await anyio.to_thread.run_sync(lambda: command(*args, **kwargs), limiter=self.limiter)
+        return await anyio.to_thread.run_sync(
+            lambda: command(*args, **kwargs), limiter=self.limiter
+        )
 
     async def seen(self, position: int, *projections: str) -> None:
         """Wait until the named projections have applied ``position`` (read-your-writes)."""

@@ -81,7 +81,9 @@ async def clear_failures(pool: asyncpg.Pool, email: str) -> None:
     await pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", "email:" + email)
 
 
-async def issue_api_token(pool: asyncpg.Pool, account_id: UUID, now: datetime, hours: int) -> tuple[str, datetime]:
+async def issue_api_token(
+    pool: asyncpg.Pool, account_id: UUID, now: datetime, hours: int
+) -> tuple[str, datetime]:
     """A bearer token for the JSON API; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=hours)

@@ -22,11 +22,17 @@ def test_admitting_allots_gapless_numbers_in_order(coop: Coop) -> None:
 
 
 def test_refused_applicants_get_no_number_and_leave_no_gap(coop: Coop) -> None:
-    a, b, c = (coop.apply_for_membership(details(n)).subject for n in ("Ann Lee", "Bob Roy", "Cat Ward"))
+    a, b, c = (
+        coop.apply_for_membership(details(n)).subject for n in ("Ann Lee", "Bob Roy", "Cat Ward")
+    )
     coop.admit(a, by=uuid4(), minute_reference="B1")
     coop.refuse(b, by=uuid4(), reason="Not eligible", minute_reference="B1")
     coop.admit(c, by=uuid4(), minute_reference="B1")
-    assert (coop.repository.get(a).number, coop.repository.get(b).number, coop.repository.get(c).number) == (1, None, 2)
+    assert (
+        coop.repository.get(a).number,
+        coop.repository.get(b).number,
+        coop.repository.get(c).number,
+    ) == (1, None, 2)
 
 
 def test_two_trustees_admitting_at_once_never_duplicate_or_skip_a_number(coop: Coop) -> None:

@@ -18,12 +18,18 @@ from tests.people import details
 def coop_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url}
     return subprocess.run(
-        [sys.executable, "-m", "coop.cli", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "coop.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def some_history(coop: Coop) -> None:
-    ids = [coop.apply_for_membership(details(n)).subject for n in ("Ann Lee", "Bob Roy", "Cat Ward")]
+    ids = [
+        coop.apply_for_membership(details(n)).subject for n in ("Ann Lee", "Bob Roy", "Cat Ward")
+    ]
     coop.admit(ids[0], by=uuid4(), minute_reference="B1")
     coop.refuse(ids[1], by=uuid4(), reason="Not eligible", minute_reference="B1")
 
@@ -32,7 +38,9 @@ def test_every_event_gets_a_link_in_the_same_transaction(coop: Coop, db_url: str
     some_history(coop)
     with psycopg.connect(db_url) as conn:
         events = conn.execute("SELECT notification_id FROM coop_events ORDER BY 1").fetchall()
-        links = conn.execute("SELECT notification_id, previous_id FROM audit_chain ORDER BY 1").fetchall()
+        links = conn.execute(
+            "SELECT notification_id, previous_id FROM audit_chain ORDER BY 1"
+        ).fetchall()
     assert [e[0] for e in events] == [link[0] for link in links]
     assert [p for _, p in links] == [0] + [e[0] for e in events[:-1]]
 
@@ -81,11 +89,16 @@ def test_a_deleted_event_is_caught(coop: Coop, db_url: str) -> None:
 )
 def test_the_log_and_the_chain_refuse_changes(coop: Coop, db_url: str, statement: str) -> None:
     some_history(coop)
-    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+    with (
+        psycopg.connect(db_url) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"),
+    ):
         conn.execute(statement)
 
 
-def test_an_export_verifies_offline_and_catches_edits(coop: Coop, db_url: str, tmp_path: Path) -> None:
+def test_an_export_verifies_offline_and_catches_edits(
+    coop: Coop, db_url: str, tmp_path: Path
+) -> None:
     some_history(coop)
     export = tmp_path / "chain.jsonl"
     assert coop_cli(db_url, "audit", "export", str(export)).returncode == 0
@@ -94,5 +107,7 @@ def test_an_export_verifies_offline_and_catches_edits(coop: Coop, db_url: str, t
     lines = export.read_text().splitlines()
     lines[4] = lines[4].replace('"originator_version": 1', '"originator_version": 2')
     export.write_text("\n".join(lines) + "\n")
-    broken = coop_cli("postgresql://nobody@127.0.0.1:1/none", "audit", "verify", "--file", str(export))
+    broken = coop_cli(
+        "postgresql://nobody@127.0.0.1:1/none", "audit", "verify", "--file", str(export)
+    )
     assert broken.returncode == 1 and "BROKEN at notification id 5" in broken.stderr

@@ -16,9 +16,14 @@ from tests.people import details
 def test_a_command_returns_the_position_of_its_last_event(coop: Coop, db_url: str) -> None:
     done = coop.apply_for_membership(details("Amira Hassan"))
     with psycopg.connect(db_url) as conn:
-        rows = conn.execute("SELECT notification_id, topic FROM coop_events ORDER BY notification_id").fetchall()
+        rows = conn.execute(
+            "SELECT notification_id, topic FROM coop_events ORDER BY notification_id"
+        ).fetchall()
     assert rows[-1][0] == done.position
-    assert [t for _, t in rows] == ["coop.domain.membership:Member.Applied", "coop.domain.claims:Claim.Made"]
+    assert [t for _, t in rows] == [
+        "coop.domain.membership:Member.Applied",
+        "coop.domain.claims:Claim.Made",
+    ]
     assert isinstance(coop.repository.get(done.subject), Member)
 
 
@@ -33,7 +38,9 @@ def test_32_concurrent_writers_lose_no_event_and_share_saves(coop: Coop, db_url:
         positions = list(pool.map(apply, range(320)))
     with psycopg.connect(db_url) as conn:
         ids = [r[0] for r in conn.execute("SELECT notification_id FROM coop_events ORDER BY 1")]
-        members = conn.execute("SELECT count(*) FROM coop_events WHERE topic LIKE '%Member.Applied'").fetchone()
+        members = conn.execute(
+            "SELECT count(*) FROM coop_events WHERE topic LIKE '%Member.Applied'"
+        ).fetchone()
     assert len(ids) == 640 and len(set(ids)) == 640
     assert members == (320,)
     assert sorted(positions) == sorted(set(positions))  # every command its own last event
@@ -60,7 +67,9 @@ def test_a_conflicting_save_fails_alone_when_grouped_with_others(coop: Coop, db_
     assert outcomes.count("duplicate") == 7
     assert outcomes.count("ok") == 8
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT count(*) FROM coop_events WHERE topic LIKE '%Member.Applied'").fetchone() == (9,)
+        assert conn.execute(
+            "SELECT count(*) FROM coop_events WHERE topic LIKE '%Member.Applied'"
+        ).fetchone() == (9,)
 
 
 def test_the_same_email_in_another_case_is_a_duplicate(coop: Coop) -> None:

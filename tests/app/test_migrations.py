@@ -16,7 +16,10 @@ def applied(db_url: str) -> list[str]:
     async def read() -> list[str]:
         conn = await asyncpg.connect(db_url)
         try:
-            return [r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations ORDER BY version")]
+            return [
+                r["name"]
+                for r in await conn.fetch("SELECT name FROM schema_migrations ORDER BY version")
+            ]
         finally:
             await conn.close()
 
@@ -43,7 +46,12 @@ def test_a_failing_migration_rolls_back_and_names_its_file(db_url: str, tmp_path
     async def tables() -> set[str]:
         conn = await asyncpg.connect(db_url)
         try:
-            return {r[0] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+            return {
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                )
+            }
         finally:
             await conn.close()
 

@@ -84,10 +84,22 @@ def test_every_kind_of_value_round_trips_exactly() -> None:
     moment=st.datetimes(timezones=st.timezones()).filter(lambda m: m.utcoffset().seconds % 60 == 0),
     pair=st.tuples(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.text()),
 )
-def test_round_trips_hold_for_any_values(text: str, count: int, money: Decimal, day: date, moment: datetime, pair: tuple[int, str]) -> None:
+def test_round_trips_hold_for_any_values(
+    text: str, count: int, money: Decimal, day: date, moment: datetime, pair: tuple[int, str]
+) -> None:
     opened = Ledger(
-        text=text, count=count, flag=False, nothing=None, money=money, ref=uuid4(), day=day,
-        moment=moment, pair=pair, nested={}, shift=Shift(moment, money, (text,)), maybe=day,
+        text=text,
+        count=count,
+        flag=False,
+        nothing=None,
+        money=money,
+        ref=uuid4(),
+        day=day,
+        moment=moment,
+        pair=pair,
+        nested={},
+        shift=Shift(moment, money, (text,)),
+        maybe=day,
     ).collect_events()[0]
     back = round_trip(opened)
     assert (back.text, back.count, back.day, back.pair, back.maybe) == (text, count, day, pair, day)

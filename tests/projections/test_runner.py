@@ -39,13 +39,20 @@ async def test_catching_up_applies_each_event_once(coop: Coop, pool: asyncpg.Poo
         assert batches >= 3  # 5000 events in batches of at most 2000
         assert await step(conn, by_name("members")) is None  # nothing left: nothing done
         assert await conn.fetchval("SELECT count(*) FROM members") == 5000
-        assert await conn.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'") == head
+        assert (
+            await conn.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
+            == head
+        )
 
 
-async def test_a_failed_batch_leaves_neither_rows_nor_position(coop: Coop, pool: asyncpg.Pool) -> None:
+async def test_a_failed_batch_leaves_neither_rows_nor_position(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
     many_applications(coop, 10)
     async with pool.acquire() as conn:
-        await conn.execute("ALTER TABLE members ADD CONSTRAINT no_amira CHECK (name <> 'Applicant Number7')")
+        await conn.execute(
+            "ALTER TABLE members ADD CONSTRAINT no_amira CHECK (name <> 'Applicant Number7')"
+        )
         try:
             await step(conn, by_name("members"))
         except asyncpg.CheckViolationError:
@@ -53,20 +60,29 @@ async def test_a_failed_batch_leaves_neither_rows_nor_position(coop: Coop, pool:
         else:
             raise AssertionError("the batch should have failed")
         assert await conn.fetchval("SELECT count(*) FROM members") == 0
-        assert await conn.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'") == 0
+        assert (
+            await conn.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
+            == 0
+        )
         await conn.execute("ALTER TABLE members DROP CONSTRAINT no_amira")
         await catch_up(conn)
         assert await conn.fetchval("SELECT count(*) FROM members") == 10
 
 
-async def test_a_killed_worker_resumes_exactly_where_it_stopped(coop: Coop, db_url: str, pool: asyncpg.Pool) -> None:
+async def test_a_killed_worker_resumes_exactly_where_it_stopped(
+    coop: Coop, db_url: str, pool: asyncpg.Pool
+) -> None:
     head = many_applications(coop, 40_000)
     env = {**os.environ, "DATABASE_URL": db_url}
-    worker = subprocess.Popen([sys.executable, "-m", "coop.cli", "worker"], env=env, stdout=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "coop.cli", "worker"], env=env, stdout=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     position = 0
     while position == 0 and time.monotonic() < deadline:
-        position = await pool.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
+        position = await pool.fetchval(
+            "SELECT position FROM projection_tracking WHERE name = 'members'"
+        )
         await asyncio.sleep(0.005)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
@@ -74,9 +90,14 @@ async def test_a_killed_worker_resumes_exactly_where_it_stopped(coop: Coop, db_u
     assert 0 < at_kill < head, "the worker must be killed part way through"
     assert await pool.fetchval("SELECT count(*) FROM members") == at_kill  # rows and position agree
 
-    restarted = subprocess.Popen([sys.executable, "-m", "coop.cli", "worker"], env=env, stdout=subprocess.DEVNULL)
+    restarted = subprocess.Popen(
+        [sys.executable, "-m", "coop.cli", "worker"], env=env, stdout=subprocess.DEVNULL
+    )
     try:
-        while await pool.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'") < head:
+        while (
+            await pool.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
+            < head
+        ):
             assert time.monotonic() < deadline + 60, "the restarted worker did not catch up"
             await asyncio.sleep(0.05)
     finally:
@@ -86,7 +107,9 @@ async def test_a_killed_worker_resumes_exactly_where_it_stopped(coop: Coop, db_u
     assert await pool.fetchval("SELECT count(DISTINCT member_id) FROM members") == 40_000
 
 
-async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(coop: Coop, pool: asyncpg.Pool) -> None:
+async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
     head = many_applications(coop, 20_000)
     ids = [coop.apply_for_membership(details(f"Admitted Person{i}")).subject for i in range(20)]
     for member_id in ids:
@@ -111,14 +134,20 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(coop
     stop.set()
     await reader
     assert replayed >= head
-    assert len(reads) > 10 and set(reads) == {20}  # every read during the rebuild succeeded, complete
+    assert len(reads) > 10 and set(reads) == {
+        20
+    }  # every read during the rebuild succeeded, complete
     after = [tuple(r) for r in await pool.fetch("SELECT * FROM members ORDER BY member_id")]
     assert after == before  # the damage is repaired
     async with pool.acquire() as conn:
-        assert await step(conn, by_name("members")) is None  # tracking moved to the rebuilt position
+        assert (
+            await step(conn, by_name("members")) is None
+        )  # tracking moved to the rebuilt position
 
 
-async def test_waiting_for_a_position_returns_once_the_projection_reaches_it(coop: Coop, db_url: str, pool: asyncpg.Pool) -> None:
+async def test_waiting_for_a_position_returns_once_the_projection_reaches_it(
+    coop: Coop, db_url: str, pool: asyncpg.Pool
+) -> None:
     waiter = ProjectionWaiter(db_url, pool)
     await waiter.start()
     try:

@@ -24,9 +24,13 @@ async def post_form(client: AsyncClient, path: str, data: dict[str, Any], **kw: 
     return await client.post(path, data={**data, "_csrf_token": await csrf(client)}, **kw)
 
 
-def open_trustee(coop: Coop, email: str = "grace.okafor@example.org", name: str = "Grace Okafor") -> Any:
+def open_trustee(
+    coop: Coop, email: str = "grace.okafor@example.org", name: str = "Grace Okafor"
+) -> Any:
     return coop.open_account(
-        name=name, email=email, password_hash=hash_password(TRUSTEE_PASSWORD),
+        name=name,
+        email=email,
+        password_hash=hash_password(TRUSTEE_PASSWORD),
         roles=(Role.MEMBER, Role.TRUSTEE),
     )
 

@@ -16,9 +16,17 @@ async def count_events(pool: asyncpg.Pool) -> int:
 async def test_the_apply_page_asks_every_question_with_labels(client) -> None:
     page = await client.get("/apply")
     assert page.status_code == 200
-    for label in ("Full name", "Email address", "Phone number", "Postal address", "Postcode",
-                  "How would you like us to contact you?", "Which of these describes you?",
-                  "Easy Read documents", "British Sign Language (BSL) interpreter"):
+    for label in (
+        "Full name",
+        "Email address",
+        "Phone number",
+        "Postal address",
+        "Postcode",
+        "How would you like us to contact you?",
+        "Which of these describes you?",
+        "Easy Read documents",
+        "British Sign Language (BSL) interpreter",
+    ):
         assert label in page.text
     assert 'name="_csrf_token"' in page.text
     assert "<title>Apply to join – coop</title>" in page.text
@@ -40,23 +48,55 @@ BAD = [
     ({"name": "<script>alert(1)</script>"}, "name", "Full name must not contain HTML tags"),
     ({"name": "Amira\x00Hassan"}, "name", "Full name must not contain control characters"),
     ({"email": "amira-at-example.org"}, "email", "Enter an email address in the correct format"),
-    ({"email": "", "phone": "", "contact_methods": ["letter"]}, "email", "Enter an email address or a phone number"),
+    (
+        {"email": "", "phone": "", "contact_methods": ["letter"]},
+        "email",
+        "Enter an email address or a phone number",
+    ),
     ({"phone": "call me maybe"}, "phone", "Enter a phone number, like 0113 496 0000"),
     ({"address": ""}, "address", "Enter your postal address"),
-    ({"address": "1 Road\n<img src=x onerror=alert(1)>"}, "address", "Postal address must not contain HTML tags"),
+    (
+        {"address": "1 Road\n<img src=x onerror=alert(1)>"},
+        "address",
+        "Postal address must not contain HTML tags",
+    ),
     ({"postcode": "NOTAPOST"}, "postcode", "Enter a real postcode, like LS1 4AP"),
-    ({"requested_class": "overlord"}, "requested_class", "Select whether you use care, are a carer"),
+    (
+        {"requested_class": "overlord"},
+        "requested_class",
+        "Select whether you use care, are a carer",
+    ),
     ({"requested_class": ""}, "requested_class", "Select whether you use care, are a carer"),
     ({"contact_methods": []}, "contact_methods", "Select at least one way we can contact you"),
-    ({"contact_methods": ["carrier-pigeon"]}, "contact_methods", "Select how you would like us to contact you"),
-    ({"contact_methods": ["phone"], "phone": ""}, "phone", "Enter your phone number, or choose another way"),
-    ({"access_needs": "x" * 2001}, "access_needs", "Accessibility needs must be 2000 characters or fewer"),
-    ({"agrees_with_purpose": ""}, "agrees_with_purpose", "Confirm that you agree with the co-op's purpose"),
+    (
+        {"contact_methods": ["carrier-pigeon"]},
+        "contact_methods",
+        "Select how you would like us to contact you",
+    ),
+    (
+        {"contact_methods": ["phone"], "phone": ""},
+        "phone",
+        "Enter your phone number, or choose another way",
+    ),
+    (
+        {"access_needs": "x" * 2001},
+        "access_needs",
+        "Accessibility needs must be 2000 characters or fewer",
+    ),
+    (
+        {"agrees_with_purpose": ""},
+        "agrees_with_purpose",
+        "Confirm that you agree with the co-op's purpose",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "field", "message"), BAD, ids=[f"{f}:{m[:30]}" for _, f, m in BAD])
-async def test_bad_input_is_explained_by_the_field_and_stores_nothing(client, pool, change, field, message) -> None:
+@pytest.mark.parametrize(
+    ("change", "field", "message"), BAD, ids=[f"{f}:{m[:30]}" for _, f, m in BAD]
+)
+async def test_bad_input_is_explained_by_the_field_and_stores_nothing(
+    client, pool, change, field, message
+) -> None:
     before = await count_events(pool)
     response = await post_form(client, "/apply", application_form("Amira Hassan", **change))
     assert response.status_code == 422
@@ -71,7 +111,11 @@ async def test_bad_input_is_explained_by_the_field_and_stores_nothing(client, po
 
 
 async def test_answers_are_kept_when_the_page_shows_errors(client) -> None:
-    response = await post_form(client, "/apply", application_form("Tom O'Brien", postcode="nope", access_needs="Large print, 18pt"))
+    response = await post_form(
+        client,
+        "/apply",
+        application_form("Tom O'Brien", postcode="nope", access_needs="Large print, 18pt"),
+    )
     assert response.status_code == 422
     assert 'value="Tom O&#39;Brien"' in response.text
     assert "Large print, 18pt" in response.text
@@ -81,7 +125,9 @@ async def test_answers_are_kept_when_the_page_shows_errors(client) -> None:
 async def test_applying_twice_with_one_email_is_refused_and_stores_nothing(client, pool) -> None:
     assert (await post_form(client, "/apply", application_form("Amira Hassan"))).status_code == 303
     before = await count_events(pool)
-    again = await post_form(client, "/apply", application_form("Amira Hassan", email="AMIRA.HASSAN@example.org"))
+    again = await post_form(
+        client, "/apply", application_form("Amira Hassan", email="AMIRA.HASSAN@example.org")
+    )
     assert again.status_code == 422
     assert "Someone has already applied with this email address" in again.text
     assert await count_events(pool) == before
@@ -95,7 +141,9 @@ async def test_a_form_without_its_csrf_token_is_refused(client, pool) -> None:
 
 
 async def test_a_huge_request_is_refused(client, pool) -> None:
-    response = await post_form(client, "/apply", application_form("Amira Hassan", access_needs="x" * 2_000_000))
+    response = await post_form(
+        client, "/apply", application_form("Amira Hassan", access_needs="x" * 2_000_000)
+    )
     assert response.status_code == 413
     assert await count_events(pool) == 0
 

@@ -24,7 +24,9 @@ async def test_an_applicant_is_admitted_and_appears_in_the_register(client, coop
     assert "Amira Hassan" in listing.text
     member_id = re.search(r"/trustees/applications/([0-9a-f-]{36})/admit", listing.text).group(1)
 
-    admitted = await post_form(client, f"/trustees/applications/{member_id}/admit", {"minute_reference": "B2026-11 item 4"})
+    admitted = await post_form(
+        client, f"/trustees/applications/{member_id}/admit", {"minute_reference": "B2026-11 item 4"}
+    )
     assert admitted.status_code == 303
     after = await client.get(admitted.headers["location"])
     assert "Amira Hassan is now member number 1" in after.text

@@ -94,7 +94,7 @@ async def _found(request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
 
 class Api(Controller):
     path = "/api"
-    tags = ["coop"]
+    tags = ("coop",)
 
     @post("/tokens", opt=allow(ANYONE), status_code=201, summary="Sign in: get a bearer token")
     async def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> Token:
@@ -111,11 +111,15 @@ class Api(Controller):
             await sessions.record_failure(s.pool, email, address, now)
             raise Problem(401, "The email address or password is not right.")
         await sessions.clear_failures(s.pool, email)
-        token, expires = await sessions.issue_api_token(s.pool, account.account_id, now, API_TOKEN_HOURS)
+        token, expires = await sessions.issue_api_token(
+            s.pool, account.account_id, now, API_TOKEN_HOURS
+        )
         return Token(token, expires)
 
     @post("/applications", opt=allow(ANYONE), status_code=201, summary="Apply to join")
-    async def apply(self, request: Request[Any, Any, Any], data: ApplicationRequest) -> ApplicationReceived:
+    async def apply(
+        self, request: Request[Any, Any, Any], data: ApplicationRequest
+    ) -> ApplicationReceived:
         details, checked = check_application(msgspec.structs.asdict(data))
         _checked_or_problem(checked)
         assert details is not None
@@ -136,13 +140,17 @@ class Api(Controller):
         return await _found(request, member_id)
 
     @post("/applications/{member_id:uuid}/admit", opt=TRUSTEES, status_code=200, summary="Admit")
-    async def admit(self, request: Request[Any, Any, Any], member_id: UUID, data: AdmitRequest) -> Decided:
+    async def admit(
+        self, request: Request[Any, Any, Any], member_id: UUID, data: AdmitRequest
+    ) -> Decided:
         await _found(request, member_id)
         checked = check_admission(msgspec.structs.asdict(data))
         _checked_or_problem(checked)
         s = services(request.app)
         done = await s.run(
-            s.coop.admit, member_id, by=request.state.user.account_id,
+            s.coop.admit,
+            member_id,
+            by=request.state.user.account_id,
             minute_reference=checked.values["minute_reference"],
         )
         await s.seen(done.position, "members")
@@ -150,14 +158,19 @@ class Api(Controller):
         return Decided(member_id, found.status, found.membership_number)
 
     @post("/applications/{member_id:uuid}/refuse", opt=TRUSTEES, status_code=200, summary="Refuse")
-    async def refuse(self, request: Request[Any, Any, Any], member_id: UUID, data: RefuseRequest) -> Decided:
+    async def refuse(
+        self, request: Request[Any, Any, Any], member_id: UUID, data: RefuseRequest
+    ) -> Decided:
         await _found(request, member_id)
         checked = check_refusal(msgspec.structs.asdict(data))
         _checked_or_problem(checked)
         s = services(request.app)
         done = await s.run(
-            s.coop.refuse, member_id, by=request.state.user.account_id,
-            reason=checked.values["reason"], minute_reference=checked.values["minute_reference"],
+            s.coop.refuse,
+            member_id,
+            by=request.state.user.account_id,
+            reason=checked.values["reason"],
+            minute_reference=checked.values["minute_reference"],
         )
         await s.seen(done.position, "members")
         return Decided(member_id, "refused", None)

@@ -18,9 +18,21 @@ from coop.web.pages import page, reference, see_other
 from coop.web.services import services
 
 CLASSES = [
-    (MemberClass.USER.value, "I use care and support", "For example, you employ personal assistants"),
-    (MemberClass.CARER.value, "I am an unpaid carer", "You support a family member or friend who uses care"),
-    (MemberClass.PA.value, "I am a personal assistant (PA)", "You are paid to support someone who uses care"),
+    (
+        MemberClass.USER.value,
+        "I use care and support",
+        "For example, you employ personal assistants",
+    ),
+    (
+        MemberClass.CARER.value,
+        "I am an unpaid carer",
+        "You support a family member or friend who uses care",
+    ),
+    (
+        MemberClass.PA.value,
+        "I am a personal assistant (PA)",
+        "You are paid to support someone who uses care",
+    ),
 ]
 CONTACT_METHODS = [
     (ContactMethod.EMAIL.value, "Email", None),
@@ -32,7 +44,12 @@ CONTACT_METHODS = [
 ]
 
 
-def _form(request: Request[Any, Any, Any], values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Template:
+def _form(
+    request: Request[Any, Any, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Template:
     return page(
         request,
         "membership/apply.html",
@@ -70,4 +87,6 @@ async def received(request: Request[Any, Any, Any], member_id: UUID) -> Template
     found = await application(services(request.app).pool, member_id)
     if found is None:
         raise NotFoundException("There is no application with that reference.")
-    return page(request, "membership/received.html", reference=reference(member_id), status_now=found.status)
+    return page(
+        request, "membership/received.html", reference=reference(member_id), status_now=found.status
+    )

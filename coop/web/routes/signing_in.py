@@ -24,7 +24,9 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def _form(request: Request[Any, Any, Any], email: str, errors: dict[str, str], status: int = 200) -> Template:
+def _form(
+    request: Request[Any, Any, Any], email: str, errors: dict[str, str], status: int = 200
+) -> Template:
     return page(
         request,
         "accounts/sign_in.html",
@@ -52,22 +54,31 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     address = request.client.host if request.client else "unknown"
     if await sessions.too_many_failures(s.pool, email, address, now):
         return _form(
-            request, email,
-            {"email": "There have been too many attempts to sign in. Wait 15 minutes, then try again"},
+            request,
+            email,
+            {
+                "email": "There have been too many attempts to sign in. Wait 15 minutes, then try again"
+            },
             status=429,
         )
     account = await account_by_email(s.pool, email)
-    ok = await s.run(verify_password, account.password_hash if account else None, checked.values["password"])
+    ok = await s.run(
+        verify_password, account.password_hash if account else None, checked.values["password"]
+    )
     if account is None or not ok:
         await sessions.record_failure(s.pool, email, address, now)
         return _form(
-            request, email, {"email": "The email address or password is not right. Check them and try again"},
+            request,
+            email,
+            {"email": "The email address or password is not right. Check them and try again"},
             status=422,
         )
     await sessions.clear_failures(s.pool, email)
     token = await sessions.start_session(s.pool, account.account_id, now, s.settings.session_hours)
     response = see_other(_safe_next((await request.form()).get("next")))
-    response.cookies.append(_cookie(token, s.settings.secure_cookies, s.settings.session_hours * 3600))
+    response.cookies.append(
+        _cookie(token, s.settings.secure_cookies, s.settings.session_hours * 3600)
+    )
     return response
 
 
@@ -83,6 +94,11 @@ async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
 
 def _cookie(value: str, secure: bool, max_age: int) -> Cookie:
     return Cookie(
-        key=sessions.COOKIE, value=value, max_age=max_age, httponly=True, secure=secure,
-        samesite="lax", path="/",
+        key=sessions.COOKIE,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
     )

@@ -57,7 +57,9 @@ async def admit(request: Request[Any, Any, Any], member_id: UUID) -> Template | 
     if checked.ok:
         try:
             done = await s.run(
-                s.coop.admit, member_id, by=request.state.user.account_id,
+                s.coop.admit,
+                member_id,
+                by=request.state.user.account_id,
                 minute_reference=checked.values["minute_reference"],
             )
         except CoopError as e:
@@ -65,12 +67,18 @@ async def admit(request: Request[Any, Any, Any], member_id: UUID) -> Template | 
         else:
             await s.seen(done.position, "members")
             if is_htmx(request):
-                return page(request, "trustees/_decided.html", decided=await _applicant(request, member_id))
+                return page(
+                    request, "trustees/_decided.html", decided=await _applicant(request, member_id)
+                )
             return see_other(f"/trustees/applications?decided={member_id}")
     errors = {f"minute_reference-{member_id}": checked.errors["minute_reference"]}
     if is_htmx(request):
         return page(
-            request, "trustees/_applicant.html", status=422, applicant=applicant, card_errors=errors,
+            request,
+            "trustees/_applicant.html",
+            status=422,
+            applicant=applicant,
+            card_errors=errors,
             values=checked.values,
         )
     return page(
@@ -99,8 +107,11 @@ async def refuse(request: Request[Any, Any, Any], member_id: UUID) -> Template |
     if checked.ok:
         try:
             done = await s.run(
-                s.coop.refuse, member_id, by=request.state.user.account_id,
-                reason=checked.values["reason"], minute_reference=checked.values["minute_reference"],
+                s.coop.refuse,
+                member_id,
+                by=request.state.user.account_id,
+                reason=checked.values["reason"],
+                minute_reference=checked.values["minute_reference"],
             )
         except CoopError as e:
             checked.problem("reason", str(e))
@@ -108,8 +119,13 @@ async def refuse(request: Request[Any, Any, Any], member_id: UUID) -> Template |
             await s.seen(done.position, "members")
             return see_other(f"/trustees/applications?decided={member_id}")
     return page(
-        request, "trustees/refuse.html", status=422, applicant=applicant, values=checked.values,
-        errors=checked.summary(), field_errors=checked.errors,
+        request,
+        "trustees/refuse.html",
+        status=422,
+        applicant=applicant,
+        values=checked.values,
+        errors=checked.summary(),
+        field_errors=checked.errors,
     )
 
 
