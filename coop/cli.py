@@ -53,7 +53,14 @@ def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = Non
     app = create_app(settings, url)
     if banner:
         app.on_startup.append(lambda: banner())
+    # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit
+    # that unwinds, so the embedded PostgreSQL is stopped on the way out.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=True)
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -76,17 +83,19 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             coop.close()
 
-        def banner() -> None:
+        url_shown = f"http://{settings.host}:{settings.port}/"
+
+        def banner(state: str = f"is running at {url_shown}") -> None:
             print(
                 "\n"
-                f"  coop demo co-op is running at http://{settings.host}:{settings.port}/\n"
+                f"  The coop demo co-op {state}\n"
                 f"  Sign in as the demo trustee: {TRUSTEE_EMAIL}\n"
                 f"  Password (new each time you run the demo): {password}\n",
                 flush=True,
             )
 
         if args.no_serve:
-            banner()
+            banner(f"is ready: `coop serve` shows it at {url_shown}")
             return 0
         _serve(settings, url, banner)
     return 0
