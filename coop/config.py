@@ -38,7 +38,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=data_dir,
-            secret_key=env.get("COOP_SECRET_KEY") or _local_secret(data_dir),
+            secret_key=env.get("COOP_SECRET_KEY", ""),
             host=env.get("COOP_HOST", "127.0.0.1"),
             port=_int(env, "COOP_PORT", 8000),
             run_worker=_bool(env, "COOP_RUN_WORKER", True),
@@ -47,6 +47,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
             session_hours=_int(env, "COOP_SESSION_HOURS", 8),
         )
+
+    def with_secret(self) -> Settings:
+        """These settings with a secret key, for the commands that need one.
+
+        The single-machine default (no DATABASE_URL) keeps a generated secret in
+        the data directory; a real server must be given COOP_SECRET_KEY, so that
+        every process uses the same one.
+        """
+        if self.secret_key:
+            return self
+        if self.database_url:
+            raise SettingsError(
+                "Set COOP_SECRET_KEY (a long random string, kept safe and backed up): "
+                "it is required when DATABASE_URL is set"
+            )
+        return msgspec.structs.replace(self, secret_key=_local_secret(self.data_dir))
 
 
 def _local_secret(data_dir: Path) -> str:

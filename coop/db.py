@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import logging
+import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,7 +57,8 @@ def eventsourcing_env(url: str, *, pool_size: int) -> dict[str, str]:
         "POSTGRES_DBNAME": str(info.get("dbname", "postgres")),
         "POSTGRES_HOST": str(info.get("host", "127.0.0.1")),
         "POSTGRES_PORT": str(info.get("port", "5432")),
-        "POSTGRES_USER": str(info.get("user", "postgres")),
+        # libpq's own default, as asyncpg uses for the read side
+        "POSTGRES_USER": str(info.get("user") or os.environ.get("PGUSER") or getpass.getuser()),
         "POSTGRES_PASSWORD": str(info.get("password", "")),
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": "0",

@@ -37,15 +37,18 @@ async def migrate(url: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply the migrations not yet applied; return the names applied."""
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        )
+        async with conn.transaction():
+            # One migrator at a time, from the very first statement: several
+            # processes may start together on a brand-new database.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('coop:migrate'))")
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version integer PRIMARY KEY, name text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            )
         applied: list[str] = []
         for migration in pending_files(directory):
             async with conn.transaction():
-                # One migrator at a time (several web processes may start together).
                 await conn.execute("SELECT pg_advisory_xact_lock(hashtext('coop:migrate'))")
                 done = await conn.fetchval(
                     "SELECT 1 FROM schema_migrations WHERE version = $1", migration.version

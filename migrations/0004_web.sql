@@ -1,6 +1,6 @@
 -- Operational state of the web front: not facts of the co-op, so not events.
 
--- Server-side sessions (Litestar's session middleware stores them here).
+-- Server-side sessions (coop/web/sessions.py): only the SHA-256 of each token.
 CREATE TABLE web_sessions (
     key text PRIMARY KEY,
     value bytea NOT NULL,

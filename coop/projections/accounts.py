@@ -18,7 +18,10 @@ def opened(event: Account.Opened, position: int) -> list[Statement]:
     return [
         (
             "INSERT INTO {accounts} (account_id, email, name, roles, member_id, password_hash,"
-            " opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            # Claims make e-mails unique on the write side; should two accounts
+            # ever share one (a changed COOP_SECRET_KEY), the first keeps it.
+            " ON CONFLICT (email) DO NOTHING",
             (
                 event.originator_id,
                 event.email,

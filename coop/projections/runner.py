@@ -104,9 +104,7 @@ async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BA
             "SELECT pg_try_advisory_xact_lock(hashtext('coop:projection:' || $1))", projection.name
         ):
             return None  # another worker is applying this projection's batch
-        position = await conn.fetchval(
-            "SELECT position FROM projection_tracking WHERE name = $1 FOR UPDATE", projection.name
-        )
+        position = await _position(conn, projection.name)
         rows = await _events_after(conn, position, limit)
         if not rows:
             return None
@@ -114,6 +112,17 @@ async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BA
         position = rows[-1]["notification_id"]
         await _record_position(conn, projection.name, position)
         return int(position)
+
+
+async def _position(conn: asyncpg.Connection, name: str) -> int:
+    """The projection's position, locked for this transaction (a new projection starts at 0)."""
+    await conn.execute(
+        "INSERT INTO projection_tracking (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", name
+    )
+    position: int = await conn.fetchval(
+        "SELECT position FROM projection_tracking WHERE name = $1 FOR UPDATE", name
+    )
+    return position
 
 
 async def _record_position(conn: asyncpg.Connection, name: str, position: int) -> None:
@@ -152,11 +161,14 @@ class Worker:
             await listener.add_listener(EVENTS_CHANNEL, self._notified)
             while not stop.is_set():
                 self._wake.clear()
-                try:
-                    await catch_up(conn, self.projections)
-                except (asyncpg.PostgresError, OSError):
-                    log.exception("Projection batch failed; retrying shortly")
-                    await asyncio.sleep(self.poll)
+                for projection in self.projections:
+                    try:
+                        await catch_up(conn, [projection])
+                    except (asyncpg.PostgresError, OSError, ValueError):
+                        # One broken projection must not hold up the others.
+                        log.exception("Projection %s failed; retrying shortly", projection.name)
+                        if conn.is_closed():
+                            conn = await asyncpg.connect(self.url)
                 await _first_of(self._wake, stop, timeout=self.poll)
         finally:
             with contextlib.suppress(Exception):
@@ -184,6 +196,23 @@ async def rebuild(conn: asyncpg.Connection, projection: Projection, batch: int =
     one short transaction that briefly holds the projection's lock.
     Returns the number of events replayed.
     """
+    if not await conn.fetchval(
+        "SELECT pg_try_advisory_lock(hashtext('coop:rebuild:' || $1))", projection.name
+    ):
+        raise RebuildRunning(f"A rebuild of {projection.name} is already running.")
+    try:
+        return await _rebuild(conn, projection, batch)
+    finally:
+        await conn.execute(
+            "SELECT pg_advisory_unlock(hashtext('coop:rebuild:' || $1))", projection.name
+        )
+
+
+class RebuildRunning(Exception):
+    """Another process is rebuilding the same projection."""
+
+
+async def _rebuild(conn: asyncpg.Connection, projection: Projection, batch: int) -> int:
     fresh = {t: t + REBUILD_SUFFIX for t in projection.tables}
     for table, new in fresh.items():
         await conn.execute(f'DROP TABLE IF EXISTS "{new}"')
@@ -206,7 +235,29 @@ async def rebuild(conn: asyncpg.Connection, projection: Projection, batch: int =
             position, replayed = rows[-1]["notification_id"], replayed + len(rows)
         for table, new in fresh.items():
             await conn.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            names = await _index_names(conn, table)
             await conn.execute(f'DROP TABLE "{table}"')
             await conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+            await _restore_index_names(conn, table, names)
         await _record_position(conn, projection.name, position)
     return replayed
+
+
+_INDEXES = """
+    SELECT c.relname AS name, regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON \\S+ ', '\\1') AS shape
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = $1::regclass
+"""
+
+
+async def _index_names(conn: asyncpg.Connection, table: str) -> dict[str, str]:
+    """Index name by its shape ("USING btree (member_id)"), so names survive a swap."""
+    return {r["shape"]: r["name"] for r in await conn.fetch(_INDEXES, table)}
+
+
+async def _restore_index_names(conn: asyncpg.Connection, table: str, names: dict[str, str]) -> None:
+    # Migrations may name these indexes (and the constraints they back) later.
+    for shape, current in (await _index_names(conn, table)).items():
+        wanted = names.get(shape)
+        if wanted and wanted != current:
+            await conn.execute(f'ALTER INDEX "{current}" RENAME TO "{wanted}"')

@@ -14,7 +14,6 @@ from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -31,7 +30,7 @@ from coop.projections.waiting import ProjectionWaiter
 from coop.web import problems
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.routes import api, applying, home, signing_in, trustees
-from coop.web.security import SecurityHeaders
+from coop.web.security import add_security_headers
 from coop.web.services import Services
 from coop.web.sessions import remove_expired
 
@@ -41,6 +40,7 @@ WEB = Path(__file__).resolve().parent
 
 def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> Litestar:
     """The web app for the database at ``url``."""
+    settings = settings.with_secret()
     clock = clock or SystemClock()
 
     @contextlib.asynccontextmanager
@@ -98,13 +98,13 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         ],
         lifespan=[lifespan],
         guards=[access_guard],
-        middleware=[DefineMiddleware(SecurityHeaders, https=settings.secure_cookies)],
+        before_send=[add_security_headers(https=settings.secure_cookies)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="lax",
-            exclude=["/api/"],
+            exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(

@@ -195,8 +195,8 @@ _APPLICATION_ORDER = (
     "phone",
     "address",
     "postcode",
-    "requested_class",
     "contact_methods",
+    "requested_class",
     "access_needs",
     "agrees_with_purpose",
 )
@@ -251,4 +251,17 @@ def check_sign_in(data: Mapping[str, Any]) -> Checked:
     elif len(password) > 256:
         c.problem("password", "Your password must be 256 characters or fewer")
     c.values["password"] = password
+    return c
+
+
+def check_new_account(data: Mapping[str, Any]) -> Checked:
+    """A new account's name and e-mail address."""
+    c = Checked()
+    text(c, data, "name", label="Full name", missing="Enter the person's full name", max_length=200)
+    email = text(
+        c, data, "email", label="Email address", missing="Enter their email address", max_length=254
+    )
+    if email and "email" not in c.errors and not _EMAIL.match(email):
+        c.problem("email", "Enter an email address in the correct format, like name@example.com")
+    c.values["email"] = email.lower()
     return c

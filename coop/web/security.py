@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 # Everything is served from our own origin: no inline script or style, no frames.
 CSP = (
@@ -28,29 +30,20 @@ def security_headers(*, https: bool) -> dict[str, str]:
     return headers
 
 
-class SecurityHeaders:
-    """ASGI middleware: adds the headers, and keeps pages out of caches.
+def add_security_headers(https: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook: every response gets the headers, 404s included.
 
     Pages can hold personal and care data, so only static assets may be cached.
     """
+    headers = security_headers(https=https)
 
-    def __init__(self, app: ASGIApp, https: bool) -> None:
-        self.app = app
-        self.headers = security_headers(https=https)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # type: ignore[comparison-overlap]
-            await self.app(scope, receive, send)
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
-        static = scope["path"].startswith("/static/")
+        mutable = MutableScopeHeaders.from_message(message)
+        for name, value in headers.items():
+            mutable[name] = value
+        if not scope["path"].startswith("/static/"):
+            mutable["Cache-Control"] = "no-store"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in self.headers.items():
-                    headers[name] = value
-                if not static:
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    return before_send

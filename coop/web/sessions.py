@@ -51,6 +51,7 @@ async def end_session(pool: asyncpg.Pool, token: str) -> None:
 async def remove_expired(pool: asyncpg.Pool, now: datetime) -> None:
     await pool.execute("DELETE FROM web_sessions WHERE expires_at <= $1", now)
     await pool.execute("DELETE FROM sign_in_failures WHERE failed_at <= $1", now - FAILURE_WINDOW)
+    await pool.execute("DELETE FROM api_tokens WHERE expires_at <= $1", now)
 
 
 async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> bool:
@@ -104,3 +105,9 @@ async def api_token_account(pool: asyncpg.Pool, token: str, now: datetime) -> UU
         now,
     )
     return UUID(str(value)) if value is not None else None
+
+
+async def revoke_api_token(pool: asyncpg.Pool, token: str) -> None:
+    await pool.execute(
+        "DELETE FROM api_tokens WHERE token_hash = $1", hashlib.sha256(token.encode()).digest()
+    )

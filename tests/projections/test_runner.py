@@ -128,12 +128,18 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
             reads.append(len(await register_of_members(pool)))
             await asyncio.sleep(0)
 
+    indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'members' ORDER BY 1"
+    indexes_before = [tuple(r) for r in await pool.fetch(indexes)]
     reader = asyncio.create_task(keep_reading())
     async with pool.acquire() as conn:
         replayed = await rebuild(conn, by_name("members"))
+        replayed_again = await rebuild(conn, by_name("members"))
     stop.set()
     await reader
-    assert replayed >= head
+    assert replayed >= head and replayed_again == replayed
+    assert [
+        tuple(r) for r in await pool.fetch(indexes)
+    ] == indexes_before  # migrations can still name them
     assert len(reads) > 10 and set(reads) == {
         20
     }  # every read during the rebuild succeeded, complete
@@ -167,3 +173,18 @@ async def test_waiting_for_a_position_returns_once_the_projection_reaches_it(
         assert await pool.fetchval("SELECT name FROM members") == "Amira Hassan"
     finally:
         await waiter.stop()
+
+
+async def test_two_rebuilds_of_one_projection_cannot_run_at_once(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    import pytest
+
+    from coop.projections.runner import RebuildRunning
+
+    async with pool.acquire() as holder, pool.acquire() as conn:
+        await holder.execute("SELECT pg_advisory_lock(hashtext('coop:rebuild:members'))")
+        with pytest.raises(RebuildRunning, match="already running"):
+            await rebuild(conn, by_name("members"))
+        await holder.execute("SELECT pg_advisory_unlock(hashtext('coop:rebuild:members'))")
+        assert await rebuild(conn, by_name("members")) == 0

@@ -129,3 +129,10 @@ async def test_the_openapi_document_describes_the_api(client) -> None:
         "/api/tokens",
     ):
         assert path in schema["paths"], path
+
+
+async def test_a_revoked_token_stops_working(client, coop: Coop) -> None:
+    headers = await trustee_headers(client, coop)
+    assert (await client.get("/api/register", headers=headers)).status_code == 200
+    assert (await client.delete("/api/tokens/current", headers=headers)).status_code == 204
+    assert (await client.get("/api/register", headers=headers)).status_code == 401

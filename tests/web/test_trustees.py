@@ -146,5 +146,8 @@ async def test_pages_carry_security_headers_and_are_never_cached(client) -> None
     )
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["cache-control"] == "no-store"
+    missing = await client.get("/no-such-page")
+    assert missing.status_code == 404 and missing.headers["content-security-policy"] == csp
+    assert "Page not found" in missing.text
     static = await client.get("/static/coop.css")
     assert static.status_code == 200 and static.headers.get("cache-control") != "no-store"

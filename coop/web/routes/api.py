@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, delete, get, post
 
 from coop.domain.errors import CoopError
 from coop.projections.accounts import account_by_email
@@ -23,7 +23,7 @@ from coop.projections.members import (
     register_of_members,
 )
 from coop.web import sessions
-from coop.web.auth import ANYONE, allow
+from coop.web.auth import ANYONE, SIGNED_IN, allow
 from coop.web.forms import check_admission, check_application, check_refusal, check_sign_in
 from coop.web.pages import reference
 from coop.web.passwords import verify_password
@@ -115,6 +115,16 @@ class Api(Controller):
             s.pool, account.account_id, now, API_TOKEN_HOURS
         )
         return Token(token, expires)
+
+    @delete(
+        "/tokens/current",
+        opt=allow(SIGNED_IN),
+        status_code=204,
+        summary="Sign out: revoke this token",
+    )
+    async def revoke(self, request: Request[Any, Any, Any]) -> None:
+        _, _, token = request.headers.get("authorization", "").partition(" ")
+        await sessions.revoke_api_token(services(request.app).pool, token.strip())
 
     @post("/applications", opt=allow(ANYONE), status_code=201, summary="Apply to join")
     async def apply(

@@ -1,0 +1,167 @@
+"""What every browser test checks on every page, and a few ways to look inside one."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from axe_playwright_python.async_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.async_api import ConsoleMessage, Page, Request, Response, WebError, expect
+
+from coop.projections.runner import ALL
+from coop.projections.waiting import ProjectionWaiter
+from tests.web.helpers import TRUSTEE_PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screenshots"
+AXE_OPTIONS: dict[str, Any] = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],  # axe skips the detail of passes; violations are complete
+}
+_FORM_REDISPLAYED = re.compile(r"^Failed to load resource: .* status of 422\b")
+# With JavaScript off, Chromium runs no timers, not even in an isolated world;
+# axe waits on setTimeout, so there it runs on microtasks instead.
+_TIMERS_ON_MICROTASKS = (
+    "window.setTimeout = (fn, ms, ...args) => { Promise.resolve().then(() => fn(...args)); return 0; };"
+    "window.clearTimeout = () => {};"
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``coop serve``: where it answers, and its database."""
+
+    url: str
+    db_url: str
+
+
+async def caught_up(server: Server, position: int) -> None:
+    """Wait (on the worker's NOTIFY) until the server's projections have applied ``position``."""
+    pool = await asyncpg.create_pool(server.db_url, min_size=1, max_size=1)
+    waiter = ProjectionWaiter(server.db_url, pool)
+    try:
+        await waiter.start()
+        reached = await waiter.wait_for(position, [p.name for p in ALL], timeout=15)
+    finally:
+        await waiter.stop()
+        await pool.close()
+    assert reached, f"the projections did not reach position {position}"
+
+
+async def inspect(page: Page, expression: str) -> Any:
+    """Evaluate ``expression`` in an isolated world of the page's main frame.
+
+    It sees the page's DOM but none of its scripts, and it works with
+    JavaScript turned off, where ``page.evaluate`` never returns.
+    """
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        tree = await cdp.send("Page.getFrameTree")
+        world = await cdp.send(
+            "Page.createIsolatedWorld",
+            {"frameId": tree["frameTree"]["frame"]["id"], "worldName": "coop-tests"},
+        )
+        answer = await cdp.send(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "contextId": world["executionContextId"],
+                "returnByValue": True,
+                "awaitPromise": True,
+            },
+        )
+    finally:
+        await cdp.detach()
+    if "exceptionDetails" in answer:
+        raise AssertionError(f"{expression[:80]!r} failed: {answer['exceptionDetails']}")
+    return answer["result"].get("value")
+
+
+async def axe_violations(page: Page, javascript: bool) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now."""
+    if javascript:
+        results = await Axe().run(page, options=AXE_OPTIONS)
+        return list(results.response["violations"])
+    run = f"{_TIMERS_ON_MICROTASKS}{AXE_SCRIPT}\n;axe.run(document, {json.dumps(AXE_OPTIONS)})"
+    results = await inspect(page, run)
+    return list(results["violations"])
+
+
+async def assert_no_axe_violations(page: Page, javascript: bool) -> None:
+    """Zero axe violations for WCAG 2.2 A and AA and best practice; else say each one."""
+    violations = await axe_violations(page, javascript)
+    if violations:
+        lines = [f"axe found {len(violations)} violation(s) on {page.url}:"]
+        for v in violations:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+            for node in v["nodes"]:
+                lines.append(f"    at {node['target']}: {node.get('failureSummary', '')}")
+        message = "\n".join(lines)
+        print(message)
+        raise AssertionError(message)
+
+
+@dataclass
+class Problems:
+    """What went wrong in the browser, as it happened."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def console(self, message: ConsoleMessage) -> None:
+        if _FORM_REDISPLAYED.match(message.text):
+            return  # Chromium logs every 4xx; `response` below judges statuses
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.seen.append(f"console {message.type}: {message.text} ({message.location})")
+
+    def failed(self, request: Request) -> None:
+        self.seen.append(f"request failed: {request.method} {request.url}: {request.failure}")
+
+    def response(self, response: Response) -> None:
+        # 422 is a form re-rendered with its errors; any other 4xx or 5xx is a fault.
+        if response.status >= 400 and response.status != 422:
+            self.seen.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    def web_error(self, error: WebError) -> None:
+        self.seen.append(f"uncaught error: {error.error}")
+
+    def assert_none(self) -> None:
+        assert not self.seen, "problems in the browser:\n" + "\n".join(self.seen)
+
+
+@dataclass
+class Checks:
+    """What every page must pass, each time a test looks at one."""
+
+    page: Page
+    problems: Problems
+    javascript: bool
+
+    async def __call__(self, screenshot: str | None = None) -> None:
+        """No problems so far and no axe violations; ``screenshot`` names a picture to save."""
+        self.problems.assert_none()
+        await assert_no_axe_violations(self.page, self.javascript)
+        if screenshot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            suffix = "js" if self.javascript else "no-js"
+            path = SCREENSHOTS / f"{screenshot}-{suffix}.png"
+            await self.page.screenshot(path=path, full_page=True)
+
+
+async def sign_in(page: Page, checks: Checks, email: str, password: str = TRUSTEE_PASSWORD) -> None:
+    """Sign in from the home page as a person would, pasting the password."""
+    await page.goto("/")
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    await checks("sign-in")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password", exact=True).focus()
+    await page.keyboard.insert_text(password)  # what a paste or a password manager does
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_text(re.compile(r"^Signed in as"))).to_be_visible()
