@@ -101,6 +101,7 @@ Fetched from the npm registry by \`scripts/vendor-assets.sh\`; do not edit by ha
 
 GOV.UK Frontend's GDS Transport font, crown and royal arms images are left out
 on purpose: they belong to the GOV.UK brand. Source maps are left out too.
+SHA256SUMS lists every file, so a refresh shows exactly what changed.
 EOF
 
 (cd "$vendor" && find . -type f ! -name SHA256SUMS ! -name README.md -print0 |
