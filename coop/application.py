@@ -78,8 +78,7 @@ class Coop(Application[UUID]):
             kind="application-email",
             claimant=member.id,
         )
-        if claim.id in self.repository:
-            raise AlreadyApplied()
+        # No read first: the claim's id collides in the event store anyway.
         return self._save_new(member, claim, conflict=AlreadyApplied)
 
     def admit(self, member_id: UUID, *, by: UUID, minute_reference: str) -> Done:

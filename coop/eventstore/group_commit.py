@@ -5,38 +5,49 @@ save, so that commit order equals notification order (followers never skip an
 event). That makes writers queue one behind another. Here the first writer to
 arrive leads: it takes every save queued so far and inserts them together, so
 the lock and the commit are paid once per group instead of once per save.
+
+Each waiting save has a lock of its own: the leader wakes exactly the saves it
+committed, and hands the lead to the next queued save (notify_all on a shared
+condition woke every waiter for every group, and that storm held the GIL).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
 
-# A bound keeps one group's transaction short, so its lock is held briefly.
 MAX_EVENTS_PER_GROUP = 2000
 
 
 class _Save:
-    __slots__ = ("done", "error", "events", "ids")
+    __slots__ = ("done", "error", "events", "ids", "wake")
 
     def __init__(self, events: Sequence[StoredEvent]) -> None:
         self.events = events
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
+        # Held until this save is done, or until it is this save's turn to lead.
+        self.wake = threading.Lock()
+        self.wake.acquire()
 
 
 class GroupCommitRecorder(PostgresApplicationRecorder):
-    """An application recorder whose concurrent inserts are committed in groups."""
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._turn = threading.Condition()
-        self._queue: list[_Save] = []
+        self._lock = threading.Lock()
+        self._queue: deque[_Save] = deque()
         self._leading = False
 
     def insert_events(
@@ -45,24 +56,33 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         save = _Save(stored_events)
-        with self._turn:
+        with self._lock:
             self._queue.append(save)
-            while not save.done:
-                if self._leading:
-                    self._turn.wait()
-                    continue
-                self._leading = True
-                group = self._take_group()
-                self._turn.release()
-                try:
-                    self._commit(group)
-                finally:
-                    self._turn.acquire()
-                    self._leading = False
-                    self._turn.notify_all()
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            save.wake.acquire()  # done by another's group, or handed the lead
+        if not save.done:
+            self._lead()
         if save.error is not None:
             raise save.error
         return save.ids
+
+    def _lead(self) -> None:
+        with self._lock:
+            group = self._take_group()
+        try:
+            self._commit(group)
+        finally:
+            with self._lock:
+                if self._queue:
+                    self._queue[0].wake.release()  # the next leader
+                else:
+                    self._leading = False
+            for s in group:
+                s.done = True
+                if s.wake.locked():
+                    s.wake.release()
 
     def _take_group(self) -> list[_Save]:
         group: list[_Save] = []
@@ -70,7 +90,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         while self._queue and (
             not group or size + len(self._queue[0].events) <= MAX_EVENTS_PER_GROUP
         ):
-            save = self._queue.pop(0)
+            save = self._queue.popleft()
             group.append(save)
             size += len(save.events)
         return group
@@ -80,8 +100,12 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             try:
                 ids = self._insert([e for save in group for e in save.events])
             except IntegrityError:
-                # One save conflicts: commit the others alone so only it fails.
-                pass
+                pass  # one save conflicts: commit the others alone so only it fails
+            except BaseException as e:
+                # Nothing of the group was committed: every save in it fails alike.
+                for save in group:
+                    save.error = e
+                return
             else:
                 start = 0
                 for save in group:
@@ -94,11 +118,25 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         for save in group:
             try:
                 save.ids = self._insert(save.events)
-            except BaseException as e:  # handed to the thread that asked
+            except BaseException as e:
                 save.error = e
             save.done = True
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _insert(self, events: Sequence[StoredEvent]) -> Sequence[int]:
-        ids: Sequence[int] | None = super().insert_events(events)
-        assert ids is not None and len(ids) == len(events)
+        """One statement, so one round trip: lock, notify and insert (0005_insert_function.sql)."""
+        params = (
+            [e.originator_id for e in events],
+            [e.originator_version for e in events],
+            [e.topic for e in events],
+            [e.state for e in events],
+            f"{self.datastore.lock_timeout}s",
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_INSERT, params, prepare=True)
+            ids = [row["id"] for row in curs.fetchall()]
+        assert len(ids) == len(events)
         return ids
+
+
+_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s) AS id"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -87,10 +89,60 @@ async def apply_events(
             else:
                 runs.append((sql, [args]))
     for sql, many in runs:
-        if len(many) == 1:
-            await conn.execute(sql, *many[0])
-        else:
-            await conn.executemany(sql, many)
+        await _run(conn, sql, many)
+
+
+# Rows per multi-row INSERT: few distinct shapes, so prepared statements are reused.
+_CHUNKS = (512, 128, 32, 8)
+_MAX_PARAMS = 32767  # the protocol's limit on bind parameters
+
+
+async def _run(conn: asyncpg.Connection, sql: str, many: list[tuple[Any, ...]]) -> None:
+    """A run of one statement: INSERTs as multi-row VALUES, the rest as executemany.
+
+    One multi-row INSERT costs the server about what one row does, so runs of
+    inserts (the bulk of a catch-up) are written a chunk at a time.
+    """
+    width = len(many[0])
+    done = 0
+    if len(many) >= _CHUNKS[-1] and width and _values_row(sql) is not None:
+        for chunk in _CHUNKS:
+            chunk = min(chunk, _MAX_PARAMS // width)
+            while len(many) - done >= chunk:
+                args = [a for row in many[done : done + chunk] for a in row]
+                await conn.execute(_multi_row(sql, chunk, width), *args)
+                done += chunk
+    rest = many[done:]
+    if len(rest) == 1:
+        await conn.execute(sql, *rest[0])
+    elif rest:
+        await conn.executemany(sql, rest)
+
+
+@functools.cache
+def _values_row(sql: str) -> tuple[str, str] | None:
+    """``(head, row)`` of ``INSERT ... VALUES (row)``, or None for other statements."""
+    head, sep, row = sql.rpartition(" VALUES (")
+    if not sep or not head.lstrip().upper().startswith("INSERT") or not row.endswith(")"):
+        return None
+    if "(" in row[:-1] or ")" in row[:-1]:
+        return None  # keep it simple: no nested parentheses in the row
+    return head + " VALUES ", "(" + row
+
+
+@functools.cache
+def _multi_row(sql: str, rows: int, width: int) -> str:
+    parts = _values_row(sql)
+    assert parts is not None
+    head, row = parts
+
+    def shifted(k: int) -> str:
+        return _PARAM.sub(lambda m: f"${int(m[1]) + k * width}", row)
+
+    return head + ", ".join(shifted(k) for k in range(rows))
+
+
+_PARAM = re.compile(r"\$(\d+)")
 
 
 def _live_tables(projection: Projection) -> dict[str, str]:

@@ -1,0 +1,24 @@
+"""Benchmarks (not tests): they print figures, medians over repeats, and ratios.
+
+Run through the CLI, e.g. ``coop bench append`` or ``coop bench project``.
+Each benchmark works in a scratch database of its own on the configured server.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace) -> int:
+    """Run the benchmark called ``which`` against the server at ``url``; the exit code."""
+    # Imported on demand: each benchmark pulls in only what it needs.
+    if which == "append":
+        from bench import append
+
+        return append.run(url, settings, args)
+    if which == "project":
+        from bench import project
+
+        return project.run(url, settings, args)
+    raise ValueError(f"There is no benchmark called {which!r}. Known: append, project.")
