@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from coop.clock import Clock, SystemClock, today
 from coop.domain.accounts import Account, EmailInUse, Role
@@ -152,6 +152,19 @@ class Coop(Application[UUID]):
         return self._retrying(account_id, attempt)
 
     # Saving ----------------------------------------------------------------------
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save aggregates' pending events together, atomically.
+
+        The library's ``save`` sorts what it is given with runtime Protocol
+        isinstance checks, which on Python 3.11 cost more CPU than the rest of a
+        command; ours are always aggregates, so collect their events directly.
+        """
+        processing = ProcessingEvent[UUID]()
+        for aggregate in objs:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        return self._record(processing)
 
     def _save_new(
         self, subject: Aggregate, *others: Aggregate, conflict: Callable[[], CoopError]

@@ -54,6 +54,11 @@ def _state_type(event_class: type) -> type[msgspec.Struct]:
     return msgspec.defstruct(f"{event_class.__name__}State", fields)
 
 
+@cache
+def _state_decoder(event_class: type) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(_state_type(event_class))
+
+
 class EventMapper(Mapper[Any]):
     """The library's Mapper, with type-directed decoding and upcasting."""
 
@@ -84,13 +89,17 @@ class EventMapper(Mapper[Any]):
                 data = self.cipher.decrypt(data)
             if self.compressor:
                 data = self.compressor.decompress(data)
-            raw: dict[str, Any] = self.transcoder.decode(data)
-            version = raw.pop("class_version", 1)
-            target = getattr(event_class, "class_version", 1)
-            while version < target:
-                getattr(event_class, f"upcast_v{version}_v{version + 1}")(raw)
-                version += 1
-            state = msgspec.structs.asdict(msgspec.convert(raw, _state_type(event_class)))
+            if getattr(event_class, "class_version", 1) == 1 and b'"class_version"' not in data:
+                # Nothing to upcast: decode straight into the typed shape (the common case).
+                state = msgspec.structs.asdict(_state_decoder(event_class).decode(data))
+            else:
+                raw: dict[str, Any] = self.transcoder.decode(data)
+                version = raw.pop("class_version", 1)
+                target = getattr(event_class, "class_version", 1)
+                while version < target:
+                    getattr(event_class, f"upcast_v{version}_v{version + 1}")(raw)
+                    version += 1
+                state = msgspec.structs.asdict(msgspec.convert(raw, _state_type(event_class)))
         except Exception as e:
             msg = (
                 f"Cannot decode stored event {stored_event.topic} "

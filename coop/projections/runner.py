@@ -16,7 +16,6 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 from eventsourcing.persistence import StoredEvent
@@ -70,20 +69,21 @@ async def apply_events(
     executemany, which is what makes catching up fast.
     """
     runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    sqls: dict[str, str] = {}
     for row in rows:
         handler = projection.handlers.get(row["topic"])
         if handler is None:
             continue
         event = _mapper.to_domain_event(
             StoredEvent(
-                originator_id=UUID(bytes=row["originator_id"].bytes),
+                originator_id=row["originator_id"],  # asyncpg's UUID is a uuid.UUID
                 originator_version=row["originator_version"],
                 topic=row["topic"],
                 state=row["state"],
             )
         )
         for template, args in handler(event, row["notification_id"]):
-            sql = projection.sql(template, tables)
+            sql = sqls.get(template) or sqls.setdefault(template, projection.sql(template, tables))
             if runs and runs[-1][0] == sql:
                 runs[-1][1].append(args)
             else:
