@@ -143,7 +143,7 @@ class Checks:
     problems: Problems
     javascript: bool
 
-    async def __call__(self, screenshot: str | None = None) -> None:
+    async def __call__(self, screenshot: str | None = None, *, full_page: bool = True) -> None:
         """No problems so far and no axe violations; ``screenshot`` names a picture to save."""
         self.problems.assert_none()
         await assert_no_axe_violations(self.page, self.javascript)
@@ -151,12 +151,13 @@ class Checks:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             suffix = "js" if self.javascript else "no-js"
             path = SCREENSHOTS / f"{screenshot}-{suffix}.png"
-            await self.page.screenshot(path=path, full_page=True)
+            await self.page.screenshot(path=path, full_page=full_page)
 
 
 async def sign_in(page: Page, checks: Checks, email: str, password: str = TRUSTEE_PASSWORD) -> None:
     """Sign in from the home page as a person would, pasting the password."""
     await page.goto("/")
+    await checks()
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     await checks("sign-in")

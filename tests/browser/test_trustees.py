@@ -41,7 +41,10 @@ async def test_a_trustee_admits_one_applicant_refuses_another_and_sees_the_regis
     await checks("applications")
 
     amira = page.get_by_role("region", name="Amira Hassan")
+    await expect(amira.get_by_text("Saving…")).to_be_hidden()  # shown only while saving
     await amira.get_by_label("Board minute reference").fill("B2026-11 item 4")
+    page_loads: list[str] = []
+    page.on("framenavigated", lambda frame: page_loads.append(frame.url))
     await amira.get_by_role("button", name="Admit Amira Hassan").click()
     if javascript:
         # htmx swapped the card in place; focus and the live region follow it.
@@ -50,7 +53,8 @@ async def test_a_trustee_admits_one_applicant_refuses_another_and_sees_the_regis
         await expect(page.locator("#status-announcer")).to_have_text(
             "Amira Hassan admitted as member number 1"
         )
-        await expect(page).to_have_url(re.compile(r"/trustees/applications$"))
+        assert page_loads == [], "the page was loaded again instead of the card swapped"
+        await expect(page.get_by_role("region", name="Ewan McAllister")).to_be_visible()
         await checks("decided-card")
     else:
         await expect(page).to_have_url(re.compile(r"/trustees/applications\?decided="))
@@ -87,7 +91,22 @@ async def test_a_trustee_admits_one_applicant_refuses_another_and_sees_the_regis
     await expect(amira_row).to_contain_text("LS8 2AB")
     await expect(amira_row.get_by_role("cell").first).to_have_text("1")
     await expect(page.get_by_role("row", name=re.compile(r"Ewan McAllister"))).to_have_count(0)
+    address = amira_row.get_by_role("cell", name=re.compile(r"Roundhay Road"))
+    assert await address.inner_text() == "14 Roundhay Road\nLeeds\nLS8 2AB"  # line by line
     await checks("register")
+    # At 320px the wide table scrolls inside its own region, not the page.
+    await page.set_viewport_size({"width": 320, "height": 640})
+    assert await inspect(page, "document.documentElement.scrollWidth") <= 320
+    table_region = page.get_by_role("region", name="1 member")
+    assert await inspect(
+        page,
+        "(e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto')"
+        "(document.querySelector('.coop-table-wrapper'))",
+    ), "the register does not scroll in its own region"
+    await table_region.focus()  # so keyboard users can scroll it
+    await expect(table_region).to_be_focused()
+    await checks("register-320px")
+    await page.set_viewport_size({"width": 1280, "height": 720})
 
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("alert")).to_contain_text("You have signed out.")
