@@ -48,6 +48,9 @@ async def test_admitting_with_htmx_returns_the_decided_card_and_announces_it(
     assert f'id="applicant-{member_id}"' in response.text
     assert "Amira Hassan is now member number 1" in response.text
     assert 'hx-swap-oob="innerHTML:#status-announcer"' in response.text
+    assert (
+        'id="applications-count" hx-swap-oob="true">There are no more applications' in response.text
+    )
     assert "<html" not in response.text  # a fragment, not a page
 
 

@@ -68,7 +68,10 @@ async def admit(request: Request[Any, Any, Any], member_id: UUID) -> Template | 
             await s.seen(done.position, "members")
             if is_htmx(request):
                 return page(
-                    request, "trustees/_decided.html", decided=await _applicant(request, member_id)
+                    request,
+                    "trustees/_decided.html",
+                    decided=await _applicant(request, member_id),
+                    remaining=len(await applications_awaiting_decision(s.pool)),
                 )
             return see_other(f"/trustees/applications?decided={member_id}")
     errors = {f"minute_reference-{member_id}": checked.errors["minute_reference"]}
