@@ -202,9 +202,7 @@ _APPLICATION_ORDER = (
 )
 
 
-def check_admission(data: Mapping[str, Any]) -> Checked:
-    """A trustee's admission: the board minute that records it."""
-    c = Checked()
+def _minute_reference(c: Checked, data: Mapping[str, Any]) -> None:
     text(
         c,
         data,
@@ -213,6 +211,12 @@ def check_admission(data: Mapping[str, Any]) -> Checked:
         missing="Enter the board minute reference for this decision",
         max_length=60,
     )
+
+
+def check_admission(data: Mapping[str, Any]) -> Checked:
+    """A trustee's admission: the board minute that records it."""
+    c = Checked()
+    _minute_reference(c, data)
     return c
 
 
@@ -228,14 +232,7 @@ def check_refusal(data: Mapping[str, Any]) -> Checked:
         max_length=1000,
         multiline=True,
     )
-    text(
-        c,
-        data,
-        "minute_reference",
-        label="Board minute reference",
-        missing="Enter the board minute reference for this decision",
-        max_length=60,
-    )
+    _minute_reference(c, data)
     return c
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from uuid import uuid4
 
@@ -12,18 +9,8 @@ import psycopg
 import pytest
 
 from coop.application import Coop
+from tests.app.test_cli import coop_cli
 from tests.people import details
-
-
-def coop_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db_url}
-    return subprocess.run(
-        [sys.executable, "-m", "coop.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def some_history(coop: Coop) -> None:

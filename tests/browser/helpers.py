@@ -121,6 +121,8 @@ class Problems:
             self.seen.append(f"console {message.type}: {message.text} ({message.location})")
 
     def failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
+            return  # the page navigated on before a sub-resource (say the favicon) arrived
         self.seen.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def response(self, response: Response) -> None:
