@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, JSONBody
 
 from coop.domain.errors import CoopError
 from coop.projections.accounts import account_by_email
@@ -85,7 +86,7 @@ def _checked_or_problem(checked: Any) -> None:
         raise Problem(422, "Check the details you sent", checked.errors)
 
 
-async def _found(request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
+async def _found(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Applicant:
     found = await application(services(request.app).pool, member_id)
     if found is None:
         raise Problem(404, "There is no application with that id.")
@@ -97,7 +98,7 @@ class Api(Controller):
     tags = ("coop",)
 
     @post("/tokens", opt=allow(ANYONE), status_code=201, summary="Sign in: get a bearer token")
-    async def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> Token:
+    async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]) -> Token:
         s = services(request.app)
         checked = check_sign_in(msgspec.structs.asdict(data))
         _checked_or_problem(checked)
@@ -128,7 +129,7 @@ class Api(Controller):
 
     @post("/applications", opt=allow(ANYONE), status_code=201, summary="Apply to join")
     async def apply(
-        self, request: Request[Any, Any, Any], data: ApplicationRequest
+        self, request: Request[Any, Any, Any], data: JSONBody[ApplicationRequest]
     ) -> ApplicationReceived:
         details, checked = check_application(msgspec.structs.asdict(data))
         _checked_or_problem(checked)
@@ -146,12 +147,15 @@ class Api(Controller):
         return await applications_awaiting_decision(services(request.app).pool)
 
     @get("/applications/{member_id:uuid}", opt=TRUSTEES, summary="One application")
-    async def one(self, request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
+    async def one(self, request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Applicant:
         return await _found(request, member_id)
 
     @post("/applications/{member_id:uuid}/admit", opt=TRUSTEES, status_code=200, summary="Admit")
     async def admit(
-        self, request: Request[Any, Any, Any], member_id: UUID, data: AdmitRequest
+        self,
+        request: Request[Any, Any, Any],
+        member_id: FromPath[UUID],
+        data: JSONBody[AdmitRequest],
     ) -> Decided:
         await _found(request, member_id)
         checked = check_admission(msgspec.structs.asdict(data))
@@ -169,7 +173,10 @@ class Api(Controller):
 
     @post("/applications/{member_id:uuid}/refuse", opt=TRUSTEES, status_code=200, summary="Refuse")
     async def refuse(
-        self, request: Request[Any, Any, Any], member_id: UUID, data: RefuseRequest
+        self,
+        request: Request[Any, Any, Any],
+        member_id: FromPath[UUID],
+        data: JSONBody[RefuseRequest],
     ) -> Decided:
         await _found(request, member_id)
         checked = check_refusal(msgspec.structs.asdict(data))

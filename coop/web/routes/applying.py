@@ -7,6 +7,7 @@ from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
@@ -83,7 +84,7 @@ async def apply(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 
 @get("/apply/received/{member_id:uuid}", opt=allow(ANYONE))
-async def received(request: Request[Any, Any, Any], member_id: UUID) -> Template:
+async def received(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     found = await application(services(request.app).pool, member_id)
     if found is None:
         raise NotFoundException("There is no application with that reference.")

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
@@ -24,7 +25,7 @@ from coop.web.services import services
 TRUSTEES = allow("trustee", "secretary")
 
 
-async def _applicant(request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
+async def _applicant(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Applicant:
     found = await application(services(request.app).pool, member_id)
     if found is None:
         raise NotFoundException("There is no application with that reference.")
@@ -50,7 +51,7 @@ async def applications(request: Request[Any, Any, Any]) -> Template:
 
 
 @post("/trustees/applications/{member_id:uuid}/admit", opt=TRUSTEES, status_code=303)
-async def admit(request: Request[Any, Any, Any], member_id: UUID) -> Template | Redirect:
+async def admit(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template | Redirect:
     s = services(request.app)
     applicant = await _applicant(request, member_id)
     checked = check_admission((await request.form()).dict())
@@ -97,13 +98,13 @@ async def admit(request: Request[Any, Any, Any], member_id: UUID) -> Template | 
 
 
 @get("/trustees/applications/{member_id:uuid}/refuse", opt=TRUSTEES)
-async def refuse_form(request: Request[Any, Any, Any], member_id: UUID) -> Template:
+async def refuse_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     applicant = await _applicant(request, member_id)
     return page(request, "trustees/refuse.html", applicant=applicant, values={}, field_errors={})
 
 
 @post("/trustees/applications/{member_id:uuid}/refuse", opt=TRUSTEES, status_code=303)
-async def refuse(request: Request[Any, Any, Any], member_id: UUID) -> Template | Redirect:
+async def refuse(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template | Redirect:
     s = services(request.app)
     applicant = await _applicant(request, member_id)
     checked = check_refusal((await request.form()).dict())
