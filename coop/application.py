@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
 from coop.clock import Clock, SystemClock, today
-from coop.domain.accounts import Account, EmailInUse, Role
+from coop.domain.accounts import Account, AccountHolder, Credential, EmailInUse, Role
 from coop.domain.claims import Claim, claim_id
 from coop.domain.errors import CoopError
 from coop.domain.membership import (
@@ -25,6 +25,9 @@ from coop.domain.membership import (
     Member,
     MembershipNumbers,
 )
+from coop.eventstore.codec import EventMapper
+from coop.eventstore.subject_keys import database_keyring
+from coop.privacy import master_key
 
 T = TypeVar("T")
 
@@ -60,6 +63,8 @@ class Coop(Application[UUID]):
 
     def __init__(self, env: dict[str, str], *, secret_key: str, clock: Clock | None = None):
         super().__init__(env)
+        assert isinstance(self.mapper, EventMapper)
+        self.mapper.keyring = database_keyring(self.recorder.datastore, master_key(secret_key))  # type: ignore[attr-defined]
         # Every admission takes the next number from one aggregate: in this
         # process they queue here instead of colliding (other processes retry).
         self._numbering = threading.Lock()
@@ -125,11 +130,10 @@ class Coop(Application[UUID]):
     ) -> Done:
         """Open a sign-in for a person; one per e-mail address."""
         account = Account(
-            name=name,
-            email=email.lower(),
+            holder=AccountHolder(name=name, email=email.lower()),
             roles=roles,
             member_id=member_id,
-            password_hash=password_hash,
+            credential=Credential(password_hash=password_hash),
             opened_on=today(self.clock),
         )
         claim = Claim(
@@ -146,7 +150,7 @@ class Coop(Application[UUID]):
 
         def attempt() -> tuple[Aggregate, ...]:
             account: Account = self.repository.get(account_id)
-            account.change_password(password_hash)
+            account.change_password(Credential(password_hash=password_hash))
             return (account,)
 
         return self._retrying(account_id, attempt)

@@ -125,7 +125,10 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from coop.migrate import migrate
+    from coop.privacy import master_key
     from coop.projections.runner import Worker
+
+    settings = settings.with_secret()  # personal data is sealed with keys it unlocks
 
     async def work(url: str) -> None:
         await migrate(url)
@@ -134,7 +137,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         print("coop worker: keeping projections up to date (Ctrl-C to stop)", flush=True)
-        await Worker(url).run(stop)
+        await Worker(url, master_key(settings.secret_key)).run(stop)
 
     with _database(settings) as url:
         asyncio.run(work(url))
@@ -233,15 +236,17 @@ def cmd_add_trustee(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     from coop.migrate import migrate
+    from coop.privacy import master_key
     from coop.projections.runner import by_name, rebuild
 
+    settings = settings.with_secret()
     projection = by_name(args.name)
 
     async def run(url: str) -> int:
         await migrate(url)
         conn = await asyncpg.connect(url)
         try:
-            return await rebuild(conn, projection)
+            return await rebuild(conn, projection, master_key(settings.secret_key))
         finally:
             await conn.close()
 

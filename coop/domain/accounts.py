@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError
+from coop.privacy import Personal
 
 
 class Role(StrEnum):
@@ -28,35 +29,46 @@ class EmailInUse(CoopError):
         super().__init__("There is already an account with this email address.")
 
 
+class AccountHolder(Personal, frozen=True, kw_only=True):
+    """Who holds an account (personal: sealed at rest)."""
+
+    name: str
+    email: str
+
+
+class Credential(Personal, frozen=True, kw_only=True):
+    """An argon2 password hash (never the password); sealed, so erasure removes it."""
+
+    password_hash: str
+
+
 class Account(Aggregate):
     """A sign-in: e-mail, password hash (argon2) and roles."""
 
     class Opened(Aggregate.Created):
-        name: str
-        email: str
+        holder: AccountHolder
         roles: tuple[Role, ...]
         member_id: UUID | None
-        password_hash: str
+        credential: Credential
         opened_on: date
 
     class PasswordChanged(Aggregate.Event):
-        password_hash: str
+        credential: Credential
 
     @event(Opened)
     def __init__(
         self,
-        name: str,
-        email: str,
+        holder: AccountHolder,
         roles: tuple[Role, ...],
         member_id: UUID | None,
-        password_hash: str,
+        credential: Credential,
         opened_on: date,
     ) -> None:
-        self.email = email
+        self.holder = holder
         self.roles = roles
-        self.password_hash = password_hash
+        self.credential = credential
 
     @event(PasswordChanged)
-    def change_password(self, password_hash: str) -> None:
+    def change_password(self, credential: Credential) -> None:
         """Replace the password (the new hash only; never the password)."""
-        self.password_hash = password_hash
+        self.credential = credential

@@ -10,6 +10,7 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError, NotFound
+from coop.privacy import Personal
 
 
 class MemberClass(StrEnum):
@@ -31,8 +32,8 @@ class ContactMethod(StrEnum):
     BSL = "bsl"
 
 
-class ApplicantDetails(msgspec.Struct, frozen=True, kw_only=True):
-    """What a person tells the co-op when they apply to join."""
+class ApplicantDetails(Personal, frozen=True, kw_only=True):
+    """What a person tells the co-op when they apply to join (personal: sealed at rest)."""
 
     name: str
     preferred_name: str
@@ -44,6 +45,12 @@ class ApplicantDetails(msgspec.Struct, frozen=True, kw_only=True):
     contact_methods: tuple[ContactMethod, ...]
     access_needs: str
     agrees_with_purpose: bool
+
+
+class RefusalReason(Personal, frozen=True, kw_only=True):
+    """Why an application was refused, in words the applicant is given (it may be about them)."""
+
+    text: str
 
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True):
@@ -91,12 +98,13 @@ class Member(Aggregate):
 
     class Admitted(Aggregate.Event):
         number: int
+        member_class: MemberClass  # outside the sealed details: the register needs it after erasure
         decision: Decision
         shares: int
         amount_paid_pence: int
 
     class Refused(Aggregate.Event):
-        reason: str
+        reason: RefusalReason
         decision: Decision
 
     @event(Applied)
@@ -109,12 +117,18 @@ class Member(Aggregate):
     def admit(self, number: int, decision: Decision) -> None:
         """Admit the applicant, allotting one share and their membership number."""
         self._require_undecided()
-        self._admitted(number=number, decision=decision, shares=1, amount_paid_pence=100)
+        self._admitted(
+            number=number,
+            member_class=self.details.requested_class,
+            decision=decision,
+            shares=1,
+            amount_paid_pence=100,
+        )
 
     def refuse(self, reason: str, decision: Decision) -> None:
         """Refuse the application, with the reason the applicant will be given."""
         self._require_undecided()
-        self._refused(reason=reason, decision=decision)
+        self._refused(reason=RefusalReason(text=reason), decision=decision)
 
     def _require_undecided(self) -> None:
         if self.status != "applied":
@@ -122,13 +136,18 @@ class Member(Aggregate):
 
     @event(Admitted)
     def _admitted(
-        self, number: int, decision: Decision, shares: int, amount_paid_pence: int
+        self,
+        number: int,
+        member_class: MemberClass,
+        decision: Decision,
+        shares: int,
+        amount_paid_pence: int,
     ) -> None:
         self.status = "admitted"
         self.number = number
 
     @event(Refused)
-    def _refused(self, reason: str, decision: Decision) -> None:
+    def _refused(self, reason: RefusalReason, decision: Decision) -> None:
         self.status = "refused"
 
 

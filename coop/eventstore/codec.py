@@ -14,6 +14,7 @@ from __future__ import annotations
 import typing
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import (
@@ -23,6 +24,8 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 from eventsourcing.utils import get_topic, resolve_topic
+
+from coop.privacy import ERASED, KeyRing, Personal, Sealed
 
 # Carried by the stored event's own columns, not by its state.
 _COLUMNS = frozenset({"originator_id", "originator_version"})
@@ -47,11 +50,21 @@ def _state_type(event_class: type) -> type[msgspec.Struct]:
     """A Struct with the event class's fields, used to restore exact types."""
     hints = typing.get_type_hints(event_class)
     fields = [
-        (name, hint)
+        (name, Sealed if name in personal_fields(event_class) else hint)
         for name, hint in hints.items()
         if name not in _COLUMNS and typing.get_origin(hint) is not typing.ClassVar
     ]
     return msgspec.defstruct(f"{event_class.__name__}State", fields)
+
+
+@cache
+def personal_fields(event_class: type) -> dict[str, type]:
+    """The event's fields that hold personal data (sealed at rest)."""
+    return {
+        name: hint
+        for name, hint in typing.get_type_hints(event_class).items()
+        if isinstance(hint, type) and issubclass(hint, Personal)
+    }
 
 
 @cache
@@ -60,12 +73,30 @@ def _state_decoder(event_class: type) -> msgspec.json.Decoder[Any]:
 
 
 class EventMapper(Mapper[Any]):
-    """The library's Mapper, with type-directed decoding and upcasting."""
+    """The library's Mapper, with type-directed decoding, upcasting and sealing.
+
+    ``keyring`` seals personal data; without one, events that carry personal
+    data cannot be stored (and read back as erased).
+    """
+
+    keyring: KeyRing | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         state = dict(vars(domain_event))
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
+        event_class: type = type(domain_event)
+        for name in personal_fields(event_class):
+            if self.keyring is None:
+                raise MapperDeserialisationError(
+                    "Personal data can only be stored sealed: no key ring"
+                )
+            state[name] = self.keyring.seal(
+                originator_id,
+                (originator_version, name),
+                msgspec.json.encode(state[name]),
+                new=originator_version == 1,
+            )
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
@@ -100,6 +131,8 @@ class EventMapper(Mapper[Any]):
                     getattr(event_class, f"upcast_v{version}_v{version + 1}")(raw)
                     version += 1
                 state = msgspec.structs.asdict(msgspec.convert(raw, _state_type(event_class)))
+            for name, hint in personal_fields(event_class).items():
+                state[name] = self._open(stored_event, name, hint, state[name])
         except Exception as e:
             msg = (
                 f"Cannot decode stored event {stored_event.topic} "
@@ -111,3 +144,11 @@ class EventMapper(Mapper[Any]):
         domain_event = object.__new__(event_class)
         object.__setattr__(domain_event, "__dict__", state)
         return domain_event
+
+    def _open(self, stored: StoredEvent, name: str, hint: type, sealed: Sealed) -> Any:
+        subject = stored.originator_id
+        assert isinstance(subject, UUID)
+        plaintext = None
+        if self.keyring is not None:
+            plaintext = self.keyring.open(subject, (stored.originator_version, name), sealed)
+        return ERASED if plaintext is None else msgspec.json.decode(plaintext, type=hint)

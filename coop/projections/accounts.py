@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from coop.domain.accounts import Account
+from coop.privacy import is_erased
 from coop.projections.base import Projection, Statement
 
 accounts = Projection("accounts", tables=("accounts",))
@@ -15,6 +16,8 @@ accounts = Projection("accounts", tables=("accounts",))
 
 @accounts.on(Account.Opened)
 def opened(event: Account.Opened, position: int) -> list[Statement]:
+    if is_erased(event.holder) or is_erased(event.credential):
+        return []  # an erased person's account cannot be signed in to
     return [
         (
             "INSERT INTO {accounts} (account_id, email, name, roles, member_id, password_hash,"
@@ -24,11 +27,11 @@ def opened(event: Account.Opened, position: int) -> list[Statement]:
             " ON CONFLICT (email) DO NOTHING",
             (
                 event.originator_id,
-                event.email,
-                event.name,
+                event.holder.email,
+                event.holder.name,
                 [str(r) for r in event.roles],
                 event.member_id,
-                event.password_hash,
+                event.credential.password_hash,
                 event.opened_on,
             ),
         )
@@ -37,10 +40,12 @@ def opened(event: Account.Opened, position: int) -> list[Statement]:
 
 @accounts.on(Account.PasswordChanged)
 def password_changed(event: Account.PasswordChanged, position: int) -> list[Statement]:
+    if is_erased(event.credential):
+        return []
     return [
         (
             "UPDATE {accounts} SET password_hash = $2 WHERE account_id = $1",
-            (event.originator_id, event.password_hash),
+            (event.originator_id, event.credential.password_hash),
         )
     ]
 

@@ -9,15 +9,31 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from coop.domain.membership import Member
+from coop.domain.membership import ApplicantDetails, Member, MemberClass
+from coop.privacy import is_erased
 from coop.projections.base import Projection, Statement
 
 members = Projection("members", tables=("members",))
 
 
+# What an erased person's application shows: nothing about them.
+_ERASED_DETAILS = ApplicantDetails(
+    name="Erased member",
+    preferred_name="",
+    email="",
+    phone="",
+    address="",
+    postcode="",
+    requested_class=MemberClass.USER,
+    contact_methods=(),
+    access_needs="",
+    agrees_with_purpose=True,
+)
+
+
 @members.on(Member.Applied)
 def applied(event: Member.Applied, position: int) -> list[Statement]:
-    d = event.details
+    d = _ERASED_DETAILS if is_erased(event.details) else event.details
     return [
         (
             "INSERT INTO {members} (member_id, status, name, preferred_name, email, phone,"
@@ -46,7 +62,7 @@ def admitted(event: Member.Admitted, position: int) -> list[Statement]:
     return [
         (
             "UPDATE {members} SET status = 'admitted', membership_number = $2,"
-            " member_class = requested_class, decided_on = $3, decided_by = $4,"
+            " member_class = $8, decided_on = $3, decided_by = $4,"
             " minute_reference = $5, shares = $6, amount_paid = $7 WHERE member_id = $1",
             (
                 event.originator_id,
@@ -56,6 +72,7 @@ def admitted(event: Member.Admitted, position: int) -> list[Statement]:
                 event.decision.minute_reference,
                 event.shares,
                 Decimal(event.amount_paid_pence) / 100,
+                str(event.member_class),
             ),
         )
     ]
@@ -69,7 +86,7 @@ def refused(event: Member.Refused, position: int) -> list[Statement]:
             " decided_by = $4, minute_reference = $5 WHERE member_id = $1",
             (
                 event.originator_id,
-                event.reason,
+                "" if is_erased(event.reason) else event.reason.text,
                 event.decision.on,
                 event.decision.by,
                 event.decision.minute_reference,

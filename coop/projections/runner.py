@@ -19,8 +19,10 @@ from typing import Any
 
 import asyncpg
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import resolve_topic
 
-from coop.eventstore.codec import EventMapper, MsgspecTranscoder
+from coop.eventstore.codec import EventMapper, MsgspecTranscoder, personal_fields
+from coop.eventstore.subject_keys import batch_keyring
 from coop.projections.accounts import accounts
 from coop.projections.base import Projection
 from coop.projections.members import members
@@ -33,7 +35,13 @@ PROGRESS_CHANNEL = "coop_projections"  # we NOTIFY "name:position" after each ba
 BATCH = 2000
 REBUILD_SUFFIX = "__rebuild"
 
-_mapper = EventMapper(MsgspecTranscoder())
+_transcoder = MsgspecTranscoder()
+
+
+@functools.cache
+def _sealed(topic: str) -> bool:
+    """Does this kind of event carry personal data (so its reader needs keys)?"""
+    return bool(personal_fields(resolve_topic(topic)))
 
 
 def by_name(name: str) -> Projection:
@@ -62,6 +70,7 @@ async def apply_events(
     projection: Projection,
     rows: Sequence[asyncpg.Record],
     tables: Mapping[str, str],
+    master: bytes,
 ) -> None:
     """Apply stored events to the projection's tables, in order.
 
@@ -70,11 +79,14 @@ async def apply_events(
     """
     runs: list[tuple[str, list[tuple[Any, ...]]]] = []
     sqls: dict[str, str] = {}
-    for row in rows:
-        handler = projection.handlers.get(row["topic"])
-        if handler is None:
-            continue
-        event = _mapper.to_domain_event(
+    wanted = [r for r in rows if r["topic"] in projection.handlers]
+    mapper = EventMapper(_transcoder)
+    mapper.keyring = await batch_keyring(
+        conn, master, (r["originator_id"] for r in wanted if _sealed(r["topic"]))
+    )
+    for row in wanted:
+        handler = projection.handlers[row["topic"]]
+        event = mapper.to_domain_event(
             StoredEvent(
                 originator_id=row["originator_id"],  # asyncpg's UUID is a uuid.UUID
                 originator_version=row["originator_version"],
@@ -149,7 +161,9 @@ def _live_tables(projection: Projection) -> dict[str, str]:
     return {t: t for t in projection.tables}
 
 
-async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BATCH) -> int | None:
+async def step(
+    conn: asyncpg.Connection, projection: Projection, master: bytes, limit: int = BATCH
+) -> int | None:
     """Apply the next batch. The new position, or None if nothing was done."""
     async with conn.transaction():
         if not await conn.fetchval(
@@ -160,7 +174,7 @@ async def step(conn: asyncpg.Connection, projection: Projection, limit: int = BA
         rows = await _events_after(conn, position, limit)
         if not rows:
             return None
-        await apply_events(conn, projection, rows, _live_tables(projection))
+        await apply_events(conn, projection, rows, _live_tables(projection), master)
         position = rows[-1]["notification_id"]
         await _record_position(conn, projection.name, position)
         return int(position)
@@ -184,11 +198,13 @@ async def _record_position(conn: asyncpg.Connection, name: str, position: int) -
     await conn.execute("SELECT pg_notify($1, $2)", PROGRESS_CHANNEL, f"{name}:{position}")
 
 
-async def catch_up(conn: asyncpg.Connection, projections: Sequence[Projection] = ALL) -> int:
+async def catch_up(
+    conn: asyncpg.Connection, master: bytes, projections: Sequence[Projection] = ALL
+) -> int:
     """Apply every projection up to the head of the log; the number of batches."""
     batches = 0
     for projection in projections:
-        while await step(conn, projection) is not None:
+        while await step(conn, projection, master) is not None:
             batches += 1
     return batches
 
@@ -200,8 +216,11 @@ class Worker:
     a notification was missed (a reconnect, say).
     """
 
-    def __init__(self, url: str, projections: Sequence[Projection] = ALL, poll: float = 1.0):
+    def __init__(
+        self, url: str, master: bytes, projections: Sequence[Projection] = ALL, poll: float = 1.0
+    ):
         self.url = url
+        self.master = master
         self.projections = projections
         self.poll = poll
         self._wake = asyncio.Event()
@@ -215,7 +234,7 @@ class Worker:
                 self._wake.clear()
                 for projection in self.projections:
                     try:
-                        await catch_up(conn, [projection])
+                        await catch_up(conn, self.master, [projection])
                     except (asyncpg.PostgresError, OSError, ValueError):
                         # One broken projection must not hold up the others.
                         log.exception("Projection %s failed; retrying shortly", projection.name)
@@ -241,7 +260,9 @@ async def _first_of(a: asyncio.Event, b: asyncio.Event, timeout: float) -> None:
             w.cancel()
 
 
-async def rebuild(conn: asyncpg.Connection, projection: Projection, batch: int = 5000) -> int:
+async def rebuild(
+    conn: asyncpg.Connection, projection: Projection, master: bytes, batch: int = 5000
+) -> int:
     """Replay the whole log into fresh tables, then swap them in.
 
     The site keeps serving from the old tables throughout; the swap itself is
@@ -253,7 +274,7 @@ async def rebuild(conn: asyncpg.Connection, projection: Projection, batch: int =
     ):
         raise RebuildRunning(f"A rebuild of {projection.name} is already running.")
     try:
-        return await _rebuild(conn, projection, batch)
+        return await _rebuild(conn, projection, master, batch)
     finally:
         await conn.execute(
             "SELECT pg_advisory_unlock(hashtext('coop:rebuild:' || $1))", projection.name
@@ -264,7 +285,9 @@ class RebuildRunning(Exception):
     """Another process is rebuilding the same projection."""
 
 
-async def _rebuild(conn: asyncpg.Connection, projection: Projection, batch: int) -> int:
+async def _rebuild(
+    conn: asyncpg.Connection, projection: Projection, master: bytes, batch: int
+) -> int:
     fresh = {t: t + REBUILD_SUFFIX for t in projection.tables}
     for table, new in fresh.items():
         await conn.execute(f'DROP TABLE IF EXISTS "{new}"')
@@ -275,7 +298,7 @@ async def _rebuild(conn: asyncpg.Connection, projection: Projection, batch: int)
             rows = await _events_after(conn, position, batch)
             if not rows:
                 break
-            await apply_events(conn, projection, rows, fresh)
+            await apply_events(conn, projection, rows, fresh, master)
         position, replayed = rows[-1]["notification_id"], replayed + len(rows)
     async with conn.transaction():
         # Wait for the live worker's batch to finish, and keep it out until the swap is done.
@@ -283,7 +306,7 @@ async def _rebuild(conn: asyncpg.Connection, projection: Projection, batch: int)
             "SELECT pg_advisory_xact_lock(hashtext('coop:projection:' || $1))", projection.name
         )
         while rows := await _events_after(conn, position, batch):
-            await apply_events(conn, projection, rows, fresh)
+            await apply_events(conn, projection, rows, fresh, master)
             position, replayed = rows[-1]["notification_id"], replayed + len(rows)
         for table, new in fresh.items():
             await conn.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')

@@ -25,6 +25,7 @@ from coop.config import Settings
 from coop.db import create_pool, eventsourcing_env
 from coop.domain.errors import CoopError
 from coop.migrate import migrate
+from coop.privacy import master_key
 from coop.projections.runner import Worker
 from coop.projections.waiting import ProjectionWaiter
 from coop.web import problems
@@ -62,7 +63,9 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_housekeeping(pool, clock, stop))]
         if settings.run_worker:
-            tasks.append(asyncio.create_task(Worker(url).run(stop)))
+            tasks.append(
+                asyncio.create_task(Worker(url, master_key(settings.secret_key)).run(stop))
+            )
         try:
             yield
         finally:

@@ -24,6 +24,11 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _subject(kind: str, value: str) -> str:
+    """Who failed to sign in, hashed: the table holds no e-mail or address."""
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
 async def start_session(pool: asyncpg.Pool, account_id: UUID, now: datetime, hours: int) -> str:
     """A new session for ``account_id``; returns the cookie's token."""
     token = secrets.token_urlsafe(32)
@@ -60,8 +65,8 @@ async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: d
         "SELECT count(*) FILTER (WHERE subject = $1) AS by_email,"
         " count(*) FILTER (WHERE subject = $2) AS by_address"
         " FROM sign_in_failures WHERE subject IN ($1, $2) AND failed_at > $3",
-        "email:" + email,
-        "address:" + address,
+        _subject("email", email),
+        _subject("address", address),
         now - FAILURE_WINDOW,
     )
     assert counts is not None
@@ -74,12 +79,12 @@ async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: d
 async def record_failure(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> None:
     await pool.executemany(
         "INSERT INTO sign_in_failures (subject, failed_at) VALUES ($1, $2)",
-        [("email:" + email, now), ("address:" + address, now)],
+        [(_subject("email", email), now), (_subject("address", address), now)],
     )
 
 
 async def clear_failures(pool: asyncpg.Pool, email: str) -> None:
-    await pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", "email:" + email)
+    await pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", _subject("email", email))
 
 
 async def issue_api_token(

