@@ -26,6 +26,7 @@ from coop.domain.membership import (
     MembershipNumbers,
 )
 from coop.eventstore.codec import EventMapper
+from coop.eventstore.group_commit import GroupCommitRecorder
 from coop.eventstore.subject_keys import database_keyring
 from coop.privacy import master_key
 
@@ -63,8 +64,14 @@ class Coop(Application[UUID]):
 
     def __init__(self, env: dict[str, str], *, secret_key: str, clock: Clock | None = None):
         super().__init__(env)
-        assert isinstance(self.mapper, EventMapper)
-        self.mapper.keyring = database_keyring(self.recorder.datastore, master_key(secret_key))  # type: ignore[attr-defined]
+        assert isinstance(self.mapper, EventMapper) and isinstance(
+            self.recorder, GroupCommitRecorder
+        )
+        keyring = database_keyring(self.recorder.datastore, master_key(secret_key))
+        self.mapper.keyring = keyring
+        # New people's keys go into the database with their first events.
+        self.recorder.take_new_keys = keyring.take_new_keys
+        self._keyring = keyring
         # Every admission takes the next number from one aggregate: in this
         # process they queue here instead of colliding (other processes retry).
         self._numbering = threading.Lock()
@@ -164,6 +171,7 @@ class Coop(Application[UUID]):
         isinstance checks, which on Python 3.11 cost more CPU than the rest of a
         command; ours are always aggregates, so collect their events directly.
         """
+        self._keyring.take_new_keys()  # drop any left by a save that failed before inserting
         processing = ProcessingEvent[UUID]()
         for aggregate in objs:
             processing.events.extend(aggregate.collect_events())

@@ -11,6 +11,7 @@ and so the audit chain, stay exactly as they were.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from uuid import UUID
@@ -65,6 +66,9 @@ def unwrap(master: bytes, subject: UUID, wrapped: bytes) -> bytes:
     return AESGCM(master).decrypt(wrapped[:NONCE], wrapped[NONCE:], _aad(subject, "subject key"))
 
 
+# A new subject's key, wrapped, to be stored with their first events.
+NewKey = tuple[UUID, bytes]
+
 # Looks up a subject's wrapped key: bytes, None once destroyed, or raises KeyError if none yet.
 WrappedKeyLookup = Callable[[UUID], bytes | None]
 
@@ -89,16 +93,16 @@ class KeyRing:
         self._create = create
         self._ttl = ttl
         self._cache: dict[UUID, tuple[float, bytes | None]] = {}
+        # New subjects' keys, per thread, until the save that stores them takes them.
+        self._new = threading.local()
 
-    def _key(self, subject: UUID, *, create: bool, new: bool = False) -> bytes | None:
+    def _key(self, subject: UUID, *, create: bool) -> bytes | None:
         now = time.monotonic()
         cached = self._cache.get(subject)
         if cached and now - cached[0] < self._ttl:
             return cached[1]
         wrapped: bytes | None
         try:
-            if new:
-                raise KeyError(subject)  # a new subject: skip the lookup
             wrapped = self._load(subject)
         except KeyError:
             if not create or self._create is None:
@@ -117,12 +121,28 @@ class KeyRing:
     def seal(
         self, subject: UUID, aad: Iterable[object], plaintext: bytes, *, new: bool = False
     ) -> Sealed:
-        """Seal ``plaintext`` for ``subject`` (``new``: their first event, so no key yet)."""
-        key = self._key(subject, create=True, new=new)
+        """Seal ``plaintext`` for ``subject``.
+
+        ``new``: this is the subject's first event, so make their key now; it is
+        stored by the same statement as the event (see ``take_new_keys``).
+        """
+        key = self._new_key(subject) if new else self._key(subject, create=True)
         if key is None:
             raise ErasedSubject(subject)
         nonce = os.urandom(NONCE)
         return Sealed(nonce + AESGCM(key).encrypt(nonce, plaintext, _aad(subject, *aad)))
+
+    def _new_key(self, subject: UUID) -> bytes:
+        pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.setdefault("keys", {})
+        if subject not in pending:
+            key = AESGCM.generate_key(bit_length=256)
+            pending[subject] = (key, wrap(self.master, subject, key))
+        return pending[subject][0]
+
+    def take_new_keys(self) -> list[NewKey]:
+        """The new subjects' wrapped keys sealed with in this thread since the last call."""
+        pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.pop("keys", {})
+        return [(subject, wrapped) for subject, (_, wrapped) in pending.items()]
 
     def open(self, subject: UUID, aad: Iterable[object], sealed: Sealed) -> bytes | None:
         """The plaintext, or None if the subject's personal data has been erased."""

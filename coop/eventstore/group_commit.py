@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -27,14 +27,17 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
+from coop.privacy import NewKey
+
 MAX_EVENTS_PER_GROUP = 2000
 
 
 class _Save:
-    __slots__ = ("done", "error", "events", "ids", "wake")
+    __slots__ = ("done", "error", "events", "ids", "keys", "wake")
 
-    def __init__(self, events: Sequence[StoredEvent]) -> None:
+    def __init__(self, events: Sequence[StoredEvent], keys: Sequence[NewKey]) -> None:
         self.events = events
+        self.keys = keys
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
@@ -44,6 +47,10 @@ class _Save:
 
 
 class GroupCommitRecorder(PostgresApplicationRecorder):
+    # The keys of new data subjects sealed for the events about to be saved
+    # (set by the application to its key ring's ``take_new_keys``).
+    take_new_keys: Callable[[], Sequence[NewKey]] = staticmethod(lambda: ())
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
@@ -55,7 +62,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
-        save = _Save(stored_events)
+        save = _Save(stored_events, self.take_new_keys())
         with self._lock:
             self._queue.append(save)
             lead = not self._leading
@@ -98,7 +105,10 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _commit(self, group: list[_Save]) -> None:
         if len(group) > 1:
             try:
-                ids = self._insert([e for save in group for e in save.events])
+                ids = self._insert(
+                    [e for save in group for e in save.events],
+                    [k for save in group for k in save.keys],
+                )
             except IntegrityError:
                 pass  # one save conflicts: commit the others alone so only it fails
             except BaseException as e:
@@ -117,19 +127,21 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 return
         for save in group:
             try:
-                save.ids = self._insert(save.events)
+                save.ids = self._insert(save.events, save.keys)
             except BaseException as e:
                 save.error = e
             save.done = True
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert(self, events: Sequence[StoredEvent]) -> Sequence[int]:
-        """One statement, so one round trip: lock, notify and insert (0005_insert_function.sql)."""
+    def _insert(self, events: Sequence[StoredEvent], keys: Sequence[NewKey]) -> Sequence[int]:
+        """One statement, so one round trip: keys, lock, notify and insert (migrations 0005, 0007)."""
         params = (
             [e.originator_id for e in events],
             [e.originator_version for e in events],
             [e.topic for e in events],
             [e.state for e in events],
+            [subject for subject, _ in keys],
+            [wrapped for _, wrapped in keys],
             f"{self.datastore.lock_timeout}s",
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -139,4 +151,4 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         return ids
 
 
-_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s) AS id"
+_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s) AS id"

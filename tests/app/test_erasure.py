@@ -45,7 +45,9 @@ async def test_after_erasure_a_dump_of_the_whole_database_has_no_trace_of_her(
     amira = coop.apply_for_membership(
         details("Amira Hassan", address="14 Roundhay Road\nLeeds")
     ).subject
-    coop.apply_for_membership(details("Tom Whitfield", address="2 Otley Road\nLeeds", phone="0113 496 0999"))
+    coop.apply_for_membership(
+        details("Tom Whitfield", address="2 Otley Road\nLeeds", phone="0113 496 0999")
+    )
     account = coop.open_account(
         name="Amira Hassan",
         email="amira.hassan@example.org",
@@ -91,3 +93,23 @@ async def test_a_destroyed_key_cannot_be_restored(coop: Coop, pool: asyncpg.Pool
         else:
             raise AssertionError("restoring a destroyed key must be refused")
         assert not await destroy_key(conn, amira)  # already destroyed: nothing to do
+        try:
+            await conn.execute("DELETE FROM subject_keys WHERE subject_id = $1", amira)
+        except asyncpg.InsufficientPrivilegeError as e:
+            assert "append-only" in str(e)
+        else:
+            raise AssertionError("deleting a key row must be refused: it records the erasure")
+
+
+async def test_a_new_persons_key_is_stored_with_their_first_event_and_only_then(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    import pytest
+
+    from coop.domain.membership import AlreadyApplied
+
+    amira = coop.apply_for_membership(details("Amira Hassan")).subject
+    with pytest.raises(AlreadyApplied):
+        coop.apply_for_membership(details("Amira Hassan"))  # refused: its key must not linger
+    subjects = [r["subject_id"] for r in await pool.fetch("SELECT subject_id FROM subject_keys")]
+    assert subjects == [amira]

@@ -31,10 +31,24 @@ class MemoryKeys:
         return KeyRing(master_key("a test secret"), self.load, self.create, ttl=0)
 
 
+class StoringMapper(EventMapper):
+    """Stores new people's keys as the recorder does, with their first events."""
+
+    def __init__(self, keys: MemoryKeys) -> None:
+        super().__init__(MsgspecTranscoder())
+        self.keys = keys
+        self.keyring = keys.keyring()
+
+    def to_stored_event(self, domain_event: object) -> StoredEvent:
+        stored = super().to_stored_event(domain_event)
+        assert self.keyring is not None
+        for subject, wrapped in self.keyring.take_new_keys():
+            self.keys.rows[subject] = wrapped
+        return stored
+
+
 def mapper_with(keys: MemoryKeys) -> EventMapper:
-    mapper = EventMapper(MsgspecTranscoder())
-    mapper.keyring = keys.keyring()
-    return mapper
+    return StoringMapper(keys)
 
 
 def applied() -> tuple[Member, object]:
