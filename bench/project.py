@@ -131,7 +131,10 @@ async def _measure(db_url: str, repeats: int, topics: Counter[str]) -> int:
             app_rates.append(
                 events
                 / await _timed(
-                    conn, catch_up(conn, master_key(BENCH_SECRET), [members]), app_cpu, events
+                    conn,
+                    catch_up(conn, master_key(BENCH_SECRET), [members]),
+                    app_cpu,
+                    events,
                 )
             )
             await _check(conn, head, applied)

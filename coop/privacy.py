@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from uuid import UUID
 
 import msgspec
@@ -53,8 +53,9 @@ def master_key(secret_key: str) -> bytes:
     )
 
 
-def _aad(subject: UUID, *parts: object) -> bytes:
-    return subject.bytes + "|".join(str(p) for p in parts).encode()
+def _aad(subject: UUID, label: str) -> bytes:
+    """Associated data: binds a ciphertext to its subject and its place."""
+    return subject.bytes + label.encode()
 
 
 def wrap(master: bytes, subject: UUID, key: bytes) -> bytes:
@@ -62,8 +63,9 @@ def wrap(master: bytes, subject: UUID, key: bytes) -> bytes:
     return nonce + AESGCM(master).encrypt(nonce, key, _aad(subject, "subject key"))
 
 
-def unwrap(master: bytes, subject: UUID, wrapped: bytes) -> bytes:
-    return AESGCM(master).decrypt(wrapped[:NONCE], wrapped[NONCE:], _aad(subject, "subject key"))
+def unwrap(master: bytes | AESGCM, subject: UUID, wrapped: bytes) -> bytes:
+    cipher = master if isinstance(master, AESGCM) else AESGCM(master)
+    return cipher.decrypt(wrapped[:NONCE], wrapped[NONCE:], _aad(subject, "subject key"))
 
 
 # A new subject's key, wrapped, to be stored with their first events.
@@ -89,14 +91,15 @@ class KeyRing:
         ttl: float = 60.0,
     ) -> None:
         self.master = master
+        self._unwrapper = AESGCM(master)
         self._load = load
         self._create = create
         self._ttl = ttl
-        self._cache: dict[UUID, tuple[float, bytes | None]] = {}
+        self._cache: dict[UUID, tuple[float, AESGCM | None]] = {}
         # New subjects' keys, per thread, until the save that stores them takes them.
         self._new = threading.local()
 
-    def _key(self, subject: UUID, *, create: bool) -> bytes | None:
+    def _key(self, subject: UUID, *, create: bool) -> AESGCM | None:
         now = time.monotonic()
         cached = self._cache.get(subject)
         if cached and now - cached[0] < self._ttl:
@@ -111,26 +114,24 @@ class KeyRing:
             wrapped = self._create(
                 subject, wrap(self.master, subject, AESGCM.generate_key(bit_length=256))
             )
-        key = unwrap(self.master, subject, wrapped) if wrapped is not None else None
+        key = AESGCM(unwrap(self._unwrapper, subject, wrapped)) if wrapped is not None else None
         self._cache[subject] = (now, key)
         return key
 
     def forget(self, subject: UUID) -> None:
         self._cache.pop(subject, None)
 
-    def seal(
-        self, subject: UUID, aad: Iterable[object], plaintext: bytes, *, new: bool = False
-    ) -> Sealed:
+    def seal(self, subject: UUID, label: str, plaintext: bytes, *, new: bool = False) -> Sealed:
         """Seal ``plaintext`` for ``subject``.
 
         ``new``: this is the subject's first event, so make their key now; it is
         stored by the same statement as the event (see ``take_new_keys``).
         """
-        key = self._new_key(subject) if new else self._key(subject, create=True)
+        key = AESGCM(self._new_key(subject)) if new else self._key(subject, create=True)
         if key is None:
             raise ErasedSubject(subject)
         nonce = os.urandom(NONCE)
-        return Sealed(nonce + AESGCM(key).encrypt(nonce, plaintext, _aad(subject, *aad)))
+        return Sealed(nonce + key.encrypt(nonce, plaintext, _aad(subject, label)))
 
     def _new_key(self, subject: UUID) -> bytes:
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.setdefault("keys", {})
@@ -144,13 +145,13 @@ class KeyRing:
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.pop("keys", {})
         return [(subject, wrapped) for subject, (_, wrapped) in pending.items()]
 
-    def open(self, subject: UUID, aad: Iterable[object], sealed: Sealed) -> bytes | None:
+    def open(self, subject: UUID, label: str, sealed: Sealed) -> bytes | None:
         """The plaintext, or None if the subject's personal data has been erased."""
         key = self._key(subject, create=False)
         if key is None:
             return None
         data = sealed.data
-        return AESGCM(key).decrypt(data[:NONCE], data[NONCE:], _aad(subject, *aad))
+        return key.decrypt(data[:NONCE], data[NONCE:], _aad(subject, label))
 
 
 class ErasedSubject(Exception):

@@ -68,6 +68,11 @@ def personal_fields(event_class: type) -> dict[str, type]:
 
 
 @cache
+def _decoder(hint: type) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(hint)
+
+
+@cache
 def _state_decoder(event_class: type) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(_state_type(event_class))
 
@@ -93,7 +98,7 @@ class EventMapper(Mapper[Any]):
                 )
             state[name] = self.keyring.seal(
                 originator_id,
-                (originator_version, name),
+                f"{originator_version}|{name}",
                 msgspec.json.encode(state[name]),
                 new=originator_version == 1,
             )
@@ -150,5 +155,5 @@ class EventMapper(Mapper[Any]):
         assert isinstance(subject, UUID)
         plaintext = None
         if self.keyring is not None:
-            plaintext = self.keyring.open(subject, (stored.originator_version, name), sealed)
-        return ERASED if plaintext is None else msgspec.json.decode(plaintext, type=hint)
+            plaintext = self.keyring.open(subject, f"{stored.originator_version}|{name}", sealed)
+        return ERASED if plaintext is None else _decoder(hint).decode(plaintext)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -65,6 +66,64 @@ async def _events_after(
     return rows
 
 
+Runs = list[tuple[str, list[tuple[Any, ...]]]]
+# Decode this many events, then let the event loop run (pages served by the same process).
+_DECODE_SLICE = 250
+
+
+async def decode_events(
+    keys_conn: asyncpg.Connection,
+    projection: Projection,
+    rows: Sequence[asyncpg.Record],
+    tables: Mapping[str, str],
+    master: bytes,
+) -> Runs:
+    """The SQL that applies ``rows`` to the projection, as runs of one statement each.
+
+    Consecutive statements of the same shape form one run, sent to the server
+    as multi-row INSERTs or one pipelined executemany.
+    """
+    runs: Runs = []
+    sqls: dict[str, str] = {}
+    wanted = [r for r in rows if r["topic"] in projection.handlers]
+    mapper = EventMapper(_transcoder)
+    mapper.keyring = await batch_keyring(
+        keys_conn, master, (r["originator_id"] for r in wanted if _sealed(r["topic"]))
+    )
+    for start in range(0, len(wanted), _DECODE_SLICE):
+        if start:
+            await asyncio.sleep(0)  # let the web requests sharing this event loop run
+        # Decoding makes thousands of short-lived objects, and the cyclic garbage
+        # collector's passes over them cost as much as the decoding itself;
+        # nothing here makes cycles, so pause it for this synchronous stretch.
+        with _collector_paused():
+            for row in wanted[start : start + _DECODE_SLICE]:
+                event = mapper.to_domain_event(
+                    StoredEvent(
+                        originator_id=row["originator_id"],  # asyncpg's UUID is a uuid.UUID
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                )
+                for template, args in projection.handlers[row["topic"]](
+                    event, row["notification_id"]
+                ):
+                    sql = sqls.get(template) or sqls.setdefault(
+                        template, projection.sql(template, tables)
+                    )
+                    if runs and runs[-1][0] == sql:
+                        runs[-1][1].append(args)
+                    else:
+                        runs.append((sql, [args]))
+    return runs
+
+
+async def write_runs(conn: asyncpg.Connection, runs: Runs) -> None:
+    for sql, many in runs:
+        await _run(conn, sql, many)
+
+
 async def apply_events(
     conn: asyncpg.Connection,
     projection: Projection,
@@ -72,40 +131,14 @@ async def apply_events(
     tables: Mapping[str, str],
     master: bytes,
 ) -> None:
-    """Apply stored events to the projection's tables, in order.
-
-    Consecutive statements of the same shape go to the server as one pipelined
-    executemany, which is what makes catching up fast.
-    """
-    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
-    sqls: dict[str, str] = {}
-    wanted = [r for r in rows if r["topic"] in projection.handlers]
-    mapper = EventMapper(_transcoder)
-    mapper.keyring = await batch_keyring(
-        conn, master, (r["originator_id"] for r in wanted if _sealed(r["topic"]))
-    )
-    for row in wanted:
-        handler = projection.handlers[row["topic"]]
-        event = mapper.to_domain_event(
-            StoredEvent(
-                originator_id=row["originator_id"],  # asyncpg's UUID is a uuid.UUID
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=row["state"],
-            )
-        )
-        for template, args in handler(event, row["notification_id"]):
-            sql = sqls.get(template) or sqls.setdefault(template, projection.sql(template, tables))
-            if runs and runs[-1][0] == sql:
-                runs[-1][1].append(args)
-            else:
-                runs.append((sql, [args]))
-    for sql, many in runs:
-        await _run(conn, sql, many)
+    """Apply stored events to the projection's tables, in order."""
+    await write_runs(conn, await decode_events(conn, projection, rows, tables, master))
 
 
 # Rows per multi-row INSERT: few distinct shapes, so prepared statements are reused.
-_CHUNKS = (512, 128, 32, 8)
+# asyncpg caches prepared statements only up to 15 kB of SQL: larger chunks are
+# parsed and planned afresh every time, which costs more than they save.
+_CHUNKS = (128, 32, 8)
 _MAX_PARAMS = 32767  # the protocol's limit on bind parameters
 
 
@@ -155,6 +188,17 @@ def _multi_row(sql: str, rows: int, width: int) -> str:
 
 
 _PARAM = re.compile(r"\$(\d+)")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _live_tables(projection: Projection) -> dict[str, str]:
@@ -242,10 +286,9 @@ class Worker:
                             conn = await asyncpg.connect(self.url)
                 await _first_of(self._wake, stop, timeout=self.poll)
         finally:
-            with contextlib.suppress(Exception):
-                await listener.close()
-            with contextlib.suppress(Exception):
-                await conn.close()
+            for c in (listener, conn):
+                with contextlib.suppress(Exception):
+                    await c.close()
 
     def _notified(self, *_: object) -> None:
         self._wake.set()
