@@ -112,4 +112,4 @@ def test_nothing_more_can_be_recorded_about_an_erased_person() -> None:
     from coop.privacy import ErasedSubject
 
     with pytest.raises(ErasedSubject):
-        keys.keyring().seal(subject, ("x",), b"new personal data")
+        keys.keyring().seal(subject, "1|x", b"new personal data")

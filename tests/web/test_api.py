@@ -136,3 +136,33 @@ async def test_a_revoked_token_stops_working(client, coop: Coop) -> None:
     assert (await client.get("/api/register", headers=headers)).status_code == 200
     assert (await client.delete("/api/tokens/current", headers=headers)).status_code == 204
     assert (await client.get("/api/register", headers=headers)).status_code == 401
+
+
+async def test_deciding_without_a_minute_or_reason_is_refused_and_changes_nothing(
+    client, coop: Coop, pool
+) -> None:
+    applied = (await client.post("/api/applications", json=api_application())).json()
+    headers = await trustee_headers(client, coop)
+    before = await pool.fetchval("SELECT count(*) FROM coop_events")
+    admit = await client.post(
+        f"/api/applications/{applied['member_id']}/admit",
+        json={"minute_reference": " "},
+        headers=headers,
+    )
+    assert admit.status_code == 422
+    assert admit.json()["errors"] == [
+        {
+            "field": "minute_reference",
+            "message": "Enter the board minute reference for this decision",
+        }
+    ]
+    refuse = await client.post(
+        f"/api/applications/{applied['member_id']}/refuse",
+        json={"minute_reference": "B1"},
+        headers=headers,
+    )
+    assert refuse.status_code == 422
+    assert refuse.json()["errors"] == [
+        {"field": "reason", "message": "Enter the reason the application is refused"}
+    ]
+    assert await pool.fetchval("SELECT count(*) FROM coop_events") == before
