@@ -16,7 +16,7 @@ import gc
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 from eventsourcing.persistence import StoredEvent
@@ -67,8 +67,8 @@ async def _events_after(
 
 
 Runs = list[tuple[str, list[tuple[Any, ...]]]]
-# Decode this many events, then let the event loop run (pages served by the same process).
-_DECODE_SLICE = 250
+# Decode this many events at a time, then let the event loop run.
+_DECODE_SLICE = 32
 
 
 async def decode_events(
@@ -92,7 +92,9 @@ async def decode_events(
     )
     for start in range(0, len(wanted), _DECODE_SLICE):
         if start:
-            await asyncio.sleep(0)  # let the web requests sharing this event loop run
+            # Let the event loop run: the previous batch's statements (see
+            # catch_up's reader) and any web requests sharing this process.
+            await asyncio.sleep(0)
         # Decoding makes thousands of short-lived objects, and the cyclic garbage
         # collector's passes over them cost as much as the decoding itself;
         # nothing here makes cycles, so pause it for this synchronous stretch.
@@ -243,14 +245,75 @@ async def _record_position(conn: asyncpg.Connection, name: str, position: int) -
 
 
 async def catch_up(
-    conn: asyncpg.Connection, master: bytes, projections: Sequence[Projection] = ALL
+    conn: asyncpg.Connection,
+    master: bytes,
+    projections: Sequence[Projection] = ALL,
+    reader: asyncpg.Connection | None = None,
 ) -> int:
-    """Apply every projection up to the head of the log; the number of batches."""
+    """Apply every projection up to the head of the log; the number of batches.
+
+    With a second connection, ``reader``, the next batch is read and decoded
+    while this one is written, so the decoding (here) and the writing (in the
+    server) use both cores.
+    """
     batches = 0
     for projection in projections:
+        if reader is not None:
+            batches += await _pipelined(conn, reader, projection, master)
         while await step(conn, projection, master) is not None:
             batches += 1
     return batches
+
+
+class _Prepared(NamedTuple):
+    after: int  # the position the batch follows
+    last: int  # its last event's position
+    runs: Runs
+
+
+async def _prepare(
+    reader: asyncpg.Connection, projection: Projection, after: int, master: bytes
+) -> _Prepared | None:
+    rows = await _events_after(reader, after, BATCH)
+    if not rows:
+        return None
+    runs = await decode_events(reader, projection, rows, _live_tables(projection), master)
+    return _Prepared(after, rows[-1]["notification_id"], runs)
+
+
+async def _pipelined(
+    conn: asyncpg.Connection, reader: asyncpg.Connection, projection: Projection, master: bytes
+) -> int:
+    """Write each prepared batch while preparing the next; stop at the head or on any surprise."""
+    position = await reader.fetchval(
+        "SELECT position FROM projection_tracking WHERE name = $1", projection.name
+    )
+    batches = 0
+    ahead = asyncio.ensure_future(_prepare(reader, projection, position or 0, master))
+    try:
+        while (prepared := await ahead) is not None:
+            ahead = asyncio.ensure_future(_prepare(reader, projection, prepared.last, master))
+            if not await _write_prepared(conn, projection, prepared):
+                return batches  # another worker moved it on: the caller's steps take over
+            batches += 1
+        return batches
+    finally:
+        await asyncio.gather(ahead, return_exceptions=True)  # never leave the reader mid-query
+
+
+async def _write_prepared(
+    conn: asyncpg.Connection, projection: Projection, prepared: _Prepared
+) -> bool:
+    async with conn.transaction():
+        if not await conn.fetchval(
+            "SELECT pg_try_advisory_xact_lock(hashtext('coop:projection:' || $1))", projection.name
+        ):
+            return False
+        if await _position(conn, projection.name) != prepared.after:
+            return False
+        await write_runs(conn, prepared.runs)
+        await _record_position(conn, projection.name, prepared.last)
+    return True
 
 
 class Worker:
@@ -271,6 +334,7 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         conn = await asyncpg.connect(self.url)
+        reader = await asyncpg.connect(self.url)  # reads and decodes ahead while conn writes
         listener = await asyncpg.connect(self.url)
         try:
             await listener.add_listener(EVENTS_CHANNEL, self._notified)
@@ -278,15 +342,17 @@ class Worker:
                 self._wake.clear()
                 for projection in self.projections:
                     try:
-                        await catch_up(conn, self.master, [projection])
+                        await catch_up(conn, self.master, [projection], reader=reader)
                     except (asyncpg.PostgresError, OSError, ValueError):
                         # One broken projection must not hold up the others.
                         log.exception("Projection %s failed; retrying shortly", projection.name)
                         if conn.is_closed():
                             conn = await asyncpg.connect(self.url)
+                        if reader.is_closed():
+                            reader = await asyncpg.connect(self.url)
                 await _first_of(self._wake, stop, timeout=self.poll)
         finally:
-            for c in (listener, conn):
+            for c in (listener, reader, conn):
                 with contextlib.suppress(Exception):
                     await c.close()
 

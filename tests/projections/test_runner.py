@@ -192,3 +192,23 @@ async def test_two_rebuilds_of_one_projection_cannot_run_at_once(
             await rebuild(conn, by_name("members"), MASTER)
         await holder.execute("SELECT pg_advisory_unlock(hashtext('coop:rebuild:members'))")
         assert await rebuild(conn, by_name("members"), MASTER) == 0
+
+
+async def test_reading_ahead_on_a_second_connection_applies_each_event_once(
+    coop: Coop, db_url: str, pool: asyncpg.Pool
+) -> None:
+    head = many_applications(coop, 12_000)
+    conns = [await asyncpg.connect(db_url) for _ in range(4)]
+    try:
+        # Two workers at once, both reading ahead: batches they race for are skipped, not repeated.
+        await asyncio.gather(
+            catch_up(conns[0], MASTER, reader=conns[1]), catch_up(conns[2], MASTER, reader=conns[3])
+        )
+    finally:
+        for conn in conns:
+            await conn.close()
+    assert await pool.fetchval("SELECT count(*) FROM members") == 12_000
+    assert (
+        await pool.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
+        == head
+    )
