@@ -74,6 +74,8 @@ cp "$work/htmx/package/dist/htmx.min.js" "$work/htmx/package/LICENSE" "$vendor/h
 fonts="$work/atkinson/package/files"
 cp "$fonts/atkinson-hyperlegible-latin-400-normal.woff2" \
    "$fonts/atkinson-hyperlegible-latin-700-normal.woff2" \
+   "$fonts/atkinson-hyperlegible-latin-ext-400-normal.woff2" \
+   "$fonts/atkinson-hyperlegible-latin-ext-700-normal.woff2" \
    "$work/atkinson/package/LICENSE" "$vendor/atkinson-hyperlegible/"
 
 # GOV.UK's CSS points at files we do not ship. With the font rules gone,
@@ -98,7 +100,7 @@ Fetched from the npm registry by \`scripts/vendor-assets.sh\`; do not edit by ha
 | --- | --- | --- | --- |
 | govuk-frontend/ | govuk-frontend (dist/govuk) | $GOVUK_FRONTEND_VERSION | MIT |
 | htmx.org/ | htmx.org (dist) | $HTMX_VERSION | 0BSD |
-| atkinson-hyperlegible/ | @fontsource/atkinson-hyperlegible (latin 400, 700) | $ATKINSON_VERSION | OFL-1.1 |
+| atkinson-hyperlegible/ | @fontsource/atkinson-hyperlegible (latin and latin-ext, 400 and 700) | $ATKINSON_VERSION | OFL-1.1 |
 
 GOV.UK Frontend's GDS Transport font, crown and royal arms images are left out
 on purpose: they belong to the GOV.UK brand. Source maps are left out too.

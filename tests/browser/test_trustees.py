@@ -159,3 +159,20 @@ async def test_admitting_without_a_minute_reference_says_what_to_enter(
     await amira.get_by_role("button", name="Admit Amira Hassan").click()
     await expect(page.get_by_text("Amira Hassan is now member number 1").first).to_be_visible()
     await checks()
+
+
+async def test_names_beyond_basic_latin_are_shown_in_our_typeface(
+    page: Page, checks: Checks, javascript: bool, coop: Coop, app_server: Server
+) -> None:
+    open_trustee(coop, TRUSTEE, "Grace Okafor")
+    done = coop.apply_for_membership(details("Łukasz Wójcik", email="lukasz.wojcik@example.org"))
+    await caught_up(app_server, done.position)
+    await sign_in(page, checks, TRUSTEE)
+    await page.goto(app_server.url + "/trustees/applications")
+    await expect(page.get_by_role("heading", name="Łukasz Wójcik")).to_be_visible()
+    await page.evaluate("document.fonts.ready")
+    loaded = await page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.unicodeRange).join(' ')"
+    )
+    assert "U+100-2BA" in loaded.upper().replace("U+0100", "U+100")  # the Latin Extended face
+    await checks("latin-extended-name")
