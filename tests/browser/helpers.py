@@ -113,9 +113,13 @@ class Problems:
     """What went wrong in the browser, as it happened."""
 
     seen: list[str] = field(default_factory=list)
+    # Statuses a test asks for on purpose (its "page not found" page, say).
+    expected: set[int] = field(default_factory=set)
 
     def console(self, message: ConsoleMessage) -> None:
-        if _FORM_REDISPLAYED.match(message.text):
+        if _FORM_REDISPLAYED.match(message.text) or (
+            self.expected and "Failed to load resource" in message.text
+        ):
             return  # Chromium logs every 4xx; `response` below judges statuses
         if message.type == "error" or "Content Security Policy" in message.text:
             self.seen.append(f"console {message.type}: {message.text} ({message.location})")
@@ -127,7 +131,11 @@ class Problems:
 
     def response(self, response: Response) -> None:
         # 422 is a form re-rendered with its errors; any other 4xx or 5xx is a fault.
-        if response.status >= 400 and response.status != 422:
+        if (
+            response.status >= 400
+            and response.status != 422
+            and response.status not in self.expected
+        ):
             self.seen.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
     def web_error(self, error: WebError) -> None:
