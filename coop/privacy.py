@@ -118,9 +118,6 @@ class KeyRing:
         self._cache[subject] = (now, key)
         return key
 
-    def forget(self, subject: UUID) -> None:
-        self._cache.pop(subject, None)
-
     def seal(self, subject: UUID, label: str, plaintext: bytes, *, new: bool = False) -> Sealed:
         """Seal ``plaintext`` for ``subject``.
 

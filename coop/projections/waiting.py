@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import asyncpg
 
-from coop.projections.runner import PROGRESS_CHANNEL
+from coop.projections.tracking import PROGRESS_CHANNEL
 
 log = logging.getLogger(__name__)
 
