@@ -28,7 +28,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secure_cookies: bool = False
     coop_name: str = DEFAULT_COOP_NAME
     db_pool_size: int = 16
-    session_hours: int = 8
+    # Idle limit; 20 hours or more meets WCAG 2.2.1 without a timeout warning.
+    session_hours: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,7 +46,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             secure_cookies=_bool(env, "COOP_SECURE_COOKIES", False),
             coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
-            session_hours=_int(env, "COOP_SESSION_HOURS", 8),
+            session_hours=_int(env, "COOP_SESSION_HOURS", 20),
         )
 
     def with_secret(self) -> Settings:

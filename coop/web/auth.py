@@ -65,7 +65,7 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User |
         if scheme.lower() == "bearer" and token:
             account_id = await sessions.api_token_account(s.pool, token.strip(), now)
     elif cookie := connection.cookies.get(sessions.COOKIE):
-        account_id = await sessions.session_account(s.pool, cookie, now)
+        account_id = await sessions.session_account(s.pool, cookie, now, s.settings.session_hours)
     user = None
     if account_id is not None:
         row = await account_by_id(s.pool, account_id)

@@ -16,6 +16,8 @@ import asyncpg
 
 COOKIE = "coop_session"
 FAILURE_WINDOW = timedelta(minutes=15)
+# However active, a session ends this long after signing in.
+LONGEST_SESSION = timedelta(days=7)
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_ADDRESS = 30
 
@@ -33,18 +35,28 @@ async def start_session(pool: asyncpg.Pool, account_id: UUID, now: datetime, hou
     """A new session for ``account_id``; returns the cookie's token."""
     token = secrets.token_urlsafe(32)
     await pool.execute(
-        "INSERT INTO web_sessions (key, value, expires_at) VALUES ($1, $2, $3)",
+        "INSERT INTO web_sessions (key, value, expires_at, started_at) VALUES ($1, $2, $3, $4)",
         _key(token),
         account_id.bytes,
         now + timedelta(hours=hours),
+        now,
     )
     return token
 
 
-async def session_account(pool: asyncpg.Pool, token: str, now: datetime) -> UUID | None:
-    """The account signed in with ``token``, if the session is still valid."""
+async def session_account(pool: asyncpg.Pool, token: str, now: datetime, hours: int) -> UUID | None:
+    """The account signed in with ``token``, if the session is still valid.
+
+    Using a session keeps it alive for another ``hours`` (an idle limit, so
+    nobody loses their work mid-form), up to LONGEST_SESSION after signing in.
+    """
     value = await pool.fetchval(
-        "SELECT value FROM web_sessions WHERE key = $1 AND expires_at > $2", _key(token), now
+        "UPDATE web_sessions SET expires_at = least($3::timestamptz, started_at + $4::interval)"
+        " WHERE key = $1 AND expires_at > $2 RETURNING value",
+        _key(token),
+        now,
+        now + timedelta(hours=hours),
+        LONGEST_SESSION,
     )
     return UUID(bytes=bytes(value)) if value is not None else None
 

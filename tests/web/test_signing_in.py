@@ -103,3 +103,29 @@ async def test_sign_in_never_redirects_off_site(client, coop: Coop) -> None:
         },
     )
     assert response.headers["location"] == "/"
+
+
+async def test_a_session_in_use_stays_alive_and_an_idle_one_ends(client, coop: Coop, clock) -> None:
+    from datetime import timedelta
+
+    await ready_trustee(client, coop)
+    await sign_in(client, EMAIL)
+    idle_limit = client.app.state["services"].settings.session_hours
+    assert idle_limit >= 20  # WCAG 2.2.1: no timeout warning is needed at 20 hours or more
+    for _ in range(3):  # in use now and then, for longer than the idle limit in all
+        clock.advance(timedelta(hours=idle_limit - 1))
+        assert (await client.get("/register")).status_code == 200
+    clock.advance(timedelta(hours=idle_limit + 1))  # then left alone
+    ended = await client.get("/register")
+    assert ended.status_code == 303 and ended.headers["location"].startswith("/sign-in")
+
+
+async def test_no_session_outlives_a_week_however_active(client, coop: Coop, clock) -> None:
+    from datetime import timedelta
+
+    await ready_trustee(client, coop)
+    await sign_in(client, EMAIL)
+    for _ in range(7 * 24 // 12):
+        clock.advance(timedelta(hours=12))
+        response = await client.get("/register")
+    assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")

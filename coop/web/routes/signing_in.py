@@ -76,9 +76,9 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     await sessions.clear_failures(s.pool, email)
     token = await sessions.start_session(s.pool, account.account_id, now, s.settings.session_hours)
     response = see_other(_safe_next((await request.form()).get("next")))
-    response.cookies.append(
-        _cookie(token, s.settings.secure_cookies, s.settings.session_hours * 3600)
-    )
+    # The cookie may outlive the session: the server decides when it has ended.
+    longest = int(sessions.LONGEST_SESSION.total_seconds())
+    response.cookies.append(_cookie(token, s.settings.secure_cookies, longest))
     return response
 
 
