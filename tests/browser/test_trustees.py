@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from coop.application import Coop
 from coop.domain.membership import MemberClass
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
 from tests.people import details
-from tests.web.helpers import open_trustee
+from tests.web.helpers import TRUSTEE_PASSWORD, open_trustee
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +176,44 @@ async def test_names_beyond_basic_latin_are_shown_in_our_typeface(
     )
     assert "U+100-2BA" in loaded.upper().replace("U+0100", "U+100")  # the Latin Extended face
     await checks("latin-extended-name")
+
+
+async def test_a_trustee_signs_in_and_admits_by_keyboard_alone(
+    page: Page, checks: Checks, javascript: bool, coop: Coop, app_server: Server
+) -> None:
+    await a_trustee_and_two_applicants(coop, app_server)
+    await page.goto("/sign-in")
+
+    async def tab_to(target: Locator) -> None:
+        for _ in range(40):  # never click: only Tab, as a keyboard user moves
+            await page.keyboard.press("Tab")
+            if await target.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"Tab never reached {target}")
+
+    await tab_to(page.get_by_label("Email address"))
+    await page.keyboard.type(TRUSTEE)
+    await tab_to(page.get_by_label("Password", exact=True))
+    await page.keyboard.insert_text(TRUSTEE_PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_text("Signed in as")).to_be_visible()
+
+    await tab_to(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Applications")
+    )
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Applications waiting for a decision"
+    )
+    amira = page.get_by_role("region", name="Amira Hassan")
+    await tab_to(amira.get_by_label("Board minute reference"))
+    await page.keyboard.type("B2026-11 item 4")
+    await tab_to(amira.get_by_role("button", name="Admit Amira Hassan"))
+    await page.keyboard.press("Enter")
+    if javascript:
+        await expect(
+            page.get_by_role("heading", name="Amira Hassan is now member number 1")
+        ).to_be_focused()
+    else:
+        await expect(page.get_by_text("Amira Hassan is now member number 1.")).to_be_visible()
+    await checks("admitted-by-keyboard")
