@@ -142,6 +142,10 @@ class KeyRing:
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.pop("keys", {})
         return [(subject, wrapped) for subject, (_, wrapped) in pending.items()]
 
+    def forget(self, subject: UUID) -> None:
+        """Stop using a cached key at once (it has just been destroyed)."""
+        self._cache.pop(subject, None)
+
     def open(self, subject: UUID, label: str, sealed: Sealed) -> bytes | None:
         """The plaintext, or None if the subject's personal data has been erased."""
         key = self._key(subject, create=False)

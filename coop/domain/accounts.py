@@ -55,6 +55,13 @@ class Account(Aggregate):
     class PasswordChanged(Aggregate.Event):
         credential: Credential
 
+    class RolesChanged(Aggregate.Event):
+        """Office roles given to the account itself (e.g. coordinator); membership roles
+        (member, its class, trustee, secretary) follow from the member's record instead."""
+
+        roles: tuple[Role, ...]
+        by: UUID
+
     @event(Opened)
     def __init__(
         self,
@@ -66,9 +73,21 @@ class Account(Aggregate):
     ) -> None:
         self.holder = holder
         self.roles = roles
+        self.member_id = member_id
         self.credential = credential
 
     @event(PasswordChanged)
     def change_password(self, credential: Credential) -> None:
         """Replace the password (the new hash only; never the password)."""
         self.credential = credential
+
+    def change_roles(self, roles: tuple[Role, ...], *, by: UUID) -> None:
+        """Give the account these office roles (replacing the ones it had)."""
+        roles = tuple(sorted(set(roles)))
+        if roles == tuple(sorted(set(self.roles))):
+            raise CoopError("Nothing has changed: the account already has exactly these roles.")
+        self._roles_changed(roles=roles, by=by)
+
+    @event(RolesChanged)
+    def _roles_changed(self, roles: tuple[Role, ...], by: UUID) -> None:
+        self.roles = roles

@@ -48,6 +48,7 @@ async def test_after_erasure_a_dump_of_the_whole_database_has_no_trace_of_her(
     coop.apply_for_membership(
         details("Tom Whitfield", address="2 Otley Road\nLeeds", phone="0113 496 0999")
     )
+    coop.admit(amira, by=amira, minute_reference="B1")
     account = coop.open_account(
         name="Amira Hassan",
         email="amira.hassan@example.org",
@@ -55,7 +56,6 @@ async def test_after_erasure_a_dump_of_the_whole_database_has_no_trace_of_her(
         roles=(Role.MEMBER,),
         member_id=amira,
     ).subject
-    coop.admit(amira, by=account, minute_reference="B1")
     async with pool.acquire() as conn:
         await catch_up(conn, MASTER)
     assert traces(dump(db_url, tmp_path))  # before: the read models hold her details

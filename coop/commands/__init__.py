@@ -1,0 +1,1 @@
+"""The co-op's commands, grouped by context; ``coop.application.Coop`` combines them."""
