@@ -14,6 +14,13 @@ RUN groupadd --system --gid 10001 coop \
  && useradd --system --uid 10001 --gid coop --home-dir /var/lib/coop --create-home \
         --shell /usr/sbin/nologin coop
 
+# WeasyPrint (the registers as PDF) loads Pango and HarfBuzz's subsetter at run
+# time; DejaVu is the fallback for letters our own font lacks (Greek, Cyrillic).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 # An editable install, as in development: coop finds migrations/ next to the
 # coop package (coop/migrate.py), so both are copied as they are in the repository.

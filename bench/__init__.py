@@ -1,6 +1,6 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
-Run through the CLI, e.g. ``coop bench append`` or ``coop bench project``.
+Run through the CLI, e.g. ``coop bench append``, ``coop bench project`` or ``coop bench import``.
 Each benchmark works in a scratch database of its own on the configured server.
 """
 
@@ -21,4 +21,8 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import project
 
         return project.run(url, settings, args)
-    raise ValueError(f"There is no benchmark called {which!r}. Known: append, project.")
+    if which == "import":
+        from bench import importing
+
+        return importing.run(url, settings, args)
+    raise ValueError(f"There is no benchmark called {which!r}. Known: append, project, import.")

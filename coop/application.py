@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 from uuid import UUID, uuid4
 
@@ -40,6 +41,7 @@ class Coop(ImportCommands, AccountCommands, CarerCommands):
         # New people's keys go into the database with their first events.
         self.recorder.take_new_keys = keyring.take_new_keys
         self._keyring = keyring
+        self._numbering = threading.Lock()
         self.secret_key = secret_key
         self.clock = clock or SystemClock()
 

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from uuid import NAMESPACE_URL, uuid5
 
 import asyncpg
 
@@ -124,6 +125,9 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.clock import SystemClock
+    from coop.db import create_pool
+    from coop.mail.sender import run_sender
     from coop.migrate import migrate
     from coop.privacy import master_key
     from coop.projections.runner import Worker
@@ -137,7 +141,16 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         print("coop worker: keeping projections up to date (Ctrl-C to stop)", flush=True)
-        await Worker(url, master_key(settings.secret_key)).run(stop)
+        projections = Worker(url, master_key(settings.secret_key)).run(stop)
+        if not settings.smtp_configured:
+            await projections
+            return
+        print(f"coop worker: sending mail through {settings.smtp_host}", flush=True)
+        pool = await create_pool(url, min_size=1, max_size=2)
+        try:
+            await asyncio.gather(projections, run_sender(url, pool, settings, SystemClock(), stop))
+        finally:
+            await pool.close()
 
     with _database(settings) as url:
         asyncio.run(work(url))
@@ -234,6 +247,80 @@ def cmd_add_trustee(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+# Who imports at the command line: not a person with an account, so a fixed id
+# that the governance record can name ("the command line").
+COMMAND_LINE = uuid5(NAMESPACE_URL, "coop:command-line")
+
+
+def cmd_import_members(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.application import Coop
+    from coop.clock import SystemClock, today
+    from coop.db import eventsourcing_env
+    from coop.domain.errors import CoopError
+    from coop.importing.csv_members import (
+        MAX_BYTES,
+        described,
+        read_members_csv,
+        source,
+        too_big,
+    )
+    from coop.migrate import migrate
+
+    path = Path(args.file)
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # no more: a huge file is refused, not read
+        size = path.stat().st_size
+    except OSError as e:
+        print(f"coop import-members: cannot read {path}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    records, problems = read_members_csv(data, today=today(SystemClock()))
+    if size > MAX_BYTES:
+        problems = [too_big(size)]
+    if problems:
+        for problem in problems:
+            print(described(problem), file=sys.stderr)
+        if all(p.line == 0 for p in problems):
+            return 2  # the file could not be read as a CSV file at all
+        print(
+            f"Nothing was imported: fix the {_plural(len(problems), 'problem')} above"
+            " in the spreadsheet and run this again.",
+            file=sys.stderr,
+        )
+        return 1
+    settings = settings.with_secret()
+    with _database(settings) as url:
+        asyncio.run(migrate(url))
+        coop = Coop(eventsourcing_env(url, pool_size=2), secret_key=settings.secret_key)
+        try:
+            if args.dry_run:
+                report = coop.check_import(records)
+            else:
+                report = coop.import_members(
+                    records, source=source(path.name, data), by=COMMAND_LINE
+                )
+        except CoopError as e:
+            print(f"coop import-members: {e}", file=sys.stderr)
+            return 1
+        finally:
+            coop.close()
+    if report.problems:
+        for problem in report.problems:
+            print(described(problem), file=sys.stderr)
+        print(
+            f"Nothing was imported: fix the {_plural(len(report.problems), 'problem')} above.",
+            file=sys.stderr,
+        )
+        return 1
+    verb = "Would import" if args.dry_run else "Imported"
+    print(f"{verb} {_plural(report.imported, 'member')}; {report.already_there} already in coop")
+    return 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     from coop.migrate import migrate
     from coop.privacy import master_key
@@ -296,6 +383,15 @@ def _parser() -> argparse.ArgumentParser:
     trustee.add_argument("name")
     trustee.add_argument("email")
     trustee.set_defaults(run=cmd_add_trustee)
+    imp = sub.add_parser(
+        "import-members",
+        help="import members from the old register (a CSV file); exit 1 listing every problem",
+    )
+    imp.add_argument("file", help="a CSV UTF-8 file; see docs/importing.md for its columns")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="check the file against coop; import nothing"
+    )
+    imp.set_defaults(run=cmd_import_members)
     proj = sub.add_parser("projections", help="read models").add_subparsers(
         title="projection commands"
     )
@@ -303,9 +399,10 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("name")
     rb.set_defaults(run=cmd_rebuild)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
-    bench.add_argument("which", choices=["append", "project"])
+    bench.add_argument("which", choices=["append", "project", "import"])
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
+    bench.add_argument("--rows", type=int, default=10_000, help="members for `import`")
     bench.add_argument("--seconds", type=float, default=3.0, help="seconds per append measurement")
     bench.set_defaults(run=cmd_bench)
     return p

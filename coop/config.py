@@ -30,12 +30,43 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_size: int = 16
     # Idle limit; 20 hours or more meets WCAG 2.2.1 without a timeout warning.
     session_hours: int = 20
+    # How long a former member's personal data is kept before it may be erased.
+    retention_years: int = 10
+    # Outgoing mail (see README "Mail"); with no SMTP host, mail waits in the outbox.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = ""
+    # The public address used in links in e-mails; empty means http://{host}:{port}.
+    base_url: str = ""
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    def link(self, path: str) -> str:
+        """The public address of ``path`` (which starts with /), for e-mails."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/") + path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the COOP_* and DATABASE_URL variables (see README)."""
         env = os.environ if env is None else env
         data_dir = Path(env.get("COOP_DATA_DIR", ".coop"))
+        smtp_host = env.get("COOP_SMTP_HOST", "").strip()
+        mail_from = env.get("COOP_MAIL_FROM", "").strip()
+        if smtp_host and "@" not in mail_from:
+            raise SettingsError(
+                "Set COOP_MAIL_FROM to the address mail comes from (like office@example.org): "
+                "it is required when COOP_SMTP_HOST is set"
+            )
+        base_url = env.get("COOP_BASE_URL", "").strip().rstrip("/")
+        if base_url and not base_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"COOP_BASE_URL must start with https:// or http://, not {base_url!r}"
+            )
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=data_dir,
@@ -47,6 +78,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
             session_hours=_int(env, "COOP_SESSION_HOURS", 20),
+            retention_years=_int(env, "COOP_RETENTION_YEARS", 10),
+            smtp_host=smtp_host,
+            smtp_port=_int(env, "COOP_SMTP_PORT", 587),
+            smtp_username=env.get("COOP_SMTP_USERNAME", ""),
+            smtp_password=env.get("COOP_SMTP_PASSWORD", ""),
+            smtp_starttls=_bool(env, "COOP_SMTP_STARTTLS", True),
+            mail_from=mail_from,
+            base_url=base_url,
         )
 
     def with_secret(self) -> Settings:

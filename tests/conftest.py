@@ -14,7 +14,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,9 @@ def db_url(server_url: str, template_db: str) -> Iterator[str]:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+
+
+TODAY = date(2026, 11, 23)  # the clock fixture's date
 
 
 @pytest.fixture

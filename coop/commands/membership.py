@@ -23,13 +23,13 @@ from coop.domain.membership import (
     MembershipNumbers,
 )
 
-# Every admission takes the next number from one aggregate: in one process they
-# queue here instead of colliding (other processes retry).
-_numbering = threading.Lock()
-
 
 class MembershipCommands(Commands):
     """Commands on ``Member`` aggregates."""
+
+    # Every admission takes the next number from one aggregate: admissions by
+    # this application queue here instead of colliding (other processes retry).
+    _numbering: threading.Lock
 
     def apply_for_membership(self, details: ApplicantDetails) -> Done:
         """Record an application to join; one per e-mail address (if one is given)."""
@@ -56,7 +56,7 @@ class MembershipCommands(Commands):
             member.admit(numbers.allot(member.id), decision, amount_paid_pence=amount_paid_pence)
             return member, numbers
 
-        with _numbering:
+        with self._numbering:
             return self._retrying(member_id, attempt)
 
     def refuse(self, member_id: UUID, *, by: UUID, reason: str, minute_reference: str) -> Done:

@@ -302,7 +302,7 @@ class Member(Aggregate):
                 "An expulsion needs the reference of the general meeting's special resolution.",
                 "reference",
             )
-        for office in sorted(self.offices, reverse=True):  # secretary before trustee
+        for office in sorted(self.offices):  # secretary before trustee
             self._office_left(office=office, on=on, by=by, reference=f"Membership ended ({how})")
         self._ceased(how=how, on=on, by=by, reference=reference)
 

@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from coop.domain.accounts import Account
+from coop.domain.membership import Member
 from coop.privacy import is_erased
 from coop.projections.base import Projection, Statement
 
@@ -50,6 +51,22 @@ def password_changed(event: Account.PasswordChanged, position: int) -> list[Stat
     ]
 
 
+@accounts.on(Account.RolesChanged)
+def roles_changed(event: Account.RolesChanged, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {accounts} SET roles = $2 WHERE account_id = $1",
+            (event.originator_id, [str(r) for r in event.roles]),
+        )
+    ]
+
+
+@accounts.on(Member.Erased)
+def member_erased(event: Member.Erased, position: int) -> list[Statement]:
+    # An erased person can no longer sign in (their sessions then find no account).
+    return [("DELETE FROM {accounts} WHERE member_id = $1", (event.originator_id,))]
+
+
 class AccountRow(msgspec.Struct, frozen=True):
     """A sign-in as the read side knows it."""
 
@@ -61,14 +78,21 @@ class AccountRow(msgspec.Struct, frozen=True):
     password_hash: str
 
 
-_SELECT = "SELECT account_id, email, name, roles, member_id, password_hash FROM accounts"
+# Roles: those given to the account (e.g. coordinator), plus what the person's
+# membership makes them now: member, their class, and any office they hold.
+_SELECT = (
+    "SELECT a.account_id, a.email, a.name,"
+    " a.roles || CASE WHEN m.status = 'admitted'"
+    "   THEN ARRAY['member', m.member_class] || m.offices ELSE '{}'::text[] END AS roles,"
+    " a.member_id, a.password_hash FROM accounts a LEFT JOIN members m ON m.member_id = a.member_id"
+)
 
 
 async def account_by_email(pool: asyncpg.Pool, email: str) -> AccountRow | None:
-    row = await pool.fetchrow(_SELECT + " WHERE email = $1", email.strip().lower())
+    row = await pool.fetchrow(_SELECT + " WHERE a.email = $1", email.strip().lower())
     return AccountRow(**dict(row)) if row else None
 
 
 async def account_by_id(pool: asyncpg.Pool, account_id: UUID) -> AccountRow | None:
-    row = await pool.fetchrow(_SELECT + " WHERE account_id = $1", account_id)
+    row = await pool.fetchrow(_SELECT + " WHERE a.account_id = $1", account_id)
     return AccountRow(**dict(row)) if row else None

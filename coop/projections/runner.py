@@ -27,6 +27,7 @@ from coop.projections.batches import (
     events_after,
     write_runs,
 )
+from coop.projections.carers import carers
 from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.tracking import position, record_position, try_lock
@@ -35,7 +36,7 @@ __all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "r
 
 log = logging.getLogger(__name__)
 
-ALL: tuple[Projection, ...] = (members, accounts)
+ALL: tuple[Projection, ...] = (members, accounts, carers)
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 
 

@@ -24,13 +24,29 @@ from coop.clock import Clock, SystemClock
 from coop.config import Settings
 from coop.db import create_pool, eventsourcing_env
 from coop.domain.errors import CoopError
+from coop.importing import uploads as import_uploads
+from coop.mail import outbox
+from coop.mail.sender import run_sender
 from coop.migrate import migrate
 from coop.privacy import master_key
 from coop.projections.runner import Worker
 from coop.projections.waiting import ProjectionWaiter
-from coop.web import problems
+from coop.web import problems, tokens
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
-from coop.web.routes import api, applying, home, signing_in, trustees
+from coop.web.routes import (
+    accounts,
+    api,
+    applying,
+    home,
+    importing,
+    members,
+    my,
+    my_carers,
+    office,
+    registers,
+    signing_in,
+    trustees,
+)
 from coop.web.security import add_security_headers
 from coop.web.services import Services
 from coop.web.sessions import remove_expired
@@ -66,6 +82,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             tasks.append(
                 asyncio.create_task(Worker(url, master_key(settings.secret_key)).run(stop))
             )
+        if settings.run_worker and settings.smtp_configured:
+            tasks.append(asyncio.create_task(run_sender(url, pool, settings, clock, stop)))
         try:
             yield
         finally:
@@ -86,11 +104,60 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             signing_in.sign_in_form,
             signing_in.sign_in,
             signing_in.sign_out,
+            accounts.invite,
+            accounts.invitation_form,
+            accounts.accept_invitation,
+            accounts.password_reset_form,
+            accounts.password_reset,
+            accounts.new_password_form,
+            accounts.new_password,
+            office.outbox_page,
+            office.outbox_message,
             trustees.applications,
             trustees.admit,
             trustees.refuse_form,
             trustees.refuse,
-            trustees.register,
+            members.members,
+            members.record,
+            members.class_form,
+            members.change_class,
+            members.property_form,
+            members.record_property,
+            members.end_form,
+            members.end_membership,
+            members.share_form,
+            members.settle_share,
+            members.office_form,
+            members.take_office,
+            members.stand_down_form,
+            members.stand_down,
+            members.erase_form,
+            members.erase,
+            members.roles_form,
+            members.change_roles,
+            importing.import_form,
+            importing.import_members,
+            my.membership,
+            my.details_form,
+            my.update_details,
+            my.share,
+            my.data_page,
+            my.data_download,
+            my.leave_form,
+            my.leave,
+            my.left,
+            my_carers.carers,
+            my_carers.ask,
+            my_carers.ask_again,
+            my_carers.consent,
+            my_carers.decline,
+            my_carers.withdraw,
+            registers.register,
+            registers.register_csv,
+            registers.register_pdf,
+            registers.trustees_register,
+            registers.trustees_register_csv,
+            registers.trustees_register_pdf,
             api.Api,
             create_static_files_router(
                 path="/static",
@@ -132,9 +199,12 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
 
 
 async def _housekeeping(pool: asyncpg.Pool, clock: Clock, stop: asyncio.Event) -> None:
-    """Clear expired sessions and old sign-in failures every few minutes."""
+    """Clear expired sessions, old sign-in failures, old links and old sent mail."""
     while not stop.is_set():
         with contextlib.suppress(Exception):
             await remove_expired(pool, clock.now())
+            await tokens.remove_old(pool, clock.now())
+            await outbox.remove_old(pool, clock.now())
+            await import_uploads.remove_old(pool, clock.now())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=300)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coop.domain.membership import ApplicantDetails, ContactMethod, MemberClass
+from coop.domain.membership import ApplicantDetails, ContactDetails, ContactMethod, MemberClass
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,24}$")
@@ -95,9 +95,8 @@ def choice(
     return chosen
 
 
-def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None, Checked]:
-    """An application to join, checked; the details if there was no problem."""
-    c = Checked()
+def _contact_answers(c: Checked, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Name, contact details and preferences, checked as on the apply form."""
     name = text(c, data, "name", label="Full name", missing="Enter your full name", max_length=200)
     preferred = text(
         c,
@@ -130,13 +129,6 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
     postcode = " ".join(postcode.upper().split())
     if postcode and "postcode" not in c.errors and not _POSTCODE.match(postcode):
         c.problem("postcode", "Enter a real postcode, like LS1 4AP")
-    requested = choice(
-        c,
-        data,
-        "requested_class",
-        MemberClass,
-        "Select whether you use care, are a carer, or are a personal assistant",
-    )
     methods: list[ContactMethod] = []
     for raw in _many(data, "contact_methods"):
         try:
@@ -164,6 +156,29 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
         max_length=2000,
         multiline=True,
     )
+    return {
+        "name": name,
+        "preferred_name": preferred or (name.split()[0] if name else ""),
+        "email": email,
+        "phone": phone,
+        "address": address,
+        "postcode": postcode,
+        "contact_methods": tuple(methods),
+        "access_needs": access,
+    }
+
+
+def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None, Checked]:
+    """An application to join, checked; the details if there was no problem."""
+    c = Checked()
+    answers = _contact_answers(c, data)
+    requested = choice(
+        c,
+        data,
+        "requested_class",
+        MemberClass,
+        "Select whether you use care, are a carer, or are a personal assistant",
+    )
     agrees = _one(data, "agrees_with_purpose").lower() in {"yes", "true", "on"}
     c.values["agrees_with_purpose"] = agrees
     if not agrees:
@@ -172,20 +187,19 @@ def check_application(data: Mapping[str, Any]) -> tuple[ApplicantDetails | None,
     if not c.ok:
         return None, c
     return (
-        ApplicantDetails(
-            name=name,
-            preferred_name=preferred or name.split()[0],
-            email=email,
-            phone=phone,
-            address=address,
-            postcode=postcode,
-            requested_class=requested,
-            contact_methods=tuple(methods),
-            access_needs=access,
-            agrees_with_purpose=True,
-        ),
+        ApplicantDetails(**answers, requested_class=requested, agrees_with_purpose=True),
         c,
     )
+
+
+def check_contact_details(data: Mapping[str, Any]) -> tuple[ContactDetails | None, Checked]:
+    """A member's new contact details and preferences, checked as on the apply form."""
+    c = Checked()
+    answers = _contact_answers(c, data)
+    c.errors = {k: c.errors[k] for k in _APPLICATION_ORDER if k in c.errors}
+    if not c.ok:
+        return None, c
+    return ContactDetails(**answers), c
 
 
 _APPLICATION_ORDER = (
@@ -261,4 +275,22 @@ def check_new_account(data: Mapping[str, Any]) -> Checked:
     if email and "email" not in c.errors and not _EMAIL.match(email):
         c.problem("email", "Enter an email address in the correct format, like name@example.com")
     c.values["email"] = email.lower()
+    return c
+
+
+def check_membership_number(data: Mapping[str, Any]) -> Checked:
+    """A membership number typed in (e.g. the user a carer supports)."""
+    c = Checked()
+    number = text(
+        c,
+        data,
+        "number",
+        label="Membership number",
+        missing="Enter the membership number of the person you support",
+        max_length=12,
+    )
+    number = number.replace(" ", "")
+    if "number" not in c.errors and not (number.isascii() and number.isdigit()):
+        c.problem("number", "Enter the membership number in figures, like 57")
+    c.values["number"] = number
     return c

@@ -65,20 +65,32 @@ async def end_session(pool: asyncpg.Pool, token: str) -> None:
     await pool.execute("DELETE FROM web_sessions WHERE key = $1", _key(token))
 
 
+async def end_all_sessions(pool: asyncpg.Pool, account_id: UUID) -> None:
+    """Sign the account out everywhere: its sessions and its API tokens."""
+    await pool.execute("DELETE FROM web_sessions WHERE value = $1", account_id.bytes)
+    await pool.execute("DELETE FROM api_tokens WHERE account_id = $1", account_id)
+
+
 async def remove_expired(pool: asyncpg.Pool, now: datetime) -> None:
     await pool.execute("DELETE FROM web_sessions WHERE expires_at <= $1", now)
     await pool.execute("DELETE FROM sign_in_failures WHERE failed_at <= $1", now - FAILURE_WINDOW)
     await pool.execute("DELETE FROM api_tokens WHERE expires_at <= $1", now)
 
 
-async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> bool:
-    """True if sign-in for this e-mail or from this address is paused for a while."""
+async def too_many_failures(
+    pool: asyncpg.Pool, email: str, address: str, now: datetime, *, kind: str = ""
+) -> bool:
+    """True if sign-in for this e-mail or from this address is paused for a while.
+
+    ``kind`` keeps other counts apart from sign-in's: asking for password-reset
+    links is limited the same way, but must not pause anyone's sign-in.
+    """
     counts = await pool.fetchrow(
         "SELECT count(*) FILTER (WHERE subject = $1) AS by_email,"
         " count(*) FILTER (WHERE subject = $2) AS by_address"
         " FROM sign_in_failures WHERE subject IN ($1, $2) AND failed_at > $3",
-        _subject("email", email),
-        _subject("address", address),
+        _subject(kind + "email", email),
+        _subject(kind + "address", address),
         now - FAILURE_WINDOW,
     )
     assert counts is not None
@@ -88,10 +100,12 @@ async def too_many_failures(pool: asyncpg.Pool, email: str, address: str, now: d
     )
 
 
-async def record_failure(pool: asyncpg.Pool, email: str, address: str, now: datetime) -> None:
+async def record_failure(
+    pool: asyncpg.Pool, email: str, address: str, now: datetime, *, kind: str = ""
+) -> None:
     await pool.executemany(
         "INSERT INTO sign_in_failures (subject, failed_at) VALUES ($1, $2)",
-        [(_subject("email", email), now), (_subject("address", address), now)],
+        [(_subject(kind + "email", email), now), (_subject(kind + "address", address), now)],
     )
 
 

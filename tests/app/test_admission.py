@@ -9,7 +9,10 @@ from uuid import uuid4
 import pytest
 
 from coop.application import Coop
+from coop.clock import FixedClock
+from coop.db import eventsourcing_env
 from coop.domain.membership import AlreadyDecided, ApplicationNotFound
+from tests.conftest import SECRET
 from tests.people import details
 
 
@@ -75,3 +78,25 @@ def test_deciding_an_unknown_application_says_so(coop: Coop) -> None:
         coop.admit(uuid4(), by=uuid4(), minute_reference="B1")
     with pytest.raises(ApplicationNotFound):
         coop.refuse(uuid4(), by=uuid4(), reason="x", minute_reference="B1")
+
+
+def test_two_trustees_on_different_servers_never_duplicate_or_skip_a_number(
+    coop: Coop, db_url: str, clock: FixedClock
+) -> None:
+    """Two web processes (two applications on one database) race through conflicts and retries."""
+    other = Coop(eventsourcing_env(db_url, pool_size=4), secret_key=SECRET, clock=clock)
+    try:
+        ids = [coop.apply_for_membership(details(f"Racing Member{i}")).subject for i in range(30)]
+        start = threading.Barrier(2)
+
+        def admit_every_other(app: Coop, k: int) -> None:
+            start.wait()
+            for member_id in ids[k::2]:
+                app.admit(member_id, by=uuid4(), minute_reference="B1")
+
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(admit_every_other, (coop, other), (0, 1)))
+        numbers = sorted(coop.repository.get(i).number for i in ids)
+        assert numbers == list(range(1, 31))
+    finally:
+        other.close()

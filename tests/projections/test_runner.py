@@ -15,10 +15,10 @@ import asyncpg
 from coop.application import Coop
 from coop.domain.membership import Member
 from coop.privacy import master_key
-from coop.projections.members import register_of_members
+from coop.projections.registers import register_of_members
 from coop.projections.runner import by_name, catch_up, rebuild, step
 from coop.projections.waiting import ProjectionWaiter
-from tests.conftest import SECRET
+from tests.conftest import SECRET, TODAY
 from tests.people import details
 
 MASTER = master_key(SECRET)
@@ -129,7 +129,7 @@ async def test_a_rebuild_swaps_in_fresh_tables_while_the_site_keeps_reading(
 
     async def keep_reading() -> None:
         while not stop.is_set():
-            reads.append(len(await register_of_members(pool)))
+            reads.append(len(await register_of_members(pool, TODAY)))
             await asyncio.sleep(0)
 
     indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'members' ORDER BY 1"

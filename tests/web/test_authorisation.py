@@ -18,6 +18,9 @@ from tests.people import details
 from tests.web.helpers import TRUSTEE_PASSWORD, csrf, open_trustee, sign_in
 
 ANYONE, SIGNED_IN, TRUSTEE = "anyone", "signed-in", "trustee"
+OFFICE = "office"  # coordinators, trustees and the secretary
+MEMBER = "member"  # current members of any class (former members are only SIGNED_IN)
+USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
 
 # Who may use each route. A new route must be added here, or the first test fails.
 MATRIX: dict[tuple[str, str], str] = {
@@ -30,11 +33,60 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/sign-in"): ANYONE,
     ("POST", "/sign-in"): ANYONE,
     ("POST", "/sign-out"): SIGNED_IN,
+    ("GET", "/password-reset"): ANYONE,
+    ("POST", "/password-reset"): ANYONE,
+    ("GET", "/password-reset/{token:str}"): ANYONE,
+    ("POST", "/password-reset/{token:str}"): ANYONE,
+    ("GET", "/invitations/{token:str}"): ANYONE,
+    ("POST", "/invitations/{token:str}"): ANYONE,
+    ("POST", "/trustees/members/{member_id:uuid}/invite"): TRUSTEE,
+    ("GET", "/office/outbox"): OFFICE,
+    ("GET", "/office/outbox/{mail_id:int}"): OFFICE,
     ("GET", "/trustees/applications"): TRUSTEE,
     ("POST", "/trustees/applications/{member_id:uuid}/admit"): TRUSTEE,
     ("GET", "/trustees/applications/{member_id:uuid}/refuse"): TRUSTEE,
     ("POST", "/trustees/applications/{member_id:uuid}/refuse"): TRUSTEE,
+    ("GET", "/trustees/members"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/class"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/class"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/property"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/property"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/end"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/end"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/share"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/share"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/office"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/office"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/stand-down"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/stand-down"): TRUSTEE,
+    ("GET", "/trustees/members/{member_id:uuid}/erase"): TRUSTEE,
+    ("POST", "/trustees/members/{member_id:uuid}/erase"): TRUSTEE,
+    ("GET", "/trustees/accounts/{account_id:uuid}/roles"): TRUSTEE,
+    ("POST", "/trustees/accounts/{account_id:uuid}/roles"): TRUSTEE,
+    ("GET", "/trustees/import"): TRUSTEE,
+    ("POST", "/trustees/import"): TRUSTEE,
     ("GET", "/register"): TRUSTEE,
+    ("GET", "/register.csv"): TRUSTEE,
+    ("GET", "/register.pdf"): TRUSTEE,
+    ("GET", "/trustees-register"): TRUSTEE,
+    ("GET", "/trustees-register.csv"): TRUSTEE,
+    ("GET", "/trustees-register.pdf"): TRUSTEE,
+    ("GET", "/my"): SIGNED_IN,
+    ("GET", "/my/details"): MEMBER,
+    ("POST", "/my/details"): MEMBER,
+    ("GET", "/my/share"): MEMBER,
+    ("GET", "/my/data"): SIGNED_IN,
+    ("GET", "/my/data.json"): SIGNED_IN,
+    ("GET", "/my/leave"): MEMBER,
+    ("POST", "/my/leave"): MEMBER,
+    ("GET", "/my/leave/done"): SIGNED_IN,
+    ("GET", "/my/carers"): USER_OR_CARER,
+    ("POST", "/my/carers/ask"): CARER,
+    ("POST", "/my/carers/ask-again/{user_id:uuid}"): CARER,
+    ("POST", "/my/carers/{carer_id:uuid}/consent"): USER,
+    ("POST", "/my/carers/{carer_id:uuid}/decline"): USER,
+    ("POST", "/my/carers/{carer_id:uuid}/withdraw"): USER,
     ("POST", "/api/tokens"): ANYONE,
     ("DELETE", "/api/tokens/current"): SIGNED_IN,
     ("POST", "/api/applications"): ANYONE,
@@ -43,6 +95,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/applications/{member_id:uuid}/admit"): TRUSTEE,
     ("POST", "/api/applications/{member_id:uuid}/refuse"): TRUSTEE,
     ("GET", "/api/register"): TRUSTEE,
+    ("GET", "/api/trustees-register"): TRUSTEE,
     ("GET", "/api/schema"): ANYONE,
     ("GET", "/api/schema/{path:str}"): ANYONE,
     ("GET", "/api/schema/openapi.json"): ANYONE,
@@ -63,19 +116,40 @@ async def test_every_route_is_in_the_matrix(client) -> None:
     assert app_routes(client.app) == set(MATRIX)
 
 
+# The people who try every route, by the roles their account gives them. "member" is
+# a user-class member; "signed-in" has no roles at all, like a former member.
+PEOPLE: dict[str, tuple[Role, ...]] = {
+    "member": (Role.MEMBER, Role.USER),
+    "carer": (Role.MEMBER, Role.CARER),
+    "pa": (Role.MEMBER, Role.PA),
+    "signed-in": (),
+    "trustee": (Role.MEMBER, Role.TRUSTEE),
+}
+# The roles each rule lets in.
+LETS_IN: dict[str, set[str]] = {
+    TRUSTEE: {"trustee", "secretary"},
+    OFFICE: {"coordinator", "trustee", "secretary"},
+    MEMBER: {"member"},
+    USER: {"user"},
+    CARER: {"carer"},
+    USER_OR_CARER: {"user", "carer"},
+}
+
+
 async def _as(client: httpx.AsyncClient, who: str, coop: Coop) -> dict[str, str]:
     """Sign ``client`` in as ``who``; return the API headers for that person."""
     if who == "anonymous":
         return {}
-    email = {"member": "tom.whitfield@example.org", "trustee": "grace.okafor@example.org"}[who]
     if who == "trustee":
+        email = "grace.okafor@example.org"
         done = open_trustee(coop)
     else:
+        email = f"tom.whitfield.{who}@example.org"
         done = coop.open_account(
             name="Tom Whitfield",
             email=email,
             password_hash=hash_password(TRUSTEE_PASSWORD),
-            roles=(Role.MEMBER, Role.USER),
+            roles=PEOPLE[who],
         )
     await client.app.state["services"].seen(done.position, "accounts")
     assert (await sign_in(client, email)).status_code == 303
@@ -88,12 +162,12 @@ def _expected(rule: str, who: str) -> str:
         return "allowed"
     if who == "anonymous":
         return "sign-in"
-    if rule == SIGNED_IN or who == "trustee":
+    if rule == SIGNED_IN or {str(r) for r in PEOPLE[who]} & LETS_IN[rule]:
         return "allowed"
     return "refused"
 
 
-@pytest.mark.parametrize("who", ["anonymous", "member", "trustee"])
+@pytest.mark.parametrize("who", ["anonymous", *PEOPLE])
 async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, who: str) -> None:
     member_id = coop.apply_for_membership(details("Amira Hassan")).subject
     headers = await _as(client, who, coop)
@@ -109,6 +183,11 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             template.replace("{member_id:uuid}", str(member_id))
             .replace("{file_path:path}", "coop.css")
             .replace("{path:str}", "openapi.json")
+            .replace("{token:str}", "no-such-token")
+            .replace("{mail_id:int}", "1")
+            .replace("{account_id:uuid}", str(member_id))
+            .replace("{carer_id:uuid}", str(member_id))
+            .replace("{user_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}

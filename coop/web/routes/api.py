@@ -6,23 +6,20 @@ so a browser cannot be tricked into acting through it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
+from coop.clock import today
 from coop.domain.errors import CoopError
+from coop.domain.registers import RegisterLine, TrusteeLine
 from coop.projections.accounts import account_by_email
-from coop.projections.members import (
-    Applicant,
-    RegisterEntry,
-    application,
-    applications_awaiting_decision,
-    register_of_members,
-)
+from coop.projections.member_views import Applicant, application, applications_awaiting_decision
+from coop.projections.registers import register_of_members, register_of_trustees
 from coop.web import sessions
 from coop.web.auth import ANYONE, SIGNED_IN, allow
 from coop.web.forms import check_admission, check_application, check_refusal, check_sign_in
@@ -192,6 +189,16 @@ class Api(Controller):
         await s.seen(done.position, "members")
         return Decided(member_id, "refused", None)
 
-    @get("/register", opt=TRUSTEES, summary="The register of members")
-    async def register(self, request: Request[Any, Any, Any]) -> list[RegisterEntry]:
-        return await register_of_members(services(request.app).pool)
+    @get("/register", opt=TRUSTEES, summary="The register of members, as at a date (default today)")
+    async def register(
+        self, request: Request[Any, Any, Any], as_at: FromQuery[date | None] = None
+    ) -> list[RegisterLine]:
+        s = services(request.app)
+        return await register_of_members(s.pool, as_at or today(s.clock))
+
+    @get("/trustees-register", opt=TRUSTEES, summary="The register of trustees, as at a date")
+    async def trustees_register(
+        self, request: Request[Any, Any, Any], as_at: FromQuery[date | None] = None
+    ) -> list[TrusteeLine]:
+        s = services(request.app)
+        return await register_of_trustees(s.pool, as_at or today(s.clock))

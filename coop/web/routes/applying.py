@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
 from coop.domain.membership import ContactMethod, MemberClass
-from coop.projections.members import application
+from coop.projections.member_views import application
 from coop.web.auth import ANYONE, allow
 from coop.web.forms import check_application
 from coop.web.pages import page, reference, see_other

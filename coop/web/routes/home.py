@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from coop.projections.members import applications_awaiting_decision
+from coop.projections.member_views import applications_awaiting_decision
 from coop.web.auth import ANYONE, allow
 from coop.web.pages import page
 from coop.web.services import services

@@ -11,12 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
-from coop.projections.members import (
-    Applicant,
-    application,
-    applications_awaiting_decision,
-    register_of_members,
-)
+from coop.projections.member_views import Applicant, application, applications_awaiting_decision
 from coop.web.auth import allow
 from coop.web.forms import check_admission, check_refusal
 from coop.web.pages import is_htmx, page, see_other
@@ -131,9 +126,3 @@ async def refuse(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> 
         errors=checked.summary(),
         field_errors=checked.errors,
     )
-
-
-@get("/register", opt=TRUSTEES)
-async def register(request: Request[Any, Any, Any]) -> Template:
-    entries = await register_of_members(services(request.app).pool)
-    return page(request, "trustees/register.html", entries=entries)

@@ -1,0 +1,148 @@
+"""Queries on the members projection: applications, the members list, one member's record."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+
+class Applicant(msgspec.Struct, frozen=True):
+    """An application as the trustees see it."""
+
+    member_id: UUID
+    status: str
+    name: str
+    preferred_name: str
+    email: str
+    phone: str
+    address: str
+    postcode: str
+    requested_class: str
+    contact_methods: list[str]
+    access_needs: str
+    applied_on: date
+    decided_on: date | None
+    minute_reference: str | None
+    refusal_reason: str | None
+    membership_number: int | None
+
+
+class MemberRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the read side holds about one person, now."""
+
+    member_id: UUID
+    status: str
+    membership_number: int | None
+    name: str
+    preferred_name: str
+    email: str
+    phone: str
+    address: str
+    postcode: str
+    requested_class: str
+    member_class: str | None
+    contact_methods: list[str]
+    access_needs: str
+    applied_on: date
+    decided_on: date | None
+    minute_reference: str | None
+    refusal_reason: str | None
+    imported_from: str | None
+    shares: int
+    amount_paid: Decimal
+    loans: Decimal
+    deposits: Decimal
+    ceased_on: date | None
+    how_ceased: str | None
+    ceased_reference: str | None
+    share_settled: str | None
+    share_settled_on: date | None
+    share_settled_amount: Decimal | None
+    offices: list[str]
+    account_id: UUID | None
+    erased_on: date | None
+
+
+class MemberListed(msgspec.Struct, frozen=True):
+    """A line of the trustees' members list."""
+
+    member_id: UUID
+    membership_number: int | None
+    name: str
+    member_class: str | None
+    status: str
+    offices: list[str]
+    can_sign_in: bool
+    erased: bool
+
+
+class TimelineEntry(msgspec.Struct, frozen=True):
+    """One thing that happened to a member, in order."""
+
+    position: int
+    happened_on: date
+    what: str
+    reference: str
+
+
+_APPLICANT = (
+    "SELECT member_id, status, name, preferred_name, email, phone, address, postcode,"
+    " requested_class, contact_methods, access_needs, applied_on, decided_on,"
+    " minute_reference, refusal_reason, membership_number FROM members"
+)
+_RECORD = "SELECT " + ", ".join(MemberRecord.__struct_fields__) + " FROM members"
+
+
+async def applications_awaiting_decision(pool: asyncpg.Pool) -> list[Applicant]:
+    """Applications the trustees have not yet decided, oldest first."""
+    rows = await pool.fetch(_APPLICANT + " WHERE status = 'applied' ORDER BY applied_position")
+    return [Applicant(**dict(r)) for r in rows]
+
+
+async def application(pool: asyncpg.Pool, member_id: UUID) -> Applicant | None:
+    """One application (decided or not)."""
+    row = await pool.fetchrow(_APPLICANT + " WHERE member_id = $1", member_id)
+    return Applicant(**dict(row)) if row else None
+
+
+async def member_record(pool: asyncpg.Pool, member_id: UUID) -> MemberRecord | None:
+    """One person's whole record as it is now."""
+    row = await pool.fetchrow(_RECORD + " WHERE member_id = $1", member_id)
+    return MemberRecord(**dict(row)) if row else None
+
+
+async def member_by_number(pool: asyncpg.Pool, number: int) -> MemberRecord | None:
+    row = await pool.fetchrow(_RECORD + " WHERE membership_number = $1", number)
+    return MemberRecord(**dict(row)) if row else None
+
+
+async def members_list(
+    pool: asyncpg.Pool, search: str = "", status: str = ""
+) -> list[MemberListed]:
+    """Members and former members, by number; ``search`` matches name, number or e-mail."""
+    rows = await pool.fetch(
+        "SELECT member_id, membership_number, name, member_class, status, offices,"
+        " account_id IS NOT NULL AS can_sign_in, erased_on IS NOT NULL AS erased FROM members"
+        " WHERE membership_number IS NOT NULL"
+        " AND ($1 = '' OR name ILIKE '%' || $1 || '%' OR email ILIKE '%' || $1 || '%'"
+        "      OR membership_number::text = $1)"
+        " AND ($2 = '' OR status = $2)"
+        " ORDER BY membership_number",
+        search,
+        status,
+    )
+    return [MemberListed(*r) for r in rows]
+
+
+async def timeline(pool: asyncpg.Pool, member_id: UUID) -> list[TimelineEntry]:
+    """What happened to this member, oldest first."""
+    rows = await pool.fetch(
+        "SELECT position, happened_on, what, reference FROM member_timeline"
+        " WHERE member_id = $1 ORDER BY position",
+        member_id,
+    )
+    return [TimelineEntry(*r) for r in rows]

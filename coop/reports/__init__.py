@@ -1,0 +1,1 @@
+"""Exports of the legal registers and other reports: CSV and printable PDF."""
