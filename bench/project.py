@@ -192,7 +192,7 @@ async def _raw_read(conn: asyncpg.Connection) -> None:
 
 async def _reset(conn: asyncpg.Connection) -> None:
     """Back to an empty projection at position 0, as before its first catch-up."""
-    await conn.execute("TRUNCATE members")
+    await conn.execute("TRUNCATE " + ", ".join(members.tables))
     await conn.execute("UPDATE projection_tracking SET position = 0 WHERE name = $1", members.name)
 
 

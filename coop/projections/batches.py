@@ -57,6 +57,7 @@ async def decode_events(
     as multi-row INSERTs or one pipelined executemany.
     """
     runs: Runs = []
+    group = _Group()
     sqls: dict[str, str] = {}
     wanted = [r for r in rows if r["topic"] in projection.handlers]
     mapper = EventMapper(_transcoder)
@@ -81,17 +82,52 @@ async def decode_events(
                         state=row["state"],
                     )
                 )
-                for template, args in projection.handlers[row["topic"]](
-                    event, row["notification_id"]
-                ):
-                    sql = sqls.get(template) or sqls.setdefault(
-                        template, projection.sql(template, tables)
-                    )
-                    if runs and runs[-1][0] == sql:
-                        runs[-1][1].append(args)
-                    else:
-                        runs.append((sql, [args]))
+                statements = [
+                    (sqls.get(t) or sqls.setdefault(t, projection.sql(t, tables)), args)
+                    for t, args in projection.handlers[row["topic"]](event, row["notification_id"])
+                ]
+                if not group.takes(row["originator_id"], statements):
+                    group.flush(runs)
+                    group.start(row["originator_id"], statements)
+    group.flush(runs)
     return runs
+
+
+class _Group:
+    """Consecutive events whose handlers wrote the same statements, for different subjects.
+
+    A handler's statements touch only its own subject's rows (and rows keyed by
+    the event's position), so the group's statements can be sent statement by
+    statement, across its events: several events' first statements, then their
+    second ones, and so on. That turns events of several statements each (a
+    row, a register version, a timeline line) into a few multi-row runs.
+    """
+
+    def __init__(self) -> None:
+        self.shape: tuple[str, ...] = ()
+        self.subjects: set[Any] = set()
+        self.rows: list[list[tuple[Any, ...]]] = []
+
+    def takes(self, subject: Any, statements: list[tuple[str, tuple[Any, ...]]]) -> bool:
+        if subject in self.subjects or tuple(sql for sql, _ in statements) != self.shape:
+            return False
+        self.subjects.add(subject)
+        for column, (_, args) in zip(self.rows, statements, strict=True):
+            column.append(args)
+        return True
+
+    def start(self, subject: Any, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        self.shape = tuple(sql for sql, _ in statements)
+        self.subjects = {subject}
+        self.rows = [[args] for _, args in statements]
+
+    def flush(self, runs: Runs) -> None:
+        for sql, many in zip(self.shape, self.rows, strict=True):
+            if runs and runs[-1][0] == sql:
+                runs[-1][1].extend(many)
+            else:
+                runs.append((sql, many))
+        self.shape, self.subjects, self.rows = (), set(), []
 
 
 async def write_runs(conn: asyncpg.Connection, runs: Runs) -> None:

@@ -123,15 +123,16 @@ async def member_by_number(pool: asyncpg.Pool, number: int) -> MemberRecord | No
 async def members_list(
     pool: asyncpg.Pool, search: str = "", status: str = ""
 ) -> list[MemberListed]:
-    """Members and former members, by number; ``search`` matches name, number or e-mail."""
+    """Members, former members and refused applicants (last), by number; ``search``
+    matches name, number or e-mail."""
     rows = await pool.fetch(
         "SELECT member_id, membership_number, name, member_class, status, offices,"
         " account_id IS NOT NULL AS can_sign_in, erased_on IS NOT NULL AS erased FROM members"
-        " WHERE membership_number IS NOT NULL"
+        " WHERE status <> 'applied'"
         " AND ($1 = '' OR name ILIKE '%' || $1 || '%' OR email ILIKE '%' || $1 || '%'"
         "      OR membership_number::text = $1)"
         " AND ($2 = '' OR status = $2)"
-        " ORDER BY membership_number",
+        " ORDER BY membership_number NULLS LAST, applied_position",
         search,
         status,
     )

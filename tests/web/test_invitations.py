@@ -49,7 +49,7 @@ async def test_an_invited_member_sets_a_password_and_is_signed_in(client, coop: 
     member_id = await admitted(client, coop)
     response = await post_form(client, f"/trustees/members/{member_id}/invite", {})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/trustees/members/{member_id}"
+    assert response.headers["location"] == f"/trustees/members/{member_id}?done=invited"
     mail = await pool_of(client).fetchrow("SELECT * FROM outbox")
     assert mail["to_address"] == AMIRA and mail["sent_at"] is None
     assert "Dear Amira," in mail["body"] and "14 days" in mail["body"]

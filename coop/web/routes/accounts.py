@@ -76,7 +76,7 @@ async def invite(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> 
             s.settings.link(f"/invitations/{token}"),
         )
         await outbox.enqueue(conn, member.email, subject, body, now=now)
-    return see_other(f"/trustees/members/{member_id}")
+    return see_other(f"/trustees/members/{member_id}?done=invited")
 
 
 _NOT_A_MEMBER = {

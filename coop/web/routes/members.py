@@ -29,6 +29,7 @@ from coop.domain.membership import years_after
 from coop.projections.member_views import MemberRecord, member_record, members_list, timeline
 from coop.projections.members import CLASS_NAMES
 from coop.web.auth import allow
+from coop.web.erasure import clear_traces, traces_of
 from coop.web.forms import Checked
 from coop.web.member_forms import (
     STAFF_ROLES,
@@ -410,7 +411,12 @@ async def erase(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> T
     def command(coop: Coop, by: UUID) -> Done:
         return coop.erase(member_id, by=by, retention_years=years)
 
-    return await _answer(request, m, "erase", checked, command, "erased")
+    pool = services(request.app).pool
+    addresses, account_id = await traces_of(pool, member_id)  # before they are masked
+    answer = await _answer(request, m, "erase", checked, command, "erased")
+    if isinstance(answer, Redirect):
+        await clear_traces(pool, member_id, addresses, account_id)
+    return answer
 
 
 # Staff roles on an account -----------------------------------------------------------

@@ -94,12 +94,17 @@ def _other_property(line: RegisterLine) -> str:
     return "; ".join(p for p in parts if p) or "None"
 
 
+def _address(line: RegisterLine | TrusteeLine) -> str:
+    """The postal address line by line, postcode last."""
+    return "\n".join(filter(None, [*line.address.splitlines(), line.postcode]))
+
+
 def _member_cells(line: RegisterLine) -> list[str]:
     ceased = f"{line.date_ceased:%-d %b %Y} ({line.how_ceased})" if line.date_ceased else ""
     return [
         str(line.membership_number),
         line.name,
-        ", ".join(filter(None, [*line.address.splitlines(), line.postcode])),
+        _address(line),
         line.email,
         CLASS_NAMES.get(line.member_class, line.member_class),
         str(line.shares),
@@ -114,7 +119,7 @@ def _trustee_cells(line: TrusteeLine) -> list[str]:
     return [
         str(line.membership_number),
         line.name,
-        ", ".join(filter(None, [*line.address.splitlines(), line.postcode])),
+        _address(line),
         line.office.capitalize(),
         f"{line.appointed_on:%-d %b %Y}",
         line.appointed_reference,
