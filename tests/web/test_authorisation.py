@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -11,11 +12,14 @@ from litestar.routes import HTTPRoute
 
 from coop.application import Coop
 from coop.domain.accounts import Role
+from coop.domain.details import Cessation, MemberClass, Office
+from coop.projections.accounts import account_by_email
 from coop.web.auth import NotAllowed, access_guard
 from coop.web.passwords import hash_password
 from coop.web.problems import handle_not_allowed
+from tests.conftest import TODAY
 from tests.people import details
-from tests.web.helpers import TRUSTEE_PASSWORD, csrf, open_trustee, sign_in
+from tests.web.helpers import TRUSTEE_PASSWORD, csrf, sign_in
 
 ANYONE, SIGNED_IN, TRUSTEE = "anyone", "signed-in", "trustee"
 OFFICE = "office"  # coordinators, trustees and the secretary
@@ -118,12 +122,32 @@ async def test_every_route_is_in_the_matrix(client) -> None:
 
 # The people who try every route, by the roles their account gives them. "member" is
 # a user-class member; "signed-in" has no roles at all, like a former member.
-PEOPLE: dict[str, tuple[Role, ...]] = {
-    "member": (Role.MEMBER, Role.USER),
-    "carer": (Role.MEMBER, Role.CARER),
-    "pa": (Role.MEMBER, Role.PA),
-    "signed-in": (),
-    "trustee": (Role.MEMBER, Role.TRUSTEE),
+class Person(NamedTuple):
+    """A kind of person, made the way real ones are: roles follow from membership."""
+
+    member_class: MemberClass | None = None
+    offices: tuple[Office, ...] = ()
+    account_roles: tuple[Role, ...] = ()
+    former: bool = False
+    roles: frozenset[str] = frozenset()  # what coop should make of them
+
+
+PEOPLE: dict[str, Person] = {
+    "user": Person(MemberClass.USER, roles=frozenset({"member", "user"})),
+    "carer": Person(MemberClass.CARER, roles=frozenset({"member", "carer"})),
+    "pa": Person(MemberClass.PA, roles=frozenset({"member", "pa"})),
+    "coordinator": Person(account_roles=(Role.COORDINATOR,), roles=frozenset({"coordinator"})),
+    "trustee": Person(
+        MemberClass.USER, (Office.TRUSTEE,), roles=frozenset({"member", "user", "trustee"})
+    ),
+    "secretary": Person(
+        MemberClass.PA,
+        (Office.TRUSTEE, Office.SECRETARY),
+        roles=frozenset({"member", "pa", "trustee", "secretary"}),
+    ),
+    # `coop accounts add-trustee`: a trustee's account opened before the members are in coop.
+    "founding-trustee": Person(account_roles=(Role.TRUSTEE,), roles=frozenset({"trustee"})),
+    "former-member": Person(MemberClass.USER, former=True),
 }
 # The roles each rule lets in.
 LETS_IN: dict[str, set[str]] = {
@@ -140,19 +164,27 @@ async def _as(client: httpx.AsyncClient, who: str, coop: Coop) -> dict[str, str]
     """Sign ``client`` in as ``who``; return the API headers for that person."""
     if who == "anonymous":
         return {}
-    if who == "trustee":
-        email = "grace.okafor@example.org"
-        done = open_trustee(coop)
-    else:
-        email = f"tom.whitfield.{who}@example.org"
-        done = coop.open_account(
-            name="Tom Whitfield",
-            email=email,
-            password_hash=hash_password(TRUSTEE_PASSWORD),
-            roles=PEOPLE[who],
-        )
-    await client.app.state["services"].seen(done.position, "accounts")
+    person, email, by = PEOPLE[who], f"{who}@example.org", uuid4()
+    member_id = None
+    if person.member_class is not None:
+        applied = details("Tom Whitfield", email=email, requested_class=person.member_class)
+        member_id = coop.apply_for_membership(applied).subject
+        coop.admit(member_id, by=by, minute_reference="BM-1")
+        for office in person.offices:
+            coop.take_office(member_id, office, by=by, reference="AGM 2026")
+    done = coop.open_account(
+        name="Tom Whitfield",
+        email=email,
+        password_hash=hash_password(TRUSTEE_PASSWORD),
+        roles=person.account_roles,
+        member_id=member_id,
+    )
+    if person.former and member_id is not None:
+        done = coop.cease(member_id, Cessation.WITHDRAWAL, on=TODAY, by=by)
+    await client.app.state["services"].seen(done.position, "accounts", "members")
     assert (await sign_in(client, email)).status_code == 303
+    me = await account_by_email(client.app.state["services"].pool, email)
+    assert me is not None and set(me.roles) == person.roles, me  # roles follow membership
     token = await client.post("/api/tokens", json={"email": email, "password": TRUSTEE_PASSWORD})
     return {"Authorization": f"Bearer {token.json()['token']}"}
 
@@ -162,7 +194,7 @@ def _expected(rule: str, who: str) -> str:
         return "allowed"
     if who == "anonymous":
         return "sign-in"
-    if rule == SIGNED_IN or {str(r) for r in PEOPLE[who]} & LETS_IN[rule]:
+    if rule == SIGNED_IN or PEOPLE[who].roles & LETS_IN[rule]:
         return "allowed"
     return "refused"
 
