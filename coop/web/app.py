@@ -45,6 +45,7 @@ from coop.web.routes import (
     office,
     registers,
     signing_in,
+    staff_roles,
     trustees,
 )
 from coop.web.security import add_security_headers
@@ -133,8 +134,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             members.stand_down,
             members.erase_form,
             members.erase,
-            members.roles_form,
-            members.change_roles,
+            staff_roles.roles_form,
+            staff_roles.change_roles,
             importing.import_form,
             importing.import_members,
             my.membership,

@@ -22,7 +22,6 @@ from litestar.response import Redirect, Template
 
 from coop.application import Coop, Done
 from coop.clock import UK, today
-from coop.domain.accounts import Role
 from coop.domain.details import Office
 from coop.domain.errors import CoopError, NotFound
 from coop.domain.membership import years_after
@@ -38,7 +37,6 @@ from coop.web.member_forms import (
     check_erasure,
     check_office,
     check_property,
-    check_roles,
     check_settlement,
     search_terms,
 )
@@ -417,69 +415,3 @@ async def erase(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> T
     if isinstance(answer, Redirect):
         await clear_traces(pool, member_id, addresses, account_id)
     return answer
-
-
-# Staff roles on an account -----------------------------------------------------------
-
-
-class StaffAccount(msgspec.Struct, frozen=True):
-    account_id: UUID
-    name: str
-    email: str
-    roles: list[str]
-    member_id: UUID | None
-
-
-async def _account(request: Request[Any, Any, Any], account_id: UUID) -> StaffAccount:
-    row = await services(request.app).pool.fetchrow(
-        "SELECT account_id, name, email, roles, member_id FROM accounts WHERE account_id = $1",
-        account_id,
-    )
-    if row is None:
-        raise NotFoundException("There is no account with that reference.")
-    return StaffAccount(*row)
-
-
-def _roles_page(
-    request: Request[Any, Any, Any], account: StaffAccount, checked: Checked, status: int = 200
-) -> Template:
-    return page(
-        request,
-        "members/roles.html",
-        status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
-        account=account,
-        done=request.query_params.get("done") == "roles",
-    )
-
-
-@get("/trustees/accounts/{account_id:uuid}/roles", opt=TRUSTEES)
-async def roles_form(request: Request[Any, Any, Any], account_id: FromPath[UUID]) -> Template:
-    account = await _account(request, account_id)
-    return _roles_page(request, account, Checked(values={"roles": account.roles}))
-
-
-@post("/trustees/accounts/{account_id:uuid}/roles", opt=TRUSTEES, status_code=303)
-async def change_roles(
-    request: Request[Any, Any, Any], account_id: FromPath[UUID]
-) -> Template | Redirect:
-    s = services(request.app)
-    account = await _account(request, account_id)
-    chosen, checked = check_roles(await _form(request))
-    if chosen is not None:
-        # Only the staff roles change here; any other role the account was given stays.
-        kept = tuple(Role(r) for r in account.roles if Role(r) not in STAFF_ROLES)
-        try:
-            done = await s.run(
-                s.coop.change_roles, account_id, kept + chosen, by=request.state.user.account_id
-            )
-        except CoopError as e:
-            checked.problem("roles", str(e))
-            return _roles_page(request, account, checked, status=e.status)
-        await s.seen(done.position, "accounts")
-        if account.member_id is not None:
-            return see_other(f"/trustees/members/{account.member_id}?done=roles")
-        return see_other(f"/trustees/accounts/{account_id}/roles?done=roles")
-    return _roles_page(request, account, checked, status=422)
