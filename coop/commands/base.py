@@ -56,6 +56,11 @@ class Commands(Application[UUID]):
         for aggregate in objs:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
+        if kwargs.get("by_version"):
+            # Many aggregates at once (an import): every first event, then every
+            # second one, and so on. Each aggregate's events stay in order, and
+            # the projections get long runs of one kind of event to batch.
+            processing.events.sort(key=lambda e: e.originator_version)
         return self._record(processing)
 
     def _save_new(

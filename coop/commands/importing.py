@@ -39,7 +39,7 @@ class ImportCommands(MembershipCommands):
             aggregates = [a for r in new for a in self._imported(r, source, by)]
             numbers.reserve(tuple(r.number for r in new))
             try:
-                recordings = self.save(numbers, *aggregates)
+                recordings = self.save(numbers, *aggregates, by_version=True)
             except IntegrityError:
                 # Another process admitted someone or claimed an e-mail meanwhile: say which
                 # row now clashes; if none does, the import itself raced and can run again.
