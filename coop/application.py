@@ -10,6 +10,7 @@ from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
 from coop.commands.carers import CarerCommands
+from coop.commands.governance import GovernanceCommands
 from coop.commands.importing import ImportCommands
 from coop.eventstore.codec import EventMapper
 from coop.eventstore.group_commit import GroupCommitRecorder
@@ -19,7 +20,7 @@ from coop.privacy import master_key
 __all__ = ["Busy", "Coop", "Done", "new_id"]
 
 
-class Coop(ImportCommands, AccountCommands, CarerCommands):
+class Coop(ImportCommands, AccountCommands, CarerCommands, GovernanceCommands):
     """Every command of the co-op, on one event log in one total order."""
 
     name = "coop"

@@ -142,6 +142,17 @@ class KeyRing:
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.pop("keys", {})
         return [(subject, wrapped) for subject, (_, wrapped) in pending.items()]
 
+    def derive(self, subject: UUID, label: bytes) -> bytes | None:
+        """A secret derived from ``subject``'s key (None once it is destroyed).
+
+        One fixed encryption under the key: the same key and label always give
+        the same 32 bytes, and without the key nobody can compute them.
+        """
+        key = self._key(subject, create=True)
+        if key is None:
+            return None
+        return key.encrypt(b"\0" * NONCE, b"\0" * 32, b"derive|" + label)[:32]
+
     def forget(self, subject: UUID) -> None:
         """Stop using a cached key at once (it has just been destroyed)."""
         self._cache.pop(subject, None)

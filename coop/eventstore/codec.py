@@ -91,16 +91,19 @@ class EventMapper(Mapper[Any]):
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
         event_class: type = type(domain_event)
+        # Sealed for the aggregate itself, or for the key an event names (a ballot's papers).
+        key_field: str | None = getattr(event_class, "SEALED_WITH", None)
+        subject = state[key_field] if key_field else originator_id
         for name in personal_fields(event_class):
             if self.keyring is None:
                 raise MapperDeserialisationError(
                     "Personal data can only be stored sealed: no key ring"
                 )
             state[name] = self.keyring.seal(
-                originator_id,
+                subject,
                 f"{originator_version}|{name}",
                 msgspec.json.encode(state[name]),
-                new=originator_version == 1,
+                new=originator_version == 1 and not key_field,
             )
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
@@ -136,8 +139,10 @@ class EventMapper(Mapper[Any]):
                     getattr(event_class, f"upcast_v{version}_v{version + 1}")(raw)
                     version += 1
                 state = msgspec.structs.asdict(msgspec.convert(raw, _state_type(event_class)))
+            key_field = getattr(event_class, "SEALED_WITH", None)
+            subject = state[key_field] if key_field else stored_event.originator_id
             for name, hint in personal_fields(event_class).items():
-                state[name] = self._open(stored_event, name, hint, state[name])
+                state[name] = self._open(stored_event, subject, name, hint, state[name])
         except Exception as e:
             msg = (
                 f"Cannot decode stored event {stored_event.topic} "
@@ -150,8 +155,9 @@ class EventMapper(Mapper[Any]):
         object.__setattr__(domain_event, "__dict__", state)
         return domain_event
 
-    def _open(self, stored: StoredEvent, name: str, hint: type, sealed: Sealed) -> Any:
-        subject = stored.originator_id
+    def _open(
+        self, stored: StoredEvent, subject: Any, name: str, hint: type, sealed: Sealed
+    ) -> Any:
         assert isinstance(subject, UUID)
         plaintext = None
         if self.keyring is not None:

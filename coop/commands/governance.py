@@ -1,0 +1,481 @@
+"""Governance commands: the rules, meetings, ballots and votes."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+from coop.clock import today
+from coop.commands.base import Busy, Commands, Done
+from coop.domain.ballots import (
+    Ballot,
+    BallotError,
+    BallotKind,
+    BallotNotOpen,
+    Elector,
+    Mark,
+    Option,
+    paper_key_id,
+    vote_id,
+)
+from coop.domain.errors import CoopError, NotFound
+from coop.domain.meetings import Meeting, MeetingKind
+from coop.domain.rules import RULES_ID, RuleBook, Rules, RulesNotAdopted
+from coop.domain.tally import count_ballot
+from coop.domain.votes import (
+    Advocacy,
+    NoAdvocate,
+    Paper,
+    PaperContent,
+    Participation,
+    Vote,
+    new_receipt,
+    padded,
+    paper_id,
+)
+
+_VOTE_RETRIES = 20
+
+
+class BallotNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no ballot with that reference.")
+
+
+class Cast(NamedTuple):
+    """A vote accepted: its position in the log, and a secret ballot's receipt code."""
+
+    position: int
+    receipt: str | None
+
+
+class GovernanceCommands(Commands):
+    """Commands on the rules, meetings, ballots and votes."""
+
+    # Rules -----------------------------------------------------------------------------
+
+    def adopt_rules(self, rules: RuleBook, *, by: UUID, reference: str) -> Done:
+        """Adopt the co-op's rules in coop (once; later changes are amendments)."""
+        rules.check()
+        adopted = Rules(rules=rules, on=today(self.clock), by=by, reference=reference)
+        try:
+            recordings = self.save(adopted)
+        except IntegrityError:
+            raise CoopError(
+                "The rules have already been adopted; change them by special resolution."
+            ) from None
+        return Done(recordings[-1].notification.id, adopted.id)
+
+    def rules_in_force(self) -> Rules:
+        rules = self._get_or_none(Rules, RULES_ID)
+        if rules is None:
+            raise RulesNotAdopted()
+        return rules
+
+    def amend_rules(self, ballot_id: UUID, *, reference: str) -> Done:
+        """Apply the rules a special resolution carried (its ballot proposed them)."""
+        ballot = self._ballot(ballot_id)
+        if ballot.state != "counted" or ballot.proposed_rules is None or not ballot.special:
+            raise BallotError(
+                "Only a counted special resolution proposing new rules can amend them."
+            )
+        if not (ballot.result or {}).get("carried"):
+            raise BallotError(
+                "The special resolution was not carried, so the rules stay as they are."
+            )
+        rules = self.rules_in_force()
+        rules.amend(
+            ballot.proposed_rules, on=today(self.clock), ballot_id=ballot_id, reference=reference
+        )
+        return self._retrying(RULES_ID, lambda: (rules,))
+
+    # Meetings ------------------------------------------------------------------------
+
+    def convene_meeting(
+        self,
+        kind: MeetingKind,
+        *,
+        title: str,
+        starts_at: datetime,
+        held_on: date,
+        place: str,
+        agenda: tuple[str, ...],
+        by: UUID,
+    ) -> Done:
+        """Convene a meeting with the notice the rules require."""
+        rules = self.rules_in_force().rules
+        days = (
+            rules.general_meeting_notice_days
+            if kind.is_general
+            else rules.board_meeting_notice_days
+        )
+        meeting = Meeting.convene(
+            kind,
+            title=title,
+            starts_at=starts_at,
+            held_on=held_on,
+            place=place,
+            agenda=agenda,
+            today=today(self.clock),
+            notice_days=days,
+            by=by,
+        )
+        recordings = self.save(meeting)
+        return Done(recordings[-1].notification.id, meeting.id)
+
+    # Ballots -------------------------------------------------------------------------
+
+    def draft_ballot(
+        self, *, kind: BallotKind, opens_at: datetime, closes_at: datetime, by: UUID, **fields: Any
+    ) -> Done:
+        """Draft a ballot: a resolution, an election or a reinvestment ballot."""
+        fields.setdefault("options", ())
+        defaults = {
+            "easy_read": "",
+            "topic": "general",
+            "special": False,
+            "secret": False,
+            "seats": 0,
+            "budget_pence": 0,
+            "meeting_id": None,
+            "proposed_rules": None,
+        }
+        ballot = Ballot.draft(
+            kind=kind,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            now=self.clock.now(),
+            by=by,
+            **{**defaults, **fields},
+        )
+        recordings = self.save(ballot)
+        return Done(recordings[-1].notification.id, ballot.id)
+
+    def list_options(self, ballot_id: UUID, options: tuple[Option, ...], *, by: UUID) -> Done:
+        def attempt() -> tuple[Aggregate, ...]:
+            ballot = self._ballot(ballot_id)
+            ballot.list_options(options, by=by)
+            return (ballot,)
+
+        return self._retrying(ballot_id, attempt)
+
+    def declare_interest(self, ballot_id: UUID, member_id: UUID, interest: str) -> Done:
+        """A member declares an interest in what the ballot decides."""
+
+        def attempt() -> tuple[Aggregate, ...]:
+            ballot = self._ballot(ballot_id)
+            policy = self.rules_in_force().rules.policy_for(ballot.topic)
+            ballot.declare_interest(member_id, interest, policy)
+            return (ballot,)
+
+        return self._retrying(ballot_id, attempt)
+
+    def open_ballot(self, ballot_id: UUID, electorate: Sequence[Elector]) -> Done:
+        """Open the ballot with its electorate fixed: the members in good standing now."""
+        rules = self.rules_in_force()
+
+        def attempt() -> tuple[Aggregate, ...]:
+            ballot = self._ballot(ballot_id)
+            ballot.open(
+                tuple(electorate),
+                rules=rules.rules,
+                rules_version=rules.version,
+                at=self.clock.now(),
+            )
+            return (ballot,)
+
+        return self._retrying(ballot_id, attempt)
+
+    def cast_vote(
+        self,
+        ballot_id: UUID,
+        member_id: UUID,
+        mark: Mark,
+        *,
+        cast_by: UUID,
+        supported: bool = False,
+    ) -> Cast:
+        """Cast (or change) a member's vote; only their last vote before the close counts."""
+        if supported:
+            advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
+            if advocacy is None or advocacy.advocate != cast_by:
+                raise NoAdvocate()
+        for _ in range(_VOTE_RETRIES):
+            ballot = self._ballot(ballot_id, copy=False)
+            now = self.clock.now()
+            member_class = ballot.check_vote(member_id, mark, now)
+            conflicted = ballot.conflicted(member_id)
+            receipt: str | None = None
+            if ballot.secret:
+                receipt = new_receipt()
+                aggregates = self._secret_vote(
+                    ballot_id,
+                    member_id,
+                    mark,
+                    member_class,
+                    conflicted,
+                    receipt,
+                    cast_by,
+                    supported,
+                    now,
+                )
+            else:
+                aggregates = (
+                    self._open_vote(
+                        ballot_id,
+                        member_id,
+                        mark,
+                        member_class,
+                        conflicted,
+                        cast_by,
+                        supported,
+                        now,
+                    ),
+                )
+            try:
+                recordings = self.save(*aggregates)
+            except IntegrityError:
+                continue  # the same member voting twice at once: re-read and go again
+            position = recordings[-1].notification.id
+            self._refuse_if_closed_before(ballot_id, position)
+            return Cast(position, receipt)
+        raise Busy()
+
+    def _open_vote(
+        self,
+        ballot_id: UUID,
+        member_id: UUID,
+        mark: Mark,
+        member_class: str,
+        conflicted: bool,
+        cast_by: UUID,
+        supported: bool,
+        now: datetime,
+    ) -> Vote:
+        vote = self._get_or_none(Vote, vote_id(ballot_id, member_id))
+        if vote is None:
+            return Vote._create(
+                Vote.Cast,
+                id=vote_id(ballot_id, member_id),
+                ballot_id=ballot_id,
+                member_id=member_id,
+                member_class=member_class,
+                mark=mark,
+                conflicted=conflicted,
+                cast_by=cast_by,
+                supported=supported,
+                at=now,
+            )
+        vote.change(mark=mark, conflicted=conflicted, cast_by=cast_by, supported=supported, at=now)
+        return vote
+
+    def _secret_vote(
+        self,
+        ballot_id: UUID,
+        member_id: UUID,
+        mark: Mark,
+        member_class: str,
+        conflicted: bool,
+        receipt: str,
+        cast_by: UUID,
+        supported: bool,
+        now: datetime,
+    ) -> tuple[Aggregate, ...]:
+        key_id = paper_key_id(ballot_id)
+        derived = self._keyring.derive(key_id, b"paper ids")
+        if derived is None:
+            raise BallotNotOpen("closed")  # the key goes when the ballot is counted
+        content = padded(
+            PaperContent(mark=mark, member_class=member_class, conflicted=conflicted, receipt=receipt)
+        )
+        pid = paper_id(derived, member_id)
+        paper = self._get_or_none(Paper, pid)
+        if paper is None:
+            paper = Paper._create(Paper.Marked, id=pid, key_id=key_id, content=content)
+        else:
+            paper.remark(key_id=key_id, content=content)
+        took_part = self._get_or_none(Participation, vote_id(ballot_id, member_id))
+        if took_part is None:
+            took_part = Participation._create(
+                Participation.Voted,
+                id=vote_id(ballot_id, member_id),
+                ballot_id=ballot_id,
+                member_id=member_id,
+                cast_by=cast_by,
+                supported=supported,
+                at=now,
+            )
+        else:
+            took_part.vote_again(cast_by=cast_by, supported=supported, at=now)
+        return (took_part, paper)
+
+    def _refuse_if_closed_before(self, ballot_id: UUID, position: int) -> None:
+        """A vote recorded after the ballot's close is in the log but never counted: say so."""
+        closed_at = self._closed_position(ballot_id)
+        if closed_at is not None and closed_at < position:
+            raise BallotNotOpen("closed")
+
+    def _closed_position(self, ballot_id: UUID) -> int | None:
+        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute(
+                "SELECT notification_id FROM coop_events WHERE originator_id = %s AND topic = %s",
+                (ballot_id, _CLOSED_TOPIC),
+            )
+            row = curs.fetchone()
+        return None if row is None else int(row["notification_id"])
+
+    def close_ballot(self, ballot_id: UUID) -> Done:
+        """Close the ballot, count every vote recorded before the close, publish the result.
+
+        For a secret ballot the papers are published in random order by receipt
+        code, and then the paper key is destroyed.
+        """
+        ballot = self._ballot(ballot_id)
+        if ballot.state == "open":
+            self._retrying(ballot_id, lambda: self._closing(ballot_id))
+        ballot = self._ballot(ballot_id)
+        if ballot.state != "closed":
+            raise BallotNotOpen(ballot.state)
+        up_to = self._closed_position(ballot_id)
+        assert up_to is not None
+        marks, papers = self._marks(ballot, ballot_id, up_to)
+        result = count_ballot(ballot, marks)
+        if ballot.secret:
+            random.SystemRandom().shuffle(papers)
+            result["papers"] = papers
+        done = self._retrying(ballot_id, lambda: self._recording(ballot_id, up_to, result))
+        if ballot.secret:
+            self.destroy_keys([paper_key_id(ballot_id)])  # type: ignore[attr-defined]
+        return done
+
+    def _closing(self, ballot_id: UUID) -> tuple[Aggregate, ...]:
+        ballot = self._ballot(ballot_id)
+        ballot.close(self.clock.now())
+        return (ballot,)
+
+    def _recording(
+        self, ballot_id: UUID, up_to: int, result: dict[str, Any]
+    ) -> tuple[Aggregate, ...]:
+        ballot = self._ballot(ballot_id)
+        ballot.record_count(up_to, result)
+        return (ballot,)
+
+    def _marks(
+        self, ballot: Ballot, ballot_id: UUID, up_to: int
+    ) -> tuple[list[tuple[str, Mark, bool, bool]], list[dict[str, Any]]]:
+        """Each elector's last mark before ``up_to``: (class, mark, conflicted, supported)."""
+        electors = list(ballot.electors)
+        if ballot.secret:
+            derived = self._keyring.derive(paper_key_id(ballot_id), b"paper ids")
+            assert derived is not None
+            ids = [paper_id(derived, m) for m in electors]
+        else:
+            ids = [vote_id(ballot_id, m) for m in electors]
+        latest: dict[UUID, Any] = {}
+        for e in self._events_of(ids, up_to):
+            latest[e.originator_id] = e
+        marks: list[tuple[str, Mark, bool, bool]] = []
+        papers: list[dict[str, Any]] = []
+        for e in latest.values():
+            if ballot.secret:
+                c: PaperContent = e.content
+                marks.append((c.member_class, c.mark, c.conflicted, False))
+                papers.append(
+                    {
+                        "receipt": c.receipt,
+                        "member_class": c.member_class,
+                        "mark": {
+                            "answer": c.mark.answer,
+                            "ranking": list(c.mark.ranking),
+                            "approvals": list(c.mark.approvals),
+                        },
+                        "conflicted": c.conflicted,
+                    }
+                )
+            else:
+                cls = (
+                    e.member_class
+                    if isinstance(e, Vote.Cast)
+                    else self._class_of(ballot, e.originator_id, ballot_id)
+                )
+                marks.append((cls, e.mark, e.conflicted, e.supported))
+        return marks, papers
+
+    def _class_of(self, ballot: Ballot, vote: UUID, ballot_id: UUID) -> str:
+        for member_id, member_class in ballot.electors.items():
+            if vote_id(ballot_id, member_id) == vote:
+                return member_class
+        raise AssertionError("a vote from outside the electorate")
+
+    def _events_of(self, ids: list[UUID], up_to: int) -> list[Any]:
+        """The events of these aggregates recorded before ``up_to``, in log order."""
+        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute(
+                "SELECT originator_id, originator_version, topic, state FROM coop_events"
+                " WHERE originator_id = ANY(%s) AND notification_id < %s ORDER BY notification_id",
+                (ids, up_to),
+            )
+            rows = curs.fetchall()
+        return [
+            self.mapper.to_domain_event(
+                StoredEvent(
+                    originator_id=r["originator_id"],
+                    originator_version=r["originator_version"],
+                    topic=r["topic"],
+                    state=bytes(r["state"]),
+                )
+            )
+            for r in rows
+        ]
+
+    # Supported voting --------------------------------------------------------------------
+
+    def name_advocate(self, member_id: UUID, advocate_account: UUID) -> Done:
+        """A member consents to an advocate voting with or for them."""
+
+        def attempt() -> tuple[Aggregate, ...]:
+            advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
+            if advocacy is None:
+                return (
+                    Advocacy._create(
+                        Advocacy.Named,
+                        id=Advocacy.create_id(member_id),
+                        member_id=member_id,
+                        advocate_account=advocate_account,
+                        on=today(self.clock),
+                    ),
+                )
+            advocacy.rename(advocate_account=advocate_account, on=today(self.clock))
+            return (advocacy,)
+
+        return self._retrying(Advocacy.create_id(member_id), attempt)
+
+    def end_advocacy(self, member_id: UUID) -> Done:
+        def attempt() -> tuple[Aggregate, ...]:
+            advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
+            if advocacy is None or advocacy.advocate is None:
+                raise CoopError("You have not named an advocate.")
+            advocacy.end(on=today(self.clock))
+            return (advocacy,)
+
+        return self._retrying(Advocacy.create_id(member_id), attempt)
+
+    # Loading ---------------------------------------------------------------------------
+
+    def _ballot(self, ballot_id: UUID, *, copy: bool = True) -> Ballot:
+        try:
+            ballot: Any = self.repository.get(ballot_id, deepcopy_from_cache=copy)
+        except Exception:
+            raise BallotNotFound() from None
+        if not isinstance(ballot, Ballot):
+            raise BallotNotFound()
+        return ballot
+
+
+_CLOSED_TOPIC = "coop.domain.ballots:Ballot.Closed"

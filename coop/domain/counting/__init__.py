@@ -1,0 +1,1 @@
+"""Counting votes: pure, exact functions over Fractions, with no I/O."""

