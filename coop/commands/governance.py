@@ -292,7 +292,9 @@ class GovernanceCommands(Commands):
         if derived is None:
             raise BallotNotOpen("closed")  # the key goes when the ballot is counted
         content = padded(
-            PaperContent(mark=mark, member_class=member_class, conflicted=conflicted, receipt=receipt)
+            PaperContent(
+                mark=mark, member_class=member_class, conflicted=conflicted, receipt=receipt
+            )
         )
         pid = paper_id(derived, member_id)
         paper = self._get_or_none(Paper, pid)

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from coop.domain.ballots import Ballot, BallotKind, Mark
-from coop.domain.counting import resolution
+from coop.domain.counting import equal_shares, resolution, stv
 from coop.domain.rules import RuleBook, SpecialResolution
 
 # (voter's class, their last mark, declared a conflict, cast by an advocate)
@@ -69,4 +69,73 @@ def count_ballot(ballot: Ballot, marks: Sequence[Marked]) -> dict[str, Any]:
             "carried": result.status == "carried",
             "table": [list(row) for row in result.table_rows()],
         }
-    raise NotImplementedError(f"counting {ballot.kind} ballots")
+    if ballot.kind is BallotKind.ELECTION:
+        return {**common, **_election(ballot, marks, rules)}
+    return {**common, **_reinvestment(ballot, marks, rules)}
+
+
+def _election(ballot: Ballot, marks: Sequence[Marked], rules: RuleBook) -> dict[str, Any]:
+    """Trustee seats by Scottish STV, honouring the seats the rules reserve per class."""
+    candidates = [stv.Candidate(o.id, o.label, o.member_class) for o in ballot.options]
+    count = stv.count_stv(
+        candidates,
+        [m.ranking for _, m, _, _ in marks],
+        ballot.seats,
+        reserved_for(ballot.seats, rules),
+        lot_seed=str(ballot.id),
+    )
+    names = {c.id: c.name for c in candidates}
+    return {
+        "quota": count.quota,
+        "valid": count.valid,
+        "invalid": count.invalid,
+        "elected": [names[c] for c in count.elected],
+        "elected_ids": list(count.elected),
+        "stages": [
+            {
+                "number": s.number,
+                "heading": s.heading,
+                "description": s.description,
+                "notes": list(s.notes),
+            }
+            for s in count.stages
+        ],
+        "count_sheet": stv.count_sheet_rows(count),
+        "carried": bool(count.elected),
+        "outcome": "Elected: " + ", ".join(names[c] for c in count.elected),
+    }
+
+
+def reserved_for(seats: int, rules: RuleBook) -> dict[str, int]:
+    """The rules' reserved seats, in the rules' order, as far as ``seats`` go round.
+
+    The rules reserve seats on the whole board; an election filling fewer seats
+    honours the reservations it can, first to last.
+    """
+    left, reserved = seats, {}
+    for member_class, n in rules.reserved_seats:
+        reserved[member_class] = min(n, left)
+        left -= reserved[member_class]
+    return reserved
+
+
+def _reinvestment(ballot: Ballot, marks: Sequence[Marked], rules: RuleBook) -> dict[str, Any]:
+    """The surplus allocated by the Method of Equal Shares, each class carrying its weight."""
+    projects = [
+        equal_shares.Project(id=o.id, title=o.label, cost=o.cost_pence) for o in ballot.options
+    ]
+    voters = [equal_shares.Voter(id=str(i), member_class=c) for i, (c, *_) in enumerate(marks)]
+    approvals = {str(i): frozenset(m.approvals) for i, (_, m, _, _) in enumerate(marks)}
+    allocation = equal_shares.equal_shares(
+        projects, voters, approvals, ballot.budget_pence, rules.weights()
+    )
+    return {
+        "selected": [p.title for p in allocation.selected],
+        "selected_ids": [p.id for p in allocation.selected],
+        "total_cost_pence": allocation.total_cost,
+        "leftover_pence": allocation.leftover,
+        "steps": [{"kind": str(step.kind), "text": step.text} for step in allocation.steps],
+        "approvals": {p.id: sum(p.id in a for a in approvals.values()) for p in projects},
+        "carried": bool(allocation.selected),
+        "outcome": "Funded: " + (", ".join(p.title for p in allocation.selected) or "nothing"),
+    }

