@@ -375,7 +375,8 @@ class GovernanceCommands(Commands):
         electors = list(ballot.electors)
         if ballot.secret:
             derived = self._keyring.derive(paper_key_id(ballot_id), b"paper ids")
-            assert derived is not None
+            if derived is None:  # another process has just counted it and destroyed the key
+                raise BallotError("This ballot has already been counted.")
             ids = [paper_id(derived, m) for m in electors]
         else:
             ids = [vote_id(ballot_id, m) for m in electors]

@@ -28,6 +28,7 @@ from coop.projections.batches import (
     write_runs,
 )
 from coop.projections.carers import carers
+from coop.projections.governance import governance
 from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.tracking import position, record_position, try_lock
@@ -36,7 +37,7 @@ __all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "r
 
 log = logging.getLogger(__name__)
 
-ALL: tuple[Projection, ...] = (members, accounts, carers)
+ALL: tuple[Projection, ...] = (members, accounts, carers, governance)
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 
 

@@ -31,6 +31,7 @@ from coop.migrate import migrate
 from coop.privacy import master_key
 from coop.projections.runner import Worker
 from coop.projections.waiting import ProjectionWaiter
+from coop.scheduler import run_scheduler
 from coop.web import problems, tokens
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.routes import (
@@ -83,6 +84,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             tasks.append(
                 asyncio.create_task(Worker(url, master_key(settings.secret_key)).run(stop))
             )
+        tasks.append(asyncio.create_task(run_scheduler(app.state["services"], stop)))
         if settings.run_worker and settings.smtp_configured:
             tasks.append(asyncio.create_task(run_sender(url, pool, settings, clock, stop)))
         try:

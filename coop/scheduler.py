@@ -1,0 +1,62 @@
+"""The app's own scheduler: ballots open and close on time, with nothing to set up outside.
+
+Every web process runs it. Two processes doing the same step at once is safe:
+the second finds the ballot already opened (or counted) and does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from uuid import UUID
+
+import asyncpg
+
+from coop.domain.ballots import Elector
+from coop.domain.errors import CoopError
+from coop.projections.governance import due_ballots
+from coop.web.services import Services
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+
+
+async def current_electorate(pool: asyncpg.Pool) -> list[Elector]:
+    """Members in good standing now: admitted, not ceased."""
+    rows = await pool.fetch(
+        "SELECT member_id, member_class FROM members WHERE status = 'admitted' ORDER BY member_id"
+    )
+    return [Elector(r["member_id"], r["member_class"]) for r in rows]
+
+
+async def tick(s: Services) -> list[tuple[str, UUID]]:
+    """Open and close whatever is due now; what was done, for the log and the tests."""
+    head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
+    # The electorate and the due list come from read models: let them catch up first.
+    await s.seen(head, "members", "governance")
+    done: list[tuple[str, UUID]] = []
+    for ballot in await due_ballots(s.pool, s.clock.now()):
+        try:
+            if ballot.state == "drafted":
+                electorate = await current_electorate(s.pool)
+                await s.run(s.coop.open_ballot, ballot.ballot_id, electorate)
+                done.append(("opened", ballot.ballot_id))
+            else:
+                await s.run(s.coop.close_ballot, ballot.ballot_id)
+                done.append(("counted", ballot.ballot_id))
+        except CoopError as e:  # another process got there first
+            log.info("Ballot %s: %s", ballot.ballot_id, e)
+    return done
+
+
+async def run_scheduler(s: Services, stop: asyncio.Event) -> None:
+    """Tick every second until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            await tick(s)
+        except Exception:  # keep scheduling: one bad ballot must not stop the others
+            log.exception("The ballot scheduler failed a tick")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
