@@ -15,6 +15,7 @@ from uuid import UUID
 
 from coop.application import Coop
 from coop.clock import FixedClock
+from coop.demo_governance import adopt_rules, build_governance, open_surplus_ballot
 from coop.domain.claims import Claim, claim_id
 from coop.domain.details import (
     Cessation,
@@ -274,6 +275,7 @@ def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> N
         roles=(),
         member_id=grace,
     ).subject
+    adopt_rules(coop, trustee)
     for i, offices in (
         (0, [Office.TRUSTEE]),
         (2, [Office.TRUSTEE, Office.SECRETARY]),
@@ -317,6 +319,9 @@ def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> N
     ):
         if carer in by_name and user in by_name:
             coop.consent_to_carer(by_name[user], by_name[carer], by=by_name[user])
+
+    # Last year's AGM ballots: PA holiday pay, and the trustee election.
+    build_governance(coop, clock, on_day, trustee, by_name)
 
     # The first AGM in coop: one trustee stands down, another member is elected.
     on_day(365)
@@ -390,3 +395,7 @@ def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> N
     for j, person in enumerate(APPLICANTS):
         on_day(715 + j * 3)
         coop.apply_for_membership(_details(len(PEOPLE) + 1 + j, person))
+
+    # This year's surplus ballot, open now.
+    on_day(730)
+    open_surplus_ballot(coop, clock, trustee, by_name)

@@ -50,3 +50,17 @@ def test_running_the_demo_again_only_gives_the_trustee_a_new_password(
     second = build_demo(coop, clock.now())
     assert first != second
     assert coop.recorder.max_notification_id() == (events or 0) + 1  # one PasswordChanged
+
+
+async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus_ballot(
+    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    build_demo(coop, clock.now())
+    async with pool.acquire() as conn:
+        await catch_up(conn, master_key(SECRET))
+    rows = await pool.fetch("SELECT kind, state, secret, electorate, result FROM ballots ORDER BY drafted_position")
+    assert [(r["kind"], r["state"]) for r in rows] == [
+        ("resolution", "counted"), ("election", "counted"), ("reinvestment", "open")
+    ]
+    assert 10 < rows[0]["electorate"] < 32  # the members of that day, not of today
+    assert coop.rules_in_force().version == 1
