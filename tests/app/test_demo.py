@@ -58,9 +58,13 @@ async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus
     build_demo(coop, clock.now())
     async with pool.acquire() as conn:
         await catch_up(conn, master_key(SECRET))
-    rows = await pool.fetch("SELECT kind, state, secret, electorate, result FROM ballots ORDER BY drafted_position")
+    rows = await pool.fetch(
+        "SELECT kind, state, secret, electorate, result FROM ballots ORDER BY drafted_position"
+    )
     assert [(r["kind"], r["state"]) for r in rows] == [
-        ("resolution", "counted"), ("election", "counted"), ("reinvestment", "open")
+        ("resolution", "counted"),
+        ("election", "counted"),
+        ("reinvestment", "open"),
     ]
     assert 10 < rows[0]["electorate"] < 32  # the members of that day, not of today
     assert coop.rules_in_force().version == 1
