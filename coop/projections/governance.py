@@ -213,3 +213,96 @@ async def not_voted_yet(pool: asyncpg.Pool, ballot_id: UUID) -> list[UUID]:
         ballot_id,
     )
     return [r["member_id"] for r in rows]
+
+
+class BallotView(msgspec.Struct, frozen=True, kw_only=True):
+    """One ballot as members see it; ``result`` once it is counted."""
+
+    ballot_id: UUID
+    kind: str
+    title: str
+    question: str
+    easy_read: str
+    topic: str
+    special: bool
+    secret: bool
+    opens_at: datetime
+    closes_at: datetime
+    state: str
+    options: list[dict[str, Any]]
+    seats: int
+    budget_pence: int
+    rules_version: int | None
+    electorate: int
+    result: dict[str, Any] | None
+
+
+_BALLOT_COLUMNS = (
+    "ballot_id, kind, title, question, easy_read, topic, special, secret, opens_at, closes_at,"
+    " state, options, seats, budget_pence, rules_version, electorate, result"
+)
+
+
+def _ballot_view(row: asyncpg.Record) -> BallotView:
+    fields = dict(row)
+    fields["options"] = msgspec.json.decode(row["options"])
+    fields["result"] = msgspec.json.decode(row["result"]) if row["result"] else None
+    return BallotView(**fields)
+
+
+async def ballot(pool: asyncpg.Pool, ballot_id: UUID) -> BallotView | None:
+    """The ballot, or None if there is no such ballot."""
+    row = await pool.fetchrow(
+        f"SELECT {_BALLOT_COLUMNS} FROM ballots WHERE ballot_id = $1", ballot_id
+    )
+    return None if row is None else _ballot_view(row)
+
+
+class BallotLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A line in the list of ballots, with whether this member may vote and has."""
+
+    ballot_id: UUID
+    kind: str
+    title: str
+    special: bool
+    secret: bool
+    opens_at: datetime
+    closes_at: datetime
+    state: str
+    outcome: str | None
+    elector: bool
+    voted: bool
+
+
+async def ballots_for(pool: asyncpg.Pool, member_id: UUID | None) -> list[BallotLine]:
+    """Every ballot, soonest to close first, marked with ``member_id``'s part in it."""
+    rows = await pool.fetch(
+        "SELECT b.ballot_id, b.kind, b.title, b.special, b.secret, b.opens_at, b.closes_at,"
+        " b.state, b.result->>'outcome' AS outcome, e.member_id IS NOT NULL AS elector,"
+        " e.voted_at IS NOT NULL AS voted FROM ballots b LEFT JOIN ballot_electors e"
+        " ON e.ballot_id = b.ballot_id AND e.member_id = $1 ORDER BY b.closes_at, b.title",
+        member_id,
+    )
+    return [BallotLine(**dict(r)) for r in rows]
+
+
+class ElectorView(msgspec.Struct, frozen=True, kw_only=True):
+    """A member on a ballot's list of voters; ``mark`` only in an open ballot."""
+
+    member_class: str
+    voted_at: datetime | None
+    mark: dict[str, Any] | None
+
+
+async def elector(pool: asyncpg.Pool, ballot_id: UUID, member_id: UUID) -> ElectorView | None:
+    """``member_id``'s place on the ballot's list of voters, or None if they are not on it."""
+    row = await pool.fetchrow(
+        "SELECT member_class, voted_at, mark FROM ballot_electors"
+        " WHERE ballot_id = $1 AND member_id = $2",
+        ballot_id,
+        member_id,
+    )
+    if row is None:
+        return None
+    mark = msgspec.json.decode(row["mark"]) if row["mark"] else None
+    return ElectorView(member_class=row["member_class"], voted_at=row["voted_at"], mark=mark)

@@ -91,6 +91,14 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/my/carers/{carer_id:uuid}/consent"): USER,
     ("POST", "/my/carers/{carer_id:uuid}/decline"): USER,
     ("POST", "/my/carers/{carer_id:uuid}/withdraw"): USER,
+    ("GET", "/ballots"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/easy-read"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/turnout"): SIGNED_IN,
+    ("POST", "/ballots/{ballot_id:uuid}/vote"): MEMBER,
+    ("GET", "/ballots/{ballot_id:uuid}/voted"): MEMBER,
+    ("GET", "/ballots/{ballot_id:uuid}/results"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/receipts"): ANYONE,
     ("POST", "/api/tokens"): ANYONE,
     ("DELETE", "/api/tokens/current"): SIGNED_IN,
     ("POST", "/api/applications"): ANYONE,
@@ -98,6 +106,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/applications/{member_id:uuid}"): TRUSTEE,
     ("POST", "/api/applications/{member_id:uuid}/admit"): TRUSTEE,
     ("POST", "/api/applications/{member_id:uuid}/refuse"): TRUSTEE,
+    ("GET", "/api/ballots/{ballot_id:uuid}/results"): SIGNED_IN,
     ("GET", "/api/register"): TRUSTEE,
     ("GET", "/api/trustees-register"): TRUSTEE,
     ("GET", "/api/schema"): ANYONE,
@@ -220,6 +229,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{account_id:uuid}", str(member_id))
             .replace("{carer_id:uuid}", str(member_id))
             .replace("{user_id:uuid}", str(member_id))
+            .replace("{ballot_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}
