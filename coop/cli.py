@@ -399,11 +399,18 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("name")
     rb.set_defaults(run=cmd_rebuild)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
-    bench.add_argument("which", choices=["append", "project", "import"])
+    bench.add_argument("which", choices=["append", "project", "import", "vote"])
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
-    bench.add_argument("--rows", type=int, default=10_000, help="members for `import`")
-    bench.add_argument("--seconds", type=float, default=3.0, help="seconds per append measurement")
+    bench.add_argument(
+        "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
+    )
+    bench.add_argument(
+        "--seconds",
+        type=float,
+        default=3.0,
+        help="seconds per `append` measurement and per `vote` baseline",
+    )
     bench.set_defaults(run=cmd_bench)
     return p
 

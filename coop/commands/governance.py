@@ -48,6 +48,11 @@ class BallotNotFound(NotFound):
         super().__init__("There is no ballot with that reference.")
 
 
+class MeetingNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no meeting with that reference.")
+
+
 class Cast(NamedTuple):
     """A vote accepted: its position in the log, and a secret ballot's receipt code."""
 
@@ -128,6 +133,41 @@ class GovernanceCommands(Commands):
         )
         recordings = self.save(meeting)
         return Done(recordings[-1].notification.id, meeting.id)
+
+    def record_attendance(self, meeting_id: UUID, present: tuple[UUID, ...], *, by: UUID) -> Done:
+        """Record who was at the meeting (a later record replaces an earlier one)."""
+
+        def attempt() -> tuple[Aggregate, ...]:
+            meeting = self._meeting(meeting_id)
+            meeting.record_attendance(present=present, by=by)
+            return (meeting,)
+
+        return self._retrying(meeting_id, attempt)
+
+    def minute_meeting(self, meeting_id: UUID, minutes: str, *, by: UUID) -> Done:
+        """Record the meeting's minutes."""
+
+        def attempt() -> tuple[Aggregate, ...]:
+            meeting = self._meeting(meeting_id)
+            meeting.minute(minutes, by=by)
+            return (meeting,)
+
+        return self._retrying(meeting_id, attempt)
+
+    def link_resolution(self, meeting_id: UUID, item: int, ballot_id: UUID) -> Done:
+        """Link agenda item ``item`` to the ballot that decides it."""
+        self._ballot(ballot_id)  # refuse a ballot that does not exist
+
+        def attempt() -> tuple[Aggregate, ...]:
+            meeting = self._meeting(meeting_id)
+            meeting.link_resolution(item, ballot_id)
+            return (meeting,)
+
+        return self._retrying(meeting_id, attempt)
+
+    def meeting(self, meeting_id: UUID) -> Meeting:
+        """The meeting as it is now (its linked resolutions are not in a read model)."""
+        return self._meeting(meeting_id)
 
     # Ballots -------------------------------------------------------------------------
 
@@ -469,7 +509,29 @@ class GovernanceCommands(Commands):
 
         return self._retrying(Advocacy.create_id(member_id), attempt)
 
+    def advocate_of(self, member_id: UUID) -> UUID | None:
+        """The account the member has named as their advocate, if any."""
+        advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
+        return None if advocacy is None else advocacy.advocate
+
+    def advocating_for(self, account_id: UUID, among: Sequence[UUID]) -> list[UUID]:
+        """Those of the members ``among`` who have named this account as their advocate."""
+        ids = {Advocacy.create_id(m): m for m in among}
+        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute(
+                "SELECT originator_id FROM coop_events WHERE topic = %s AND originator_id = ANY(%s)",
+                (_ADVOCACY_NAMED_TOPIC, list(ids)),
+            )
+            named = [ids[r["originator_id"]] for r in curs.fetchall()]
+        return [m for m in named if self.advocate_of(m) == account_id]
+
     # Loading ---------------------------------------------------------------------------
+
+    def _meeting(self, meeting_id: UUID) -> Meeting:
+        meeting = self._get_or_none(Meeting, meeting_id)
+        if meeting is None:
+            raise MeetingNotFound()
+        return meeting
 
     def _ballot(self, ballot_id: UUID, *, copy: bool = True) -> Ballot:
         try:
@@ -482,3 +544,4 @@ class GovernanceCommands(Commands):
 
 
 _CLOSED_TOPIC = "coop.domain.ballots:Ballot.Closed"
+_ADVOCACY_NAMED_TOPIC = "coop.domain.votes:Advocacy.Named"

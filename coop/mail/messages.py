@@ -31,3 +31,21 @@ def password_reset(coop_name: str, name: str, link: str) -> tuple[str, str]:
         "If you did not ask, you can ignore this email: your password has not changed.\n\n"
         f"{coop_name}\n",
     )
+
+
+def ballot_reminder(
+    coop_name: str, name: str, title: str, closes: str, link: str
+) -> tuple[str, str]:
+    """The subject and body of a reminder to an elector who has not voted yet."""
+    return (
+        f"Please vote: {title}",
+        f"Dear {name},\n\n"
+        f"{coop_name} is holding a ballot: {title}.\n\n"
+        f"You have not voted yet. Voting closes at {closes}.\n\n"
+        "To read about the ballot and vote, open this link:\n\n"
+        f"{link}\n\n"
+        "There is an Easy Read version on the same page. If you would like help to vote,"
+        " contact the co-op office.\n\n"
+        "If you have voted since this email was sent, you do not need to do anything.\n\n"
+        f"{coop_name}\n",
+    )

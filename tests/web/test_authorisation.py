@@ -99,6 +99,31 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/ballots/{ballot_id:uuid}/voted"): MEMBER,
     ("GET", "/ballots/{ballot_id:uuid}/results"): SIGNED_IN,
     ("GET", "/ballots/{ballot_id:uuid}/receipts"): ANYONE,
+    ("GET", "/trustees/rules"): TRUSTEE,
+    ("GET", "/trustees/meetings"): TRUSTEE,
+    ("GET", "/trustees/meetings/new"): TRUSTEE,
+    ("POST", "/trustees/meetings/new"): TRUSTEE,
+    ("GET", "/trustees/meetings/{meeting_id:uuid}"): TRUSTEE,
+    ("POST", "/trustees/meetings/{meeting_id:uuid}/attendance"): TRUSTEE,
+    ("POST", "/trustees/meetings/{meeting_id:uuid}/minutes"): TRUSTEE,
+    ("POST", "/trustees/meetings/{meeting_id:uuid}/resolutions"): TRUSTEE,
+    ("GET", "/trustees/ballots"): TRUSTEE,
+    ("GET", "/trustees/ballots/new"): TRUSTEE,
+    ("POST", "/trustees/ballots/new"): TRUSTEE,
+    ("GET", "/trustees/ballots/{ballot_id:uuid}"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/candidates"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/options"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/options/remove"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/open"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/close"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/remind"): TRUSTEE,
+    ("GET", "/ballots/{ballot_id:uuid}/declare"): MEMBER,
+    ("POST", "/ballots/{ballot_id:uuid}/declare"): MEMBER,
+    ("GET", "/my/advocate"): MEMBER,
+    ("POST", "/my/advocate"): MEMBER,
+    ("POST", "/my/advocate/end"): MEMBER,
+    ("GET", "/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}"): MEMBER,
+    ("POST", "/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}"): MEMBER,
     ("POST", "/api/tokens"): ANYONE,
     ("DELETE", "/api/tokens/current"): SIGNED_IN,
     ("POST", "/api/applications"): ANYONE,
@@ -230,6 +255,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{carer_id:uuid}", str(member_id))
             .replace("{user_id:uuid}", str(member_id))
             .replace("{ballot_id:uuid}", str(member_id))
+            .replace("{meeting_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}
