@@ -1,6 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
-Run through the CLI, e.g. ``coop bench append``, ``coop bench project`` or ``coop bench import``.
+Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``
+or ``coop bench vote``.
 Each benchmark works in a scratch database of its own on the configured server.
 """
 
@@ -25,4 +26,10 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import importing
 
         return importing.run(url, settings, args)
-    raise ValueError(f"There is no benchmark called {which!r}. Known: append, project, import.")
+    if which == "vote":
+        from bench import vote
+
+        return vote.run(url, settings, args)
+    raise ValueError(
+        f"There is no benchmark called {which!r}. Known: append, project, import, vote."
+    )

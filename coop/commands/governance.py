@@ -412,14 +412,16 @@ class GovernanceCommands(Commands):
         self, ballot: Ballot, ballot_id: UUID, up_to: int
     ) -> tuple[list[tuple[str, Mark, bool, bool]], list[dict[str, Any]]]:
         """Each elector's last mark before ``up_to``: (class, mark, conflicted, supported)."""
-        electors = list(ballot.electors)
+        class_of: dict[UUID, str] = {}
         if ballot.secret:
             derived = self._keyring.derive(paper_key_id(ballot_id), b"paper ids")
             if derived is None:  # another process has just counted it and destroyed the key
                 raise BallotError("This ballot has already been counted.")
-            ids = [paper_id(derived, m) for m in electors]
+            ids = [paper_id(derived, m) for m in ballot.electors]
         else:
-            ids = [vote_id(ballot_id, m) for m in electors]
+            # Each vote's id and its voter's class, looked up once: a change doesn't repeat it.
+            class_of = {vote_id(ballot_id, m): c for m, c in ballot.electors.items()}
+            ids = list(class_of)
         latest: dict[UUID, Any] = {}
         for e in self._events_of(ids, up_to):
             latest[e.originator_id] = e
@@ -442,19 +444,9 @@ class GovernanceCommands(Commands):
                     }
                 )
             else:
-                cls = (
-                    e.member_class
-                    if isinstance(e, Vote.Cast)
-                    else self._class_of(ballot, e.originator_id, ballot_id)
-                )
+                cls = e.member_class if isinstance(e, Vote.Cast) else class_of[e.originator_id]
                 marks.append((cls, e.mark, e.conflicted, e.supported))
         return marks, papers
-
-    def _class_of(self, ballot: Ballot, vote: UUID, ballot_id: UUID) -> str:
-        for member_id, member_class in ballot.electors.items():
-            if vote_id(ballot_id, member_id) == vote:
-                return member_class
-        raise AssertionError("a vote from outside the electorate")
 
     def _events_of(self, ids: list[UUID], up_to: int) -> list[Any]:
         """The events of these aggregates recorded before ``up_to``, in log order."""
