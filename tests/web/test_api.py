@@ -166,3 +166,16 @@ async def test_deciding_without_a_minute_or_reason_is_refused_and_changes_nothin
         {"field": "reason", "message": "Enter the reason the application is refused"}
     ]
     assert await pool.fetchval("SELECT count(*) FROM coop_events") == before
+
+
+async def test_the_registers_through_the_api_as_at_a_date_and_a_malformed_date_is_refused(
+    client, coop: Coop
+) -> None:
+    headers = await trustee_headers(client, coop)
+    empty = await client.get("/api/register", params={"as_at": "2020-01-01"}, headers=headers)
+    assert empty.status_code == 200 and empty.json() == []
+    bad = await client.get("/api/register", params={"as_at": "31/02/2026"}, headers=headers)
+    assert bad.status_code == 400
+    assert "as_at" in bad.text
+    trustees = await client.get("/api/trustees-register", params={"as_at": "x"}, headers=headers)
+    assert trustees.status_code == 400 and "as_at" in trustees.text
