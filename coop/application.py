@@ -10,8 +10,8 @@ from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
 from coop.commands.carers import CarerCommands
-from coop.commands.governance import GovernanceCommands
 from coop.commands.importing import ImportCommands
+from coop.commands.proposals import ProposalCommands
 from coop.eventstore.codec import EventMapper
 from coop.eventstore.group_commit import GroupCommitRecorder
 from coop.eventstore.subject_keys import database_keyring
@@ -20,7 +20,7 @@ from coop.privacy import master_key
 __all__ = ["Busy", "Coop", "Done", "new_id"]
 
 
-class Coop(ImportCommands, AccountCommands, CarerCommands, GovernanceCommands):
+class Coop(ImportCommands, AccountCommands, CarerCommands, ProposalCommands):
     """Every command of the co-op, on one event log in one total order."""
 
     name = "coop"

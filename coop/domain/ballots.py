@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid5
@@ -11,6 +12,13 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError, InvalidInput
+from coop.domain.proposals import (
+    Costing,
+    Proposal,
+    ProposalState,
+    check_proposal_text,
+    same_title,
+)
 from coop.domain.rules import ConflictPolicy, RuleBook
 
 _NAMESPACE = UUID("b0a11075-2f6e-4c1d-8e3a-6d2b9f0c4e7a")
@@ -91,6 +99,35 @@ class Ballot(Aggregate):
         options: tuple[Option, ...]
         by: UUID
 
+    class ProposalsInvited(Aggregate.Event):
+        until: datetime
+        period: str
+        hours_delivered: Decimal
+        by: UUID
+
+    class OptionProposed(Aggregate.Event):
+        proposal_id: UUID
+        member_id: UUID
+        title: str
+        description: str
+        benefits: str
+        costing: Costing
+        at: datetime
+
+    class ProposalWithdrawn(Aggregate.Event):
+        proposal_id: UUID
+        at: datetime
+
+    class ProposalListed(Aggregate.Event):
+        proposal_id: UUID
+        option: Option
+        by: UUID
+
+    class ProposalDeclined(Aggregate.Event):
+        proposal_id: UUID
+        reason: str
+        by: UUID
+
     class InterestDeclared(Aggregate.Event):
         member_id: UUID
         interest: str
@@ -144,6 +181,10 @@ class Ballot(Aggregate):
         self.rules: RuleBook | None = None
         self.rules_version = 0
         self.result: dict[str, Any] | None = None
+        self.proposals_until: datetime | None = None
+        self.period = ""
+        self.hours_delivered = Decimal(0)
+        self.proposals: dict[UUID, Proposal] = {}
 
     @classmethod
     def draft(
@@ -181,6 +222,151 @@ class Ballot(Aggregate):
     def _options_listed(self, options: tuple[Option, ...], by: UUID) -> None:
         self.options = options
 
+    # Members' proposals (reinvestment ballots) -------------------------------------------
+
+    def invite_proposals(
+        self, *, until: datetime, period: str, hours_delivered: Decimal, now: datetime, by: UUID
+    ) -> None:
+        """Open (or move) the window in which members propose options, before voting opens."""
+        self._check_still_drafting()
+        if until <= now:
+            raise InvalidInput("The proposal window must end in the future.", "until")
+        if until > self.opens_at:
+            raise InvalidInput(
+                "The proposal window must end by the time voting opens, so the trustees can"
+                " list the options first.",
+                "until",
+            )
+        if not period.strip() or len(period) > 100:
+            raise InvalidInput("Name the financial period, for example 2025 to 2026.", "period")
+        if hours_delivered < 0:
+            raise InvalidInput("The hours of care delivered cannot be negative.", "hours")
+        self._proposals_invited(until=until, period=period, hours_delivered=hours_delivered, by=by)
+
+    @event(ProposalsInvited)
+    def _proposals_invited(
+        self, until: datetime, period: str, hours_delivered: Decimal, by: UUID
+    ) -> None:
+        self.proposals_until = until
+        self.period = period
+        self.hours_delivered = hours_delivered
+
+    def propose(
+        self,
+        proposal_id: UUID,
+        *,
+        member_id: UUID,
+        title: str,
+        description: str,
+        benefits: str,
+        costing: Costing,
+        now: datetime,
+    ) -> None:
+        """A member proposes a costed option while the window is open."""
+        self._check_still_drafting()
+        if self.proposals_until is None:
+            raise BallotError("The trustees have not asked for proposals on this ballot.")
+        if now >= self.proposals_until:
+            raise BallotError("The time for proposing options on this ballot has passed.")
+        check_proposal_text(title, description, benefits)
+        taken = [p.title for p in self.proposals.values() if p.state is not ProposalState.DECLINED]
+        taken += [o.label for o in self.options if o.label not in taken]
+        if (same := same_title(title, taken)) is not None:
+            raise InvalidInput(
+                f"There is already an option called “{same}”: give this one a different title.",
+                "title",
+            )
+        self._option_proposed(
+            proposal_id=proposal_id,
+            member_id=member_id,
+            title=title.strip(),
+            description=description.strip(),
+            benefits=benefits,
+            costing=costing,
+            at=now,
+        )
+
+    @event(OptionProposed)
+    def _option_proposed(
+        self,
+        proposal_id: UUID,
+        member_id: UUID,
+        title: str,
+        description: str,
+        benefits: str,
+        costing: Costing,
+        at: datetime,
+    ) -> None:
+        self.proposals[proposal_id] = Proposal(
+            member_id=member_id,
+            title=title,
+            description=description,
+            benefits=benefits,
+            costing=costing,
+        )
+
+    def withdraw_proposal(self, proposal_id: UUID, *, member_id: UUID, now: datetime) -> None:
+        """The member who proposed an option takes it back, before the trustees decide."""
+        proposal = self._waiting_proposal(proposal_id)
+        if proposal.member_id != member_id:
+            raise BallotError("Only the member who proposed an option can withdraw it.")
+        self._proposal_withdrawn(proposal_id=proposal_id, at=now)
+
+    @event(ProposalWithdrawn)
+    def _proposal_withdrawn(self, proposal_id: UUID, at: datetime) -> None:
+        self.proposals[proposal_id].state = ProposalState.WITHDRAWN
+
+    def list_proposal(self, proposal_id: UUID, *, by: UUID) -> None:
+        """Trustees put a member's proposal on the ballot as one of its options."""
+        proposal = self._waiting_proposal(proposal_id)
+        if (same := same_title(proposal.title, [o.label for o in self.options])) is not None:
+            raise BallotError(f"An option called “{same}” is already on the ballot.")
+        if proposal.costing.cost_pence > self.budget_pence:
+            raise BallotError("It costs more than the surplus, so it cannot be listed.")
+        ids = {o.id for o in self.options}
+        option_id = next(i for n in range(1, 1000) if (i := _numbered(proposal_id, n)) not in ids)
+        option = Option(
+            id=option_id,
+            label=proposal.title,
+            detail=proposal.description,
+            cost_pence=proposal.costing.cost_pence,
+            benefits=proposal.benefits,
+        )
+        self._proposal_listed(proposal_id=proposal_id, option=option, by=by)
+
+    @event(ProposalListed)
+    def _proposal_listed(self, proposal_id: UUID, option: Option, by: UUID) -> None:
+        self.proposals[proposal_id].state = ProposalState.LISTED
+        self.options = (*self.options, option)
+
+    def decline_proposal(self, proposal_id: UUID, *, reason: str, by: UUID) -> None:
+        """Trustees leave a proposal off the ballot, saying why (members see the reason)."""
+        self._waiting_proposal(proposal_id)
+        if not reason.strip():
+            raise InvalidInput("Say why the proposal is not going on the ballot.", "reason")
+        if len(reason) > 1000:
+            raise InvalidInput("The reason must be 1000 characters or fewer.", "reason")
+        self._proposal_declined(proposal_id=proposal_id, reason=reason.strip(), by=by)
+
+    @event(ProposalDeclined)
+    def _proposal_declined(self, proposal_id: UUID, reason: str, by: UUID) -> None:
+        self.proposals[proposal_id].state = ProposalState.DECLINED
+
+    def _waiting_proposal(self, proposal_id: UUID) -> Proposal:
+        self._check_still_drafting()
+        proposal = self.proposals.get(proposal_id)
+        if proposal is None:
+            raise BallotError("There is no such proposal on this ballot.")
+        if proposal.state is not ProposalState.PROPOSED:
+            raise BallotError(f"That proposal has already been {proposal.state}.")
+        return proposal
+
+    def _check_still_drafting(self) -> None:
+        if self.kind is not BallotKind.REINVESTMENT:
+            raise BallotError("Only a reinvestment ballot takes members' proposals.")
+        if self.state != "drafted":
+            raise BallotError("Voting has opened, so the options can no longer change.")
+
     def declare_interest(self, member_id: UUID, interest: str, policy: ConflictPolicy) -> None:
         """A member declares an interest; under ``recuse`` they must do so before it opens."""
         if not interest.strip():
@@ -210,6 +396,11 @@ class Ballot(Aggregate):
             raise BallotError("This ballot has already opened.")
         if self.kind is not BallotKind.RESOLUTION and len(self.options) < 1:
             raise BallotError("List the candidates or options before opening the ballot.")
+        if self.proposals_until is not None and at < self.proposals_until:
+            raise BallotError(
+                "Members can still propose options: open the ballot once the proposal"
+                " window has ended."
+            )
         recuse = rules.policy_for(self.topic) is ConflictPolicy.RECUSE
         recused = tuple(sorted(m for m in self.declared if recuse))
         voting = rules.voting_classes()
@@ -296,6 +487,11 @@ def check_mark(kind: BallotKind, options: tuple[Option, ...], mark: Mark) -> Non
             raise InvalidInput("Tick the options you support.", "approvals")
         if not set(mark.approvals) <= ids:
             raise InvalidInput("That is not an option on this ballot.", "approvals")
+
+
+def _numbered(proposal_id: UUID, n: int) -> str:
+    """A listed proposal's option id: short, stable, and unlike the other options'."""
+    return f"proposal-{proposal_id.hex[: 6 + n]}"
 
 
 def vote_id(ballot_id: UUID, member_id: UUID) -> UUID:
