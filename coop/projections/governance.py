@@ -7,6 +7,7 @@ read side only in the published count.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,8 @@ from coop.domain.votes import Participation, Vote
 from coop.projections.base import Projection, Statement
 
 governance = Projection(
-    "governance", tables=("ballots", "ballot_electors", "ballot_declarations", "meetings")
+    "governance",
+    tables=("ballots", "ballot_electors", "ballot_declarations", "meetings", "ballot_proposals"),
 )
 
 
@@ -62,6 +64,77 @@ def options_listed(e: Ballot.OptionsListed, position: int) -> list[Statement]:
         (
             "UPDATE {ballots} SET options = $2::jsonb WHERE ballot_id = $1",
             (e.originator_id, _json(e.options)),
+        )
+    ]
+
+
+@governance.on(Ballot.ProposalsInvited)
+def proposals_invited(e: Ballot.ProposalsInvited, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballots} SET proposals_until = $2, period = $3, hours_delivered = $4"
+            " WHERE ballot_id = $1",
+            (e.originator_id, e.until, e.period, e.hours_delivered),
+        )
+    ]
+
+
+@governance.on(Ballot.OptionProposed)
+def option_proposed(e: Ballot.OptionProposed, position: int) -> list[Statement]:
+    c = e.costing
+    return [
+        (
+            "INSERT INTO {ballot_proposals} (proposal_id, ballot_id, member_id, title, description,"
+            " benefits, cost_pence, rate, pence_per_hour, hours, state, proposed_at, position)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'proposed', $11, $12)",
+            (
+                e.proposal_id,
+                e.originator_id,
+                e.member_id,
+                e.title,
+                e.description,
+                e.benefits,
+                c.cost_pence,
+                c.rate,
+                c.pence_per_hour,
+                c.hours,
+                e.at,
+                position,
+            ),
+        )
+    ]
+
+
+@governance.on(Ballot.ProposalWithdrawn)
+def proposal_withdrawn(e: Ballot.ProposalWithdrawn, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballot_proposals} SET state = 'withdrawn' WHERE proposal_id = $1",
+            (e.proposal_id,),
+        )
+    ]
+
+
+@governance.on(Ballot.ProposalListed)
+def proposal_listed(e: Ballot.ProposalListed, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballot_proposals} SET state = 'listed', option_id = $2 WHERE proposal_id = $1",
+            (e.proposal_id, e.option.id),
+        ),
+        (
+            "UPDATE {ballots} SET options = options || $2::jsonb WHERE ballot_id = $1",
+            (e.originator_id, _json([e.option])),
+        ),
+    ]
+
+
+@governance.on(Ballot.ProposalDeclined)
+def proposal_declined(e: Ballot.ProposalDeclined, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballot_proposals} SET state = 'declined', reason = $2 WHERE proposal_id = $1",
+            (e.proposal_id, e.reason),
         )
     ]
 
@@ -235,11 +308,15 @@ class BallotView(msgspec.Struct, frozen=True, kw_only=True):
     rules_version: int | None
     electorate: int
     result: dict[str, Any] | None
+    proposals_until: datetime | None = None
+    period: str = ""
+    hours_delivered: Decimal = Decimal(0)
 
 
 _BALLOT_COLUMNS = (
     "ballot_id, kind, title, question, easy_read, topic, special, secret, opens_at, closes_at,"
-    " state, options, seats, budget_pence, rules_version, electorate, result"
+    " state, options, seats, budget_pence, rules_version, electorate, result, proposals_until,"
+    " period, hours_delivered"
 )
 
 
@@ -306,3 +383,40 @@ async def elector(pool: asyncpg.Pool, ballot_id: UUID, member_id: UUID) -> Elect
         return None
     mark = msgspec.json.decode(row["mark"]) if row["mark"] else None
     return ElectorView(member_class=row["member_class"], voted_at=row["voted_at"], mark=mark)
+
+
+class ProposalView(msgspec.Struct, frozen=True, kw_only=True):
+    """A member's proposal for a reinvestment ballot, and what the trustees decided."""
+
+    proposal_id: UUID
+    member_id: UUID
+    member_class: str
+    proposer: str  # the proposer's name, for trustees' eyes
+    membership_number: int | None
+    title: str
+    description: str
+    benefits: str
+    cost_pence: int
+    rate: str
+    pence_per_hour: int
+    hours: Decimal
+    state: str
+    on_ballot: bool  # listed, and still among the ballot's options
+    reason: str
+    proposed_at: datetime
+
+
+async def proposals(pool: asyncpg.Pool, ballot_id: UUID) -> list[ProposalView]:
+    """Every proposal for the ballot, in the order members made them."""
+    rows = await pool.fetch(
+        "SELECT p.proposal_id, p.member_id, coalesce(m.member_class, '') AS member_class,"
+        " coalesce(m.name, '') AS proposer, m.membership_number, p.title, p.description,"
+        " p.benefits, p.cost_pence, p.rate, p.pence_per_hour, p.hours, p.state,"
+        " p.state = 'listed' AND b.options @> jsonb_build_array(jsonb_build_object('id',"
+        " p.option_id)) AS on_ballot, p.reason, p.proposed_at FROM ballot_proposals p"
+        " JOIN ballots b ON b.ballot_id = p.ballot_id"
+        " LEFT JOIN members m ON m.member_id = p.member_id"
+        " WHERE p.ballot_id = $1 ORDER BY p.position",
+        ballot_id,
+    )
+    return [ProposalView(**dict(r)) for r in rows]

@@ -117,6 +117,13 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/trustees/ballots/{ballot_id:uuid}/open"): TRUSTEE,
     ("POST", "/trustees/ballots/{ballot_id:uuid}/close"): TRUSTEE,
     ("POST", "/trustees/ballots/{ballot_id:uuid}/remind"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/proposals/invite"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/proposals/{proposal_id:uuid}/list"): TRUSTEE,
+    ("POST", "/trustees/ballots/{ballot_id:uuid}/proposals/{proposal_id:uuid}/decline"): TRUSTEE,
+    ("GET", "/ballots/{ballot_id:uuid}/proposals"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/propose"): MEMBER,
+    ("POST", "/ballots/{ballot_id:uuid}/propose"): MEMBER,
+    ("POST", "/ballots/{ballot_id:uuid}/proposals/{proposal_id:uuid}/withdraw"): MEMBER,
     ("GET", "/ballots/{ballot_id:uuid}/declare"): MEMBER,
     ("POST", "/ballots/{ballot_id:uuid}/declare"): MEMBER,
     ("GET", "/my/advocate"): MEMBER,
@@ -256,6 +263,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{user_id:uuid}", str(member_id))
             .replace("{ballot_id:uuid}", str(member_id))
             .replace("{meeting_id:uuid}", str(member_id))
+            .replace("{proposal_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}

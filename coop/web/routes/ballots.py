@@ -193,6 +193,10 @@ async def _ballot_page(
         closes_day=f"{b.closes_at.astimezone(UK):%A %-d %B}",
         voted_at=when(me.voted_at) if me and me.voted_at else "",
         budget=money(b.budget_pence),
+        proposals_until=when(b.proposals_until) if b.proposals_until else "",
+        proposals_open=b.state == "drafted"
+        and b.proposals_until is not None
+        and now < b.proposals_until,
         **_turnout_context(b, counts),
     )
 

@@ -21,11 +21,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.application import Coop, Done
+from coop.clock import UK
 from coop.domain.ballots import BallotKind, Option
 from coop.domain.errors import CoopError, NotFound
 from coop.domain.rules import RulesNotAdopted
 from coop.mail import messages, outbox
-from coop.projections.governance import BallotView, ballot, ballots_for, turnout
+from coop.projections.governance import BallotView, ballot, ballots_for, proposals, turnout
 from coop.scheduler import current_electorate
 from coop.web.auth import allow
 from coop.web.ballot_views import KIND_NAMES, class_name, in_class_order, money, percent, when
@@ -38,6 +39,8 @@ from coop.web.governance_forms import (
     check_reinvestment_option,
 )
 from coop.web.pages import page, see_other
+from coop.web.proposal_forms import STATES as PROPOSAL_STATES
+from coop.web.proposal_forms import costing_text, proposer_text, window_values
 from coop.web.routes.meetings_admin import current_members, form_of, meetings_list
 from coop.web.services import services
 
@@ -50,6 +53,9 @@ _DONE = {
     "options": "The ballot's options have been listed.",
     "opened": "The ballot is open: its list of voters is fixed.",
     "counted": "The ballot has been closed and counted.",
+    "invited": "Members can now propose options until the time you set.",
+    "listed": "The proposal is now an option on the ballot.",
+    "declined": "The proposal has been declined; members can see your reason.",
 }
 
 
@@ -187,7 +193,8 @@ async def _admin_page(
     electorate, voted = sum(t.electorate for t in counts), sum(t.voted for t in counts)
     members = await current_members(s.pool) if b.state == "drafted" else []
     waiting = await not_voted(s.pool, b.ballot_id)
-    values = {"candidates": [o["id"] for o in b.options], **checked.values}
+    values = {"candidates": [o["id"] for o in b.options], **window_values(b), **checked.values}
+    proposed = await proposals(s.pool, b.ballot_id) if b.kind == BallotKind.REINVESTMENT else []
     return page(
         request,
         "governance/ballot.html",
@@ -230,6 +237,13 @@ async def _admin_page(
         turnout_total=(electorate, voted, percent(Fraction(voted, electorate or 1))),
         waiting=waiting,
         no_email=[e for e in waiting if not e.email],
+        proposals=[(p, costing_text(p, b.period)) for p in proposed],
+        proposal_states=PROPOSAL_STATES,
+        proposer_text=proposer_text,
+        undecided=sum(p.state == "proposed" for p in proposed),
+        proposals_until=when(b.proposals_until) if b.proposals_until else "",
+        proposals_open=b.proposals_until is not None and s.clock.now() < b.proposals_until,
+        today=f"{s.clock.now().astimezone(UK):%-d %-m %Y}",
         is_open=b.state == "open" and s.clock.now() < b.closes_at,
         done=done or _DONE.get(request.query_params.get("done", "")),
     )
@@ -256,8 +270,13 @@ async def _act(
     *,
     done: str,
     field: str,
+    fields: dict[str, str] | None = None,
 ) -> Template | Redirect:
-    """Run ``command`` if the answers were good; else show the ballot's page with the errors."""
+    """Run ``command`` if the answers were good; else show the ballot's page with the errors.
+
+    A refusal goes under ``field``, or under the page's field for the one it names
+    (``fields`` maps the command's names to the page's).
+    """
     s = services(request.app)
     status = 422
     if command is not None and checked.ok:
@@ -266,7 +285,8 @@ async def _act(
         except NotFound:
             raise
         except CoopError as e:
-            checked.problem(field, str(e))
+            named = (fields or {}).get(getattr(e, "field", None) or "", field)
+            checked.problem(named, str(e))
             status = e.status
         else:
             await s.seen(ran.position, "governance")

@@ -1,0 +1,166 @@
+"""Members proposing options for a reinvestment ballot, and everyone seeing what was
+proposed and what the trustees decided.
+
+Who proposes comes only from the signed-in account. Members see each proposer's
+class, not their name; the trustees, who decide, see the name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from coop.domain.ballots import BallotKind
+from coop.domain.errors import CoopError
+from coop.projections.governance import BallotView, proposals
+from coop.web.auth import SIGNED_IN, User, allow
+from coop.web.ballot_views import money, when
+from coop.web.forms import Checked
+from coop.web.governance_forms import BENEFITS
+from coop.web.pages import page, see_other
+from coop.web.proposal_forms import (
+    COSTINGS,
+    RATES,
+    STATES,
+    check_proposal,
+    costing_text,
+    proposer_text,
+)
+from coop.web.routes.ballots import _ballot
+from coop.web.routes.meetings_admin import form_of
+from coop.web.routes.my import no_record
+from coop.web.services import services
+
+MEMBERS = allow("member")
+# A refusal's field, as the Ballot names it, to the field on the page.
+_FIELDS = {"pence_per_hour": "pence", "rate": "rate", "cost": "cost", "title": "title"}
+
+
+def _window_open(request: Request[Any, Any, Any], b: BallotView) -> bool:
+    now = services(request.app).clock.now()
+    return b.state == "drafted" and b.proposals_until is not None and now < b.proposals_until
+
+
+async def _reinvestment(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
+    b = await _ballot(request, ballot_id)
+    if b.kind != BallotKind.REINVESTMENT:
+        raise NotFoundException("Only a reinvestment ballot has members' proposals.")
+    return b
+
+
+async def _list_page(
+    request: Request[Any, Any, Any],
+    b: BallotView,
+    *,
+    errors: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> Template:
+    s = services(request.app)
+    user: User = request.state.user
+    return page(
+        request,
+        "proposals/list.html",
+        status=status,
+        errors=errors or [],
+        ballot=b,
+        proposals=[(p, costing_text(p, b.period)) for p in await proposals(s.pool, b.ballot_id)],
+        states=STATES,
+        benefits=BENEFITS,
+        proposer_text=proposer_text,
+        me=user.member_id,
+        window_open=_window_open(request, b),
+        until=when(b.proposals_until) if b.proposals_until else "",
+        budget=money(b.budget_pence),
+        done={
+            "proposed": "Your proposal has been sent to the trustees.",
+            "withdrawn": "Your proposal has been withdrawn.",
+        }.get(request.query_params.get("done", "")),
+    )
+
+
+@get("/ballots/{ballot_id:uuid}/proposals", opt=allow(SIGNED_IN))
+async def proposals_page(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
+    """Every proposal for the ballot and what became of it."""
+    return await _list_page(request, await _reinvestment(request, ballot_id))
+
+
+async def _form(
+    request: Request[Any, Any, Any], b: BallotView, checked: Checked, *, status: int = 200
+) -> Template:
+    return page(
+        request,
+        "proposals/propose.html",
+        status=status,
+        errors=checked.summary(),
+        field_errors=checked.errors,
+        values=checked.values,
+        ballot=b,
+        window_open=_window_open(request, b),
+        until=when(b.proposals_until) if b.proposals_until else "",
+        budget=money(b.budget_pence),
+        hours=f"{b.hours_delivered:,f}",
+        benefits=BENEFITS,
+        costings=COSTINGS,
+        rates=RATES,
+    )
+
+
+@get("/ballots/{ballot_id:uuid}/propose", opt=MEMBERS)
+async def propose_form(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
+    b = await _reinvestment(request, ballot_id)
+    if request.state.user.member_id is None:
+        return no_record(request)
+    return await _form(request, b, Checked())
+
+
+@post("/ballots/{ballot_id:uuid}/propose", opt=MEMBERS, status_code=303)
+async def propose(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
+) -> Template | Redirect:
+    s = services(request.app)
+    b = await _reinvestment(request, ballot_id)
+    member_id = request.state.user.member_id
+    if member_id is None:
+        return no_record(request)
+    answer, checked = check_proposal(await form_of(request), can_cost_rates=b.hours_delivered > 0)
+    status = 422
+    if answer is not None:
+        try:
+            done = await s.run(s.coop.propose_option, ballot_id, member_id, **answer._asdict())
+        except CoopError as e:
+            field = _FIELDS.get(getattr(e, "field", None) or "", "title")
+            checked.problem(field, str(e))
+            status = e.status
+        else:
+            await s.seen(done.position, "governance")
+            return see_other(f"/ballots/{ballot_id}/proposals?done=proposed")
+    return await _form(request, b, checked, status=status)
+
+
+@post(
+    "/ballots/{ballot_id:uuid}/proposals/{proposal_id:uuid}/withdraw",
+    opt=MEMBERS,
+    status_code=303,
+)
+async def withdraw(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID], proposal_id: FromPath[UUID]
+) -> Template | Redirect:
+    s = services(request.app)
+    b = await _reinvestment(request, ballot_id)
+    member_id = request.state.user.member_id
+    if member_id is None:
+        return no_record(request)
+    try:
+        done = await s.run(s.coop.withdraw_proposal, ballot_id, proposal_id, member_id=member_id)
+    except CoopError as e:
+        status = 409 if e.status == 422 else e.status
+        return await _list_page(
+            request, b, errors=[(f"withdraw-{proposal_id}", str(e))], status=status
+        )
+    await s.seen(done.position, "governance")
+    return see_other(f"/ballots/{ballot_id}/proposals?done=withdrawn")
