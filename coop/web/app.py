@@ -195,6 +195,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             proposals.propose_form,
             proposals.propose,
             proposals.withdraw,
+            proposals.proposals_json,
+            proposals.propose_json,
             member_governance.declare_form,
             member_governance.declare,
             member_governance.advocate_form,

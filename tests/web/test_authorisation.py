@@ -139,6 +139,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/applications/{member_id:uuid}/admit"): TRUSTEE,
     ("POST", "/api/applications/{member_id:uuid}/refuse"): TRUSTEE,
     ("GET", "/api/ballots/{ballot_id:uuid}/results"): SIGNED_IN,
+    ("GET", "/api/ballots/{ballot_id:uuid}/proposals"): SIGNED_IN,
+    ("POST", "/api/ballots/{ballot_id:uuid}/proposals"): MEMBER,
     ("GET", "/api/register"): TRUSTEE,
     ("GET", "/api/trustees-register"): TRUSTEE,
     ("GET", "/api/schema"): ANYONE,

@@ -13,7 +13,7 @@ import httpx
 from coop.application import Coop
 from coop.clock import UK, FixedClock
 from coop.domain.ballots import BallotKind
-from tests.web.helpers import post_form
+from tests.web.helpers import TRUSTEE_PASSWORD, post_form
 from tests.web.test_ballots_pages import caught_up, events, text_of
 from tests.web.test_governance_admin import (
     AMIRA,
@@ -287,3 +287,40 @@ async def test_only_a_reinvestment_ballot_has_proposals(
     assert answer.status_code == 409
     assert "Only a reinvestment ballot takes members' proposals." in summary(answer)
     assert await events(client) == before
+
+
+async def test_an_integration_proposes_through_the_api_and_bad_input_is_a_problem_document(
+    client: httpx.AsyncClient, coop: Coop, clock: FixedClock
+) -> None:
+    ballot = await invited(client, coop, clock)
+    token = await client.post("/api/tokens", json={"email": EWAN, "password": TRUSTEE_PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    path = f"/api/ballots/{ballot}/proposals"
+    body = {
+        "title": "50p an hour more for PAs",
+        "description": "Raise PA pay by 50p an hour from April.",
+        "benefits": "pas",
+        "costing": "rate",
+        "rate": "pa_pay",
+        "pence_per_hour": 50,
+    }
+    before = await events(client)
+    for bad, field, message in [
+        ({"benefits": "nobody"}, "benefits", "Select who benefits"),
+        ({"costing": "sum", "cost_pence": 0}, "cost", "The cost must be more than £0"),
+        ({"pence_per_hour": 500}, "pence", "It would cost £62,400.00, more than the surplus"),
+    ]:
+        answer = await client.post(path, json={**body, **bad}, headers=headers)
+        assert answer.status_code in (409, 422)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert any(
+            e["field"] == field and e["message"].startswith(message)
+            for e in answer.json()["errors"]
+        ), answer.json()
+    assert await events(client) == before
+    made = await client.post(path, json=body, headers=headers)
+    assert made.status_code == 201
+    assert made.json()["cost_pence"] == 624_000 and made.json()["proposer_class"] == "pa"
+    listed = (await client.get(path, headers=headers)).json()
+    assert [p["title"] for p in listed] == ["50p an hour more for PAs"]
+    assert "Ewan" not in str(listed)

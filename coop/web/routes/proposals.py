@@ -7,22 +7,25 @@ class, not their name; the trustees, who decide, see the name.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from coop.domain.ballots import BallotKind
 from coop.domain.errors import CoopError
-from coop.projections.governance import BallotView, proposals
+from coop.projections.governance import BallotView, ballot, proposals
 from coop.web.auth import SIGNED_IN, User, allow
 from coop.web.ballot_views import money, when
 from coop.web.forms import Checked
 from coop.web.governance_forms import BENEFITS
 from coop.web.pages import page, see_other
+from coop.web.problems import Problem
 from coop.web.proposal_forms import (
     COSTINGS,
     RATES,
@@ -164,3 +167,106 @@ async def withdraw(
         )
     await s.seen(done.position, "governance")
     return see_other(f"/ballots/{ballot_id}/proposals?done=withdrawn")
+
+
+# The same through the JSON API ---------------------------------------------------------
+
+
+class ProposalRequest(msgspec.Struct, kw_only=True):
+    """A proposal: ``costing`` is "sum" (give ``cost_pence``) or "rate" (give ``rate``,
+    "pa_pay" or "user_charge", and ``pence_per_hour``: coop works out the cost)."""
+
+    title: str = ""
+    description: str = ""
+    benefits: str = ""
+    costing: str = ""
+    cost_pence: int = 0
+    rate: str = ""
+    pence_per_hour: int = 0
+
+
+class ProposalOut(msgspec.Struct, kw_only=True):
+    """A proposal as members see it: the proposer's class, never their name."""
+
+    proposal_id: UUID
+    title: str
+    description: str
+    benefits: str
+    cost_pence: int
+    costing: str
+    proposer_class: str
+    state: str
+    on_ballot: bool
+    reason: str
+    proposed_at: datetime
+
+
+async def _api_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
+    b = await ballot(services(request.app).pool, ballot_id)
+    if b is None or b.kind != BallotKind.REINVESTMENT:
+        raise Problem(404, "There is no reinvestment ballot with that id.")
+    return b
+
+
+@get(
+    "/api/ballots/{ballot_id:uuid}/proposals",
+    opt=allow(SIGNED_IN),
+    tags=["coop"],
+    summary="Members' proposals for a reinvestment ballot, and what the trustees decided",
+)
+async def proposals_json(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
+) -> list[ProposalOut]:
+    return await _proposals_out(request, await _api_ballot(request, ballot_id))
+
+
+async def _proposals_out(request: Request[Any, Any, Any], b: BallotView) -> list[ProposalOut]:
+    return [
+        ProposalOut(
+            proposal_id=p.proposal_id,
+            title=p.title,
+            description=p.description,
+            benefits=p.benefits,
+            cost_pence=p.cost_pence,
+            costing=costing_text(p, b.period),
+            proposer_class=p.member_class,
+            state=p.state,
+            on_ballot=p.on_ballot,
+            reason=p.reason,
+            proposed_at=p.proposed_at,
+        )
+        for p in await proposals(services(request.app).pool, b.ballot_id)
+    ]
+
+
+@post(
+    "/api/ballots/{ballot_id:uuid}/proposals",
+    opt=MEMBERS,
+    status_code=201,
+    tags=["coop"],
+    summary="Propose an option for a reinvestment ballot (members, while proposals are open)",
+)
+async def propose_json(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID], data: JSONBody[ProposalRequest]
+) -> ProposalOut:
+    s = services(request.app)
+    b = await _api_ballot(request, ballot_id)
+    member_id = request.state.user.member_id
+    if member_id is None:
+        raise Problem(403, "Only members can propose options.")
+    form = {
+        **msgspec.structs.asdict(data),
+        "cost": f"{data.cost_pence / 100:.2f}" if data.costing == "sum" else "",
+        "pence": str(data.pence_per_hour),
+    }
+    answer, checked = check_proposal(form, can_cost_rates=b.hours_delivered > 0)
+    if answer is None:
+        raise Problem(422, "Check the details you sent", checked.errors)
+    try:
+        done = await s.run(s.coop.propose_option, ballot_id, member_id, **answer._asdict())
+    except CoopError as e:
+        field = _FIELDS.get(getattr(e, "field", None) or "", "title")
+        raise Problem(e.status, str(e), {field: str(e)}) from None
+    await s.seen(done.position, "governance")
+    made = [p for p in await _proposals_out(request, b) if p.proposal_id == done.subject]
+    return made[0]
