@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from coop.application import Coop
@@ -109,37 +111,105 @@ def build_governance(
 def open_surplus_ballot(
     coop: Coop, clock: FixedClock, trustee: UUID, members: dict[str, UUID]
 ) -> None:
-    """This year's surplus: a secret reinvestment ballot, open now, a week to go."""
-    options = (
-        Option(id="pa-pay", label="50p an hour more for PAs", cost_pence=780_000, benefits="pas"),
-        Option(
-            id="respite", label="Respite breaks for carers", cost_pence=350_000, benefits="carers"
-        ),
-        Option(
-            id="outings", label="Monthly outings for users", cost_pence=240_000, benefits="users"
-        ),
-        Option(
-            id="training",
-            label="Moving and handling training for everyone",
-            cost_pence=150_000,
-            benefits="everyone",
-        ),
-    )
+    """This year's surplus: members proposed options (one declined, with the trustees'
+    reason), then a secret reinvestment ballot on the rest, open now, a week to go."""
+    now = clock.now()
+    clock.set(now - timedelta(days=21))
     ballot = coop.draft_ballot(
         kind=BallotKind.REINVESTMENT,
         title="Reinvesting the 2025–26 surplus",
         question="We have £12,000 to reinvest. Which of these options do you support?",
         easy_read="We have money left over. Tick the ideas you like.",
+        topic="surplus",
         secret=True,
         budget_pence=1_200_000,
-        options=options,
-        opens_at=clock.now() - timedelta(days=1),
-        closes_at=clock.now() + timedelta(days=7),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7),
         by=trustee,
     ).subject
+    coop.invite_proposals(
+        ballot,
+        until=now - timedelta(days=8),
+        period="April 2025 to March 2026",
+        hours_delivered=Decimal(15_600),
+        by=trustee,
+    )
+    voters = electorate(coop, list(members.values()), today(clock))
+    first = {
+        c: next(v.member_id for v in voters if v.member_class == c) for c in ("user", "carer", "pa")
+    }
+    clock.set(now - timedelta(days=18))
+    proposed = [
+        coop.propose_option(ballot, member, **fields).subject
+        for member, fields in _proposals(first)
+    ]
+    clock.set(now - timedelta(days=7))
+    *listed, party = proposed
+    for proposal in listed:
+        coop.list_proposal(ballot, proposal, by=trustee)
+    coop.decline_proposal(
+        ballot,
+        party,
+        reason="The summer party is already paid for from this year's events budget.",
+        by=trustee,
+    )
+    clock.set(now)
     voters = electorate(coop, list(members.values()), today(clock))
     coop.open_ballot(ballot, voters)
+    options: tuple[Option, ...] = coop.repository.get(ballot).options
     chance = random.Random(12)
     for v in voters[: len(voters) // 2]:
         approved = tuple(o.id for o in options if chance.random() < 0.5)
         coop.cast_vote(ballot, v.member_id, Mark(approvals=approved), cast_by=v.member_id)
+
+
+def _proposals(first: dict[str, UUID]) -> list[tuple[UUID, dict[str, Any]]]:
+    """What members proposed for the surplus: one costed from the hours, the rest sums."""
+    return [
+        (
+            first["pa"],
+            {
+                "title": "50p an hour more for PAs",
+                "description": "Raise every PA's pay by 50p an hour from April, so we keep the PAs we have.",
+                "benefits": "pas",
+                "rate": "pa_pay",
+                "pence_per_hour": 50,
+            },
+        ),
+        (
+            first["carer"],
+            {
+                "title": "Respite breaks for carers",
+                "description": "Two weekends of respite care a year for each carer member who asks.",
+                "benefits": "carers",
+                "cost_pence": 350_000,
+            },
+        ),
+        (
+            first["user"],
+            {
+                "title": "Monthly outings for users",
+                "description": "A trip out each month, with transport and PAs paid for.",
+                "benefits": "users",
+                "cost_pence": 240_000,
+            },
+        ),
+        (
+            first["pa"],
+            {
+                "title": "Moving and handling training for everyone",
+                "description": "A day's training for PAs, carers and users who want it.",
+                "benefits": "everyone",
+                "cost_pence": 150_000,
+            },
+        ),
+        (
+            first["user"],
+            {
+                "title": "A summer party",
+                "description": "A party in the park for all members and their families.",
+                "benefits": "everyone",
+                "cost_pence": 200_000,
+            },
+        ),
+    ]

@@ -68,3 +68,14 @@ async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus
     ]
     assert 10 < rows[0]["electorate"] < 32  # the members of that day, not of today
     assert coop.rules_in_force().version == 1
+    proposals = await pool.fetch(
+        "SELECT title, state, cost_pence, rate FROM ballot_proposals ORDER BY position"
+    )
+    assert [(p["state"], p["rate"]) for p in proposals] == [
+        ("listed", "pa_pay"),
+        ("listed", ""),
+        ("listed", ""),
+        ("listed", ""),
+        ("declined", ""),
+    ]
+    assert proposals[0]["cost_pence"] == 780_000  # 50p × 15,600 hours
