@@ -138,6 +138,8 @@ async def test_a_members_rate_change_is_costed_and_the_trustees_list_or_decline_
     assert "Not on the ballot. The trustees’ reason: The carers' fund already pays" in seen
     vote_page = text_of((await amira.get(f"/ballots/{ballot}")).text)
     assert "Propose an option, or see members’ proposals" in vote_page
+    easy = text_of((await amira.get(f"/ballots/{ballot}/easy-read")).text)
+    assert "You can share an idea for the money until 5pm on Friday 4 December 2026." in easy
 
 
 async def test_a_bad_proposal_gets_a_specific_message_and_stores_nothing(
