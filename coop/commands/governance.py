@@ -165,10 +165,6 @@ class GovernanceCommands(Commands):
 
         return self._retrying(meeting_id, attempt)
 
-    def meeting(self, meeting_id: UUID) -> Meeting:
-        """The meeting as it is now (its linked resolutions are not in a read model)."""
-        return self._meeting(meeting_id)
-
     # Ballots -------------------------------------------------------------------------
 
     def draft_ballot(
@@ -501,22 +497,6 @@ class GovernanceCommands(Commands):
 
         return self._retrying(Advocacy.create_id(member_id), attempt)
 
-    def advocate_of(self, member_id: UUID) -> UUID | None:
-        """The account the member has named as their advocate, if any."""
-        advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
-        return None if advocacy is None else advocacy.advocate
-
-    def advocating_for(self, account_id: UUID, among: Sequence[UUID]) -> list[UUID]:
-        """Those of the members ``among`` who have named this account as their advocate."""
-        ids = {Advocacy.create_id(m): m for m in among}
-        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
-            curs.execute(
-                "SELECT originator_id FROM coop_events WHERE topic = %s AND originator_id = ANY(%s)",
-                (_ADVOCACY_NAMED_TOPIC, list(ids)),
-            )
-            named = [ids[r["originator_id"]] for r in curs.fetchall()]
-        return [m for m in named if self.advocate_of(m) == account_id]
-
     # Loading ---------------------------------------------------------------------------
 
     def _meeting(self, meeting_id: UUID) -> Meeting:
@@ -536,4 +516,3 @@ class GovernanceCommands(Commands):
 
 
 _CLOSED_TOPIC = "coop.domain.ballots:Ballot.Closed"
-_ADVOCACY_NAMED_TOPIC = "coop.domain.votes:Advocacy.Named"

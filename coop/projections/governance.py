@@ -1,4 +1,6 @@
-"""Ballots, electors (turnout and who has not voted yet), declarations and meetings.
+"""Ballots, electors (turnout and who has not voted yet) and declarations.
+
+Meetings have their own read model (``coop.projections.meetings``).
 
 Secret ballots project only *that* someone voted; what anyone chose reaches the
 read side only in the published count.
@@ -14,13 +16,10 @@ import asyncpg
 import msgspec
 
 from coop.domain.ballots import Ballot, vote_id
-from coop.domain.meetings import Meeting
 from coop.domain.votes import Participation, Vote
 from coop.projections.base import Projection, Statement
 
-governance = Projection(
-    "governance", tables=("ballots", "ballot_electors", "ballot_declarations", "meetings")
-)
+governance = Projection("governance", tables=("ballots", "ballot_electors", "ballot_declarations"))
 
 
 def _json(value: Any) -> str:
@@ -133,42 +132,6 @@ def _voted(vote: UUID, at: datetime, supported: bool, mark: str | None) -> State
         " WHERE vote_id = $1",
         (vote, at, supported, mark),
     )
-
-
-@governance.on(Meeting.Convened)
-def convened(e: Meeting.Convened, position: int) -> list[Statement]:
-    return [
-        (
-            "INSERT INTO {meetings} (meeting_id, kind, title, starts_at, place, agenda, notice_given)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            (
-                e.originator_id,
-                str(e.kind),
-                e.title,
-                e.starts_at,
-                e.place,
-                list(e.agenda),
-                e.notice_given,
-            ),
-        )
-    ]
-
-
-@governance.on(Meeting.Minuted)
-def minuted(e: Meeting.Minuted, position: int) -> list[Statement]:
-    return [
-        ("UPDATE {meetings} SET minutes = $2 WHERE meeting_id = $1", (e.originator_id, e.minutes))
-    ]
-
-
-@governance.on(Meeting.AttendanceRecorded)
-def attended(e: Meeting.AttendanceRecorded, position: int) -> list[Statement]:
-    return [
-        (
-            "UPDATE {meetings} SET present = $2 WHERE meeting_id = $1",
-            (e.originator_id, list(e.present)),
-        )
-    ]
 
 
 # Queries ------------------------------------------------------------------------------

@@ -637,11 +637,13 @@ async def test_a_member_names_an_advocate_who_votes_for_her_as_a_supported_vote(
     assert "every vote your advocate casts for you is recorded as a supported vote" in page.lower()
     text = await done(amira, "/my/advocate", {"number": "3"})
     assert "You have named your advocate." in text
-    assert "Priya Raman, member 3 can vote for you." in text
+    assert "Priya Raman, member 3 can vote for you. You named them on 23 November 2026." in text
 
     priya = await as_member(client, PRIYA)
     mine = text_of((await priya.get("/my/advocate")).text)
-    assert "People who have named you as their advocate Amira Hassan." in mine
+    assert (
+        "People who have named you as their advocate Amira Hassan, since 23 November 2026" in mine
+    )
     assert "Vote for Amira Hassan in Raise PA pay by 50p an hour" in mine
     path = f"/ballots/{ballot}/vote-for/{people['Amira Hassan']}"
     form = await priya.get(path)

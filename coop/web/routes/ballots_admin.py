@@ -26,6 +26,7 @@ from coop.domain.errors import CoopError, NotFound
 from coop.domain.rules import RulesNotAdopted
 from coop.mail import messages, outbox
 from coop.projections.governance import BallotView, ballot, ballots_for, turnout
+from coop.projections.meetings import meetings_list
 from coop.scheduler import current_electorate
 from coop.web.auth import allow
 from coop.web.ballot_views import KIND_NAMES, class_name, in_class_order, money, percent, when
@@ -38,7 +39,7 @@ from coop.web.governance_forms import (
     check_reinvestment_option,
 )
 from coop.web.pages import page, see_other
-from coop.web.routes.meetings_admin import current_members, form_of, meetings_list
+from coop.web.routes.meetings_admin import current_members, form_of
 from coop.web.services import services
 
 TRUSTEES = allow("trustee", "secretary")
