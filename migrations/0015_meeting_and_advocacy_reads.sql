@@ -1,4 +1,4 @@
--- Read models for the meeting pages and for supported voting.
+-- Read models for the meeting pages and supported voting, and each election's reserved seats.
 
 -- Meetings move from the governance projection to their own, with the linked resolutions;
 -- the new projection starts from 0, so the worker replays every meeting into them.
@@ -22,3 +22,8 @@ CREATE TABLE advocates (
 CREATE INDEX advocates_account_idx ON advocates (advocate_account);
 INSERT INTO projection_tracking (name) VALUES ('advocacy');
 
+-- An election's reserved seats, fixed when it opened (Ballot.SeatsReserved).
+ALTER TABLE ballots
+    ADD COLUMN reserved jsonb,  -- [[class, seats], ...] in the rules' order
+    ADD COLUMN rules_reserve jsonb,  -- what the rules reserve on the whole board
+    ADD COLUMN continuing jsonb;  -- the trustees continuing in office: [{member_id, member_class, appointed_on}]

@@ -27,6 +27,7 @@ from coop.domain.ballots import (
 from coop.domain.errors import CoopError, NotFound
 from coop.domain.meetings import Meeting, MeetingKind
 from coop.domain.rules import RULES_ID, RuleBook, Rules, RulesNotAdopted
+from coop.domain.seats import Trustee
 from coop.domain.tally import count_ballot
 from coop.domain.votes import (
     Advocacy,
@@ -212,8 +213,13 @@ class GovernanceCommands(Commands):
 
         return self._retrying(ballot_id, attempt)
 
-    def open_ballot(self, ballot_id: UUID, electorate: Sequence[Elector]) -> Done:
-        """Open the ballot with its electorate fixed: the members in good standing now."""
+    def open_ballot(
+        self, ballot_id: UUID, electorate: Sequence[Elector], trustees: Sequence[Trustee] = ()
+    ) -> Done:
+        """Open the ballot with its electorate fixed: the members in good standing now.
+
+        An election also fixes its reserved seats from ``trustees``, those in office now.
+        """
         rules = self.rules_in_force()
 
         def attempt() -> tuple[Aggregate, ...]:
@@ -223,6 +229,7 @@ class GovernanceCommands(Commands):
                 rules=rules.rules,
                 rules_version=rules.version,
                 at=self.clock.now(),
+                trustees=tuple(trustees),
             )
             return (ballot,)
 

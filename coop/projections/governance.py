@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from coop.domain.ballots import Ballot, vote_id
+from coop.domain.seats import Trustee
 from coop.domain.votes import Participation, Vote
 from coop.projections.base import Projection, Statement
 
@@ -96,6 +97,17 @@ def opened(e: Ballot.Opened, position: int) -> list[Statement]:
             )
             for elector in e.electorate
         ),
+    ]
+
+
+@governance.on(Ballot.SeatsReserved)
+def seats_reserved(e: Ballot.SeatsReserved, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballots} SET reserved = $2::jsonb, rules_reserve = $3::jsonb,"
+            " continuing = $4::jsonb WHERE ballot_id = $1",
+            (e.originator_id, _json(e.reserved), _json(e.rules_reserve), _json(e.continuing)),
+        )
     ]
 
 
@@ -198,11 +210,21 @@ class BallotView(msgspec.Struct, frozen=True, kw_only=True):
     rules_version: int | None
     electorate: int
     result: dict[str, Any] | None
+    seats_reserved: SeatsReserved | None = None  # an election's, once it has opened
+
+
+class SeatsReserved(msgspec.Struct, frozen=True, kw_only=True):
+    """An election's reserved seats as fixed when it opened, and what they came from."""
+
+    reserved: list[tuple[str, int]]  # per class, in the rules' order
+    rules_reserve: list[tuple[str, int]]
+    continuing: list[Trustee]
 
 
 _BALLOT_COLUMNS = (
     "ballot_id, kind, title, question, easy_read, topic, special, secret, opens_at, closes_at,"
-    " state, options, seats, budget_pence, rules_version, electorate, result"
+    " state, options, seats, budget_pence, rules_version, electorate, result, reserved,"
+    " rules_reserve, continuing"
 )
 
 
@@ -210,6 +232,17 @@ def _ballot_view(row: asyncpg.Record) -> BallotView:
     fields = dict(row)
     fields["options"] = msgspec.json.decode(row["options"])
     fields["result"] = msgspec.json.decode(row["result"]) if row["result"] else None
+    reserved, rules_reserve, continuing = (
+        fields.pop("reserved"),
+        fields.pop("rules_reserve"),
+        fields.pop("continuing"),
+    )
+    if reserved is not None:
+        fields["seats_reserved"] = SeatsReserved(
+            reserved=msgspec.json.decode(reserved, type=list[tuple[str, int]]),
+            rules_reserve=msgspec.json.decode(rules_reserve, type=list[tuple[str, int]]),
+            continuing=msgspec.json.decode(continuing, type=list[Trustee]),
+        )
     return BallotView(**fields)
 
 

@@ -43,6 +43,7 @@ from coop.web.ballot_views import (
     in_class_order,
     money,
     percent,
+    reservation,
     results_view,
     when,
 )
@@ -193,6 +194,7 @@ async def _ballot_page(
         closes_day=f"{b.closes_at.astimezone(UK):%A %-d %B}",
         voted_at=when(me.voted_at) if me and me.voted_at else "",
         budget=money(b.budget_pence),
+        reservation=reservation(b),
         **_turnout_context(b, counts),
     )
 
