@@ -12,9 +12,11 @@ from uuid import UUID
 from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.domain.ballots import BallotKind, Elector, Mark, Option
+from coop.domain.details import Office
 from coop.domain.meetings import MeetingKind
 from coop.domain.membership import Member
 from coop.domain.rules import model_rules
+from coop.domain.seats import Trustee
 
 
 def electorate(coop: Coop, member_ids: list[UUID], on: date) -> list[Elector]:
@@ -26,6 +28,21 @@ def electorate(coop: Coop, member_ids: list[UUID], on: date) -> list[Elector]:
         joined = isinstance(m, Member) and m.decided_on is not None and m.decided_on <= on
         if isinstance(m, Member) and joined and m.status == "admitted" and m.member_class:
             found.append(Elector(member_id, str(m.member_class)))
+    return found
+
+
+def trustees(coop: Coop, member_ids: list[UUID]) -> list[Trustee]:
+    """The trustees in office now, with when they took office, from the write side (as the
+    electorate is): an election's reserved seats count those staying on."""
+    found = []
+    for member_id in member_ids:
+        appointed: date | None = None
+        for e in coop.repository.event_store.get(member_id):
+            if isinstance(e, Member.OfficeTaken | Member.OfficeLeft) and e.office is Office.TRUSTEE:
+                appointed = e.on if isinstance(e, Member.OfficeTaken) else None
+        m: object = coop.repository.get(member_id)
+        if appointed is not None and isinstance(m, Member) and m.member_class:
+            found.append(Trustee(member_id, str(m.member_class), appointed))
     return found
 
 
@@ -84,8 +101,8 @@ def build_governance(
     ).subject
     on_day(336)
     voters = electorate(coop, list(members.values()), today(clock))
-    for ballot in (holiday, election):
-        coop.open_ballot(ballot, voters)
+    coop.open_ballot(holiday, voters)
+    coop.open_ballot(election, voters, trustees(coop, list(members.values())))
     for v in voters:
         if chance.random() < 0.7:
             coop.cast_vote(

@@ -15,6 +15,7 @@ import asyncpg
 
 from coop.domain.ballots import Elector
 from coop.domain.errors import CoopError
+from coop.domain.seats import Trustee
 from coop.projections.governance import due_ballots
 from coop.web.services import Services
 
@@ -31,6 +32,18 @@ async def current_electorate(pool: asyncpg.Pool) -> list[Elector]:
     return [Elector(r["member_id"], r["member_class"]) for r in rows]
 
 
+async def trustees_in_office(pool: asyncpg.Pool) -> list[Trustee]:
+    """Trustees in office now, from the register of trustees: an election's reserved
+    seats are fixed from them as it opens, as its electorate is from the members."""
+    rows = await pool.fetch(
+        "SELECT t.member_id, m.member_class, t.appointed_on FROM trustee_terms t"
+        " JOIN members m ON m.member_id = t.member_id"
+        " WHERE t.office = 'trustee' AND t.left_on IS NULL AND m.status = 'admitted'"
+        " ORDER BY t.member_id"
+    )
+    return [Trustee(r["member_id"], r["member_class"], r["appointed_on"]) for r in rows]
+
+
 async def tick(s: Services) -> list[tuple[str, UUID]]:
     """Open and close whatever is due now; what was done, for the log and the tests."""
     head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
@@ -41,7 +54,8 @@ async def tick(s: Services) -> list[tuple[str, UUID]]:
         try:
             if ballot.state == "drafted":
                 electorate = await current_electorate(s.pool)
-                await s.run(s.coop.open_ballot, ballot.ballot_id, electorate)
+                trustees = await trustees_in_office(s.pool)
+                await s.run(s.coop.open_ballot, ballot.ballot_id, electorate, trustees)
                 done.append(("opened", ballot.ballot_id))
             else:
                 await s.run(s.coop.close_ballot, ballot.ballot_id)

@@ -27,6 +27,7 @@ from coop.domain.ballots import (
 from coop.domain.errors import CoopError, NotFound
 from coop.domain.meetings import Meeting, MeetingKind
 from coop.domain.rules import RULES_ID, RuleBook, Rules, RulesNotAdopted
+from coop.domain.seats import Trustee
 from coop.domain.tally import count_ballot
 from coop.domain.votes import (
     Advocacy,
@@ -165,10 +166,6 @@ class GovernanceCommands(Commands):
 
         return self._retrying(meeting_id, attempt)
 
-    def meeting(self, meeting_id: UUID) -> Meeting:
-        """The meeting as it is now (its linked resolutions are not in a read model)."""
-        return self._meeting(meeting_id)
-
     # Ballots -------------------------------------------------------------------------
 
     def draft_ballot(
@@ -216,8 +213,13 @@ class GovernanceCommands(Commands):
 
         return self._retrying(ballot_id, attempt)
 
-    def open_ballot(self, ballot_id: UUID, electorate: Sequence[Elector]) -> Done:
-        """Open the ballot with its electorate fixed: the members in good standing now."""
+    def open_ballot(
+        self, ballot_id: UUID, electorate: Sequence[Elector], trustees: Sequence[Trustee] = ()
+    ) -> Done:
+        """Open the ballot with its electorate fixed: the members in good standing now.
+
+        An election also fixes its reserved seats from ``trustees``, those in office now.
+        """
         rules = self.rules_in_force()
 
         def attempt() -> tuple[Aggregate, ...]:
@@ -227,6 +229,7 @@ class GovernanceCommands(Commands):
                 rules=rules.rules,
                 rules_version=rules.version,
                 at=self.clock.now(),
+                trustees=tuple(trustees),
             )
             return (ballot,)
 
@@ -501,22 +504,6 @@ class GovernanceCommands(Commands):
 
         return self._retrying(Advocacy.create_id(member_id), attempt)
 
-    def advocate_of(self, member_id: UUID) -> UUID | None:
-        """The account the member has named as their advocate, if any."""
-        advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
-        return None if advocacy is None else advocacy.advocate
-
-    def advocating_for(self, account_id: UUID, among: Sequence[UUID]) -> list[UUID]:
-        """Those of the members ``among`` who have named this account as their advocate."""
-        ids = {Advocacy.create_id(m): m for m in among}
-        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
-            curs.execute(
-                "SELECT originator_id FROM coop_events WHERE topic = %s AND originator_id = ANY(%s)",
-                (_ADVOCACY_NAMED_TOPIC, list(ids)),
-            )
-            named = [ids[r["originator_id"]] for r in curs.fetchall()]
-        return [m for m in named if self.advocate_of(m) == account_id]
-
     # Loading ---------------------------------------------------------------------------
 
     def _meeting(self, meeting_id: UUID) -> Meeting:
@@ -536,4 +523,3 @@ class GovernanceCommands(Commands):
 
 
 _CLOSED_TOPIC = "coop.domain.ballots:Ballot.Closed"
-_ADVOCACY_NAMED_TOPIC = "coop.domain.votes:Advocacy.Named"

@@ -11,6 +11,7 @@ from uuid import UUID, uuid5
 import msgspec
 from eventsourcing.domain import Aggregate, event
 
+from coop.clock import UK
 from coop.domain.errors import CoopError, InvalidInput
 from coop.domain.proposals import (
     Costing,
@@ -20,6 +21,7 @@ from coop.domain.proposals import (
     same_title,
 )
 from coop.domain.rules import ConflictPolicy, RuleBook
+from coop.domain.seats import Trustee, continuing, reserved_seats
 
 _NAMESPACE = UUID("b0a11075-2f6e-4c1d-8e3a-6d2b9f0c4e7a")
 RESOLUTION_ANSWERS = ("for", "against", "abstain")
@@ -139,6 +141,14 @@ class Ballot(Aggregate):
         rules: RuleBook
         at: datetime
 
+    class SeatsReserved(Aggregate.Event):
+        """An election's reserved seats, fixed as it opened: the rules' reservation less
+        the trustees continuing in office (recorded by name), per class."""
+
+        continuing: tuple[Trustee, ...]
+        rules_reserve: tuple[tuple[str, int], ...]
+        reserved: tuple[tuple[str, int], ...]
+
     class Closed(Aggregate.Event):
         at: datetime
 
@@ -180,6 +190,7 @@ class Ballot(Aggregate):
         self.electors: dict[UUID, str] = {}
         self.rules: RuleBook | None = None
         self.rules_version = 0
+        self.reserved: dict[str, int] = {}
         self.result: dict[str, Any] | None = None
         self.proposals_until: datetime | None = None
         self.period = ""
@@ -389,9 +400,18 @@ class Ballot(Aggregate):
     # Opening, voting, closing -------------------------------------------------------
 
     def open(
-        self, electorate: tuple[Elector, ...], *, rules: RuleBook, rules_version: int, at: datetime
+        self,
+        electorate: tuple[Elector, ...],
+        *,
+        rules: RuleBook,
+        rules_version: int,
+        at: datetime,
+        trustees: tuple[Trustee, ...] = (),
     ) -> None:
-        """Fix the electorate (voting classes, less recusals) and open for votes."""
+        """Fix the electorate (voting classes, less recusals) and open for votes.
+
+        An election also fixes its reserved seats, from the trustees in office now.
+        """
         if self.state != "drafted":
             raise BallotError("This ballot has already opened.")
         if self.kind is not BallotKind.RESOLUTION and len(self.options) < 1:
@@ -410,6 +430,18 @@ class Ballot(Aggregate):
         self._opened(
             electorate=kept, recused=recused, rules_version=rules_version, rules=rules, at=at
         )
+        if self.kind is BallotKind.ELECTION:
+            staying = continuing(
+                trustees,
+                after=self.closes_at.astimezone(UK).date(),
+                term_years=rules.trustee_term_years,
+                standing={o.id for o in self.options},
+            )
+            self._seats_reserved(
+                continuing=staying,
+                rules_reserve=rules.reserved_seats,
+                reserved=reserved_seats(self.seats, rules.reserved_seats, staying),
+            )
 
     @event(Opened)
     def _opened(
@@ -424,6 +456,17 @@ class Ballot(Aggregate):
         self.electors = {e.member_id: e.member_class for e in electorate}
         self.rules = rules
         self.rules_version = rules_version
+        # Elections opened before SeatsReserved was recorded kept the rules' reservation.
+        self.reserved = dict(reserved_seats(self.seats, rules.reserved_seats, ()))
+
+    @event(SeatsReserved)
+    def _seats_reserved(
+        self,
+        continuing: tuple[Trustee, ...],
+        rules_reserve: tuple[tuple[str, int], ...],
+        reserved: tuple[tuple[str, int], ...],
+    ) -> None:
+        self.reserved = dict(reserved)
 
     def check_vote(self, member_id: UUID, mark: Mark, now: datetime) -> str:
         """The voter's class, if ``member_id`` may cast ``mark`` now; else say why not."""

@@ -70,18 +70,19 @@ def count_ballot(ballot: Ballot, marks: Sequence[Marked]) -> dict[str, Any]:
             "table": [list(row) for row in result.table_rows()],
         }
     if ballot.kind is BallotKind.ELECTION:
-        return {**common, **_election(ballot, marks, rules)}
+        return {**common, **_election(ballot, marks)}
     return {**common, **_reinvestment(ballot, marks, rules)}
 
 
-def _election(ballot: Ballot, marks: Sequence[Marked], rules: RuleBook) -> dict[str, Any]:
-    """Trustee seats by Scottish STV, honouring the seats the rules reserve per class."""
+def _election(ballot: Ballot, marks: Sequence[Marked]) -> dict[str, Any]:
+    """Trustee seats by Scottish STV, honouring the seats reserved when the ballot opened
+    (the rules' reservation less the trustees continuing in office: coop.domain.seats)."""
     candidates = [stv.Candidate(o.id, o.label, o.member_class) for o in ballot.options]
     count = stv.count_stv(
         candidates,
         [m.ranking for _, m, _, _ in marks],
         ballot.seats,
-        reserved_for(ballot.seats, rules),
+        ballot.reserved,
         lot_seed=str(ballot.id),
     )
     names = {c.id: c.name for c in candidates}
@@ -101,22 +102,10 @@ def _election(ballot: Ballot, marks: Sequence[Marked], rules: RuleBook) -> dict[
             for s in count.stages
         ],
         "count_sheet": stv.count_sheet_rows(count),
+        "reserved": ballot.reserved,
         "carried": bool(count.elected),
         "outcome": "Elected: " + ", ".join(names[c] for c in count.elected),
     }
-
-
-def reserved_for(seats: int, rules: RuleBook) -> dict[str, int]:
-    """The rules' reserved seats, in the rules' order, as far as ``seats`` go round.
-
-    The rules reserve seats on the whole board; an election filling fewer seats
-    honours the reservations it can, first to last.
-    """
-    left, reserved = seats, {}
-    for member_class, n in rules.reserved_seats:
-        reserved[member_class] = min(n, left)
-        left -= reserved[member_class]
-    return reserved
 
 
 def _reinvestment(ballot: Ballot, marks: Sequence[Marked], rules: RuleBook) -> dict[str, Any]:

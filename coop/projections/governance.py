@@ -1,4 +1,6 @@
-"""Ballots, electors (turnout and who has not voted yet), declarations and meetings.
+"""Ballots, electors (turnout and who has not voted yet) and declarations.
+
+Meetings have their own read model (``coop.projections.meetings``).
 
 Secret ballots project only *that* someone voted; what anyone chose reaches the
 read side only in the published count.
@@ -15,13 +17,12 @@ import asyncpg
 import msgspec
 
 from coop.domain.ballots import Ballot, vote_id
-from coop.domain.meetings import Meeting
+from coop.domain.seats import Trustee
 from coop.domain.votes import Participation, Vote
 from coop.projections.base import Projection, Statement
 
 governance = Projection(
-    "governance",
-    tables=("ballots", "ballot_electors", "ballot_declarations", "meetings", "ballot_proposals"),
+    "governance", tables=("ballots", "ballot_electors", "ballot_declarations", "ballot_proposals")
 )
 
 
@@ -173,6 +174,17 @@ def opened(e: Ballot.Opened, position: int) -> list[Statement]:
     ]
 
 
+@governance.on(Ballot.SeatsReserved)
+def seats_reserved(e: Ballot.SeatsReserved, position: int) -> list[Statement]:
+    return [
+        (
+            "UPDATE {ballots} SET reserved = $2::jsonb, rules_reserve = $3::jsonb,"
+            " continuing = $4::jsonb WHERE ballot_id = $1",
+            (e.originator_id, _json(e.reserved), _json(e.rules_reserve), _json(e.continuing)),
+        )
+    ]
+
+
 @governance.on(Ballot.Closed)
 def closed(e: Ballot.Closed, position: int) -> list[Statement]:
     return [("UPDATE {ballots} SET state = 'closed' WHERE ballot_id = $1", (e.originator_id,))]
@@ -206,42 +218,6 @@ def _voted(vote: UUID, at: datetime, supported: bool, mark: str | None) -> State
         " WHERE vote_id = $1",
         (vote, at, supported, mark),
     )
-
-
-@governance.on(Meeting.Convened)
-def convened(e: Meeting.Convened, position: int) -> list[Statement]:
-    return [
-        (
-            "INSERT INTO {meetings} (meeting_id, kind, title, starts_at, place, agenda, notice_given)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            (
-                e.originator_id,
-                str(e.kind),
-                e.title,
-                e.starts_at,
-                e.place,
-                list(e.agenda),
-                e.notice_given,
-            ),
-        )
-    ]
-
-
-@governance.on(Meeting.Minuted)
-def minuted(e: Meeting.Minuted, position: int) -> list[Statement]:
-    return [
-        ("UPDATE {meetings} SET minutes = $2 WHERE meeting_id = $1", (e.originator_id, e.minutes))
-    ]
-
-
-@governance.on(Meeting.AttendanceRecorded)
-def attended(e: Meeting.AttendanceRecorded, position: int) -> list[Statement]:
-    return [
-        (
-            "UPDATE {meetings} SET present = $2 WHERE meeting_id = $1",
-            (e.originator_id, list(e.present)),
-        )
-    ]
 
 
 # Queries ------------------------------------------------------------------------------
@@ -311,12 +287,21 @@ class BallotView(msgspec.Struct, frozen=True, kw_only=True):
     proposals_until: datetime | None = None
     period: str = ""
     hours_delivered: Decimal = Decimal(0)
+    seats_reserved: SeatsReserved | None = None  # an election's, once it has opened
+
+
+class SeatsReserved(msgspec.Struct, frozen=True, kw_only=True):
+    """An election's reserved seats as fixed when it opened, and what they came from."""
+
+    reserved: list[tuple[str, int]]  # per class, in the rules' order
+    rules_reserve: list[tuple[str, int]]
+    continuing: list[Trustee]
 
 
 _BALLOT_COLUMNS = (
     "ballot_id, kind, title, question, easy_read, topic, special, secret, opens_at, closes_at,"
     " state, options, seats, budget_pence, rules_version, electorate, result, proposals_until,"
-    " period, hours_delivered"
+    " period, hours_delivered, reserved, rules_reserve, continuing"
 )
 
 
@@ -324,6 +309,17 @@ def _ballot_view(row: asyncpg.Record) -> BallotView:
     fields = dict(row)
     fields["options"] = msgspec.json.decode(row["options"])
     fields["result"] = msgspec.json.decode(row["result"]) if row["result"] else None
+    reserved, rules_reserve, continuing = (
+        fields.pop("reserved"),
+        fields.pop("rules_reserve"),
+        fields.pop("continuing"),
+    )
+    if reserved is not None:
+        fields["seats_reserved"] = SeatsReserved(
+            reserved=msgspec.json.decode(reserved, type=list[tuple[str, int]]),
+            rules_reserve=msgspec.json.decode(rules_reserve, type=list[tuple[str, int]]),
+            continuing=msgspec.json.decode(continuing, type=list[Trustee]),
+        )
     return BallotView(**fields)
 
 

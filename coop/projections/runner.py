@@ -18,6 +18,7 @@ from typing import NamedTuple
 import asyncpg
 
 from coop.projections.accounts import accounts
+from coop.projections.advocacy import advocacy
 from coop.projections.base import Projection
 from coop.projections.batches import (
     BATCH,
@@ -29,6 +30,7 @@ from coop.projections.batches import (
 )
 from coop.projections.carers import carers
 from coop.projections.governance import governance
+from coop.projections.meetings import meetings
 from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.tracking import position, record_position, try_lock
@@ -37,7 +39,7 @@ __all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "r
 
 log = logging.getLogger(__name__)
 
-ALL: tuple[Projection, ...] = (members, accounts, carers, governance)
+ALL: tuple[Projection, ...] = (members, accounts, carers, governance, meetings, advocacy)
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 
 

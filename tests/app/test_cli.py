@@ -57,6 +57,15 @@ async def test_rebuilding_an_unknown_projection_names_the_known_ones(db_url: str
     assert result.returncode == 1 and "Known: members, accounts" in result.stderr
 
 
+async def test_the_meetings_and_advocacy_read_models_rebuild_from_the_command_line(
+    db_url: str,
+) -> None:
+    for name in ("meetings", "advocacy"):
+        result = coop_cli(db_url, "projections", "rebuild", name)
+        assert result.returncode == 0, result.stderr
+        assert f"Rebuilt {name}" in result.stdout
+
+
 async def test_verifying_a_malformed_export_cannot_check_and_says_so(db_url: str, tmp_path) -> None:
     export = tmp_path / "chain.jsonl"
     export.write_text('{"not": "an event"}\n')

@@ -14,10 +14,12 @@ import pytest
 from playwright.async_api import Page, expect
 
 from coop.application import Coop
-from coop.clock import FixedClock
-from coop.domain.ballots import BallotError, BallotKind, Elector, Mark
+from coop.clock import FixedClock, today
+from coop.domain.ballots import BallotError, BallotKind, Elector, Mark, Option
+from coop.domain.details import Office
 from coop.domain.membership import MemberClass
 from coop.domain.rules import model_rules
+from coop.domain.seats import Trustee
 from coop.web.passwords import hash_password
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
 from tests.people import details
@@ -236,3 +238,43 @@ async def test_the_results_page_has_a_chart_with_its_table_and_receipts_check_ou
     ).to_be_visible()
     await expect(page.get_by_text("it says Against")).to_be_visible()
     await checks("ballot-receipt-checked")
+
+
+async def test_an_elections_reserved_seats_read_clearly_on_its_page_and_its_results(
+    page: Page, checks: Checks, coop: Coop, clock: FixedClock, app_server: Server
+) -> None:
+    electors = co_op(coop)
+    tom, amira = electors["Tom Whitfield"].member_id, electors["Amira Hassan"].member_id
+    coop.take_office(tom, Office.TRUSTEE, by=TRUSTEE, reference="AGM 2026")  # his term runs on
+    await caught_up(app_server, coop.recorder.max_notification_id() or 0)
+    clock.set(datetime.now(UTC))
+    candidates = tuple(
+        Option(id=str(electors[n].member_id), label=n, member_class=electors[n].member_class)
+        for n in ("Amira Hassan", "Priya Raman", "Ewan McAllister")
+    )
+    ballot = coop.draft_ballot(
+        kind=BallotKind.ELECTION,
+        title="Trustee election 2026",
+        question="Elect two trustees",
+        seats=2,
+        options=candidates,
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(seconds=15),
+        by=TRUSTEE,
+    ).subject
+    # The server's scheduler may open it first: from the same register of trustees.
+    with contextlib.suppress(BallotError):
+        coop.open_ballot(ballot, list(electors.values()), [Trustee(tom, "user", today(clock))])
+    coop.cast_vote(ballot, amira, Mark(ranking=(candidates[0].id,)), cast_by=amira)
+    await caught_up(app_server, coop.recorder.max_notification_id() or 0)
+    await sign_in(page, checks, AMIRA)
+    await page.goto(f"/ballots/{ballot}")
+    reserved = "1 seat is reserved for a user: 1 user trustee continues in office."
+    await expect(page.get_by_text(reserved)).to_be_visible()
+    await checks("election-reserved-seats")
+
+    await counted(app_server, ballot)
+    await caught_up(app_server, coop.recorder.max_notification_id() or 0)
+    await page.goto(f"/ballots/{ballot}/results")
+    await expect(page.get_by_text(reserved)).to_be_visible()
+    await checks("election-results-reserved-seats")

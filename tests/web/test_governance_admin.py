@@ -12,7 +12,7 @@ import httpx
 
 from coop.application import Coop
 from coop.domain.ballots import Mark
-from coop.domain.details import ContactMethod, MemberClass
+from coop.domain.details import ContactMethod, MemberClass, Office
 from coop.domain.rules import model_rules
 from tests.people import details
 from tests.web.helpers import open_trustee, post_form, sign_in
@@ -328,10 +328,20 @@ async def test_a_trustee_drafts_an_election_lists_candidates_opens_it_and_counts
     assert "The ballot's options have been listed." in text
     assert "Amira Hassan (Users) Priya Raman (Carers) Ewan McAllister (PAs)" in text
 
+    # Tom, not standing, is a user trustee whose term runs on: one user seat is his already.
+    coop.take_office(people["Tom Whitfield"], Office.TRUSTEE, by=uuid4(), reference="AGM 2026")
+    await caught_up(client, coop)
     text = await done(client, f"/trustees/ballots/{ballot}/open", {})
     assert "The ballot is open: its list of voters is fixed." in text
     assert "State Open" in text and "Voters 4 members, fixed when voting opened" in text
     assert "All 4 0 0%" in text
+    assert (
+        "Reserved seats 1 seat is reserved for a user: 1 user trustee continues in office."
+        " 1 seat is reserved for a carer, as the rules say."
+        " No seats are reserved for PAs: this election fills only 2 seats."
+        " Trustees continuing in office when voting opened:"
+        " Tom Whitfield (user, appointed 23 November 2026)." in text
+    )
 
     coop.cast_vote(ballot, people["Amira Hassan"], Mark(ranking=(amira, priya)), cast_by=uuid4())
     coop.cast_vote(ballot, people["Priya Raman"], Mark(ranking=(priya, ewan)), cast_by=uuid4())
@@ -637,11 +647,13 @@ async def test_a_member_names_an_advocate_who_votes_for_her_as_a_supported_vote(
     assert "every vote your advocate casts for you is recorded as a supported vote" in page.lower()
     text = await done(amira, "/my/advocate", {"number": "3"})
     assert "You have named your advocate." in text
-    assert "Priya Raman, member 3 can vote for you." in text
+    assert "Priya Raman, member 3 can vote for you. You named them on 23 November 2026." in text
 
     priya = await as_member(client, PRIYA)
     mine = text_of((await priya.get("/my/advocate")).text)
-    assert "People who have named you as their advocate Amira Hassan." in mine
+    assert (
+        "People who have named you as their advocate Amira Hassan, since 23 November 2026" in mine
+    )
     assert "Vote for Amira Hassan in Raise PA pay by 50p an hour" in mine
     path = f"/ballots/{ballot}/vote-for/{people['Amira Hassan']}"
     form = await priya.get(path)

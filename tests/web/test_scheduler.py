@@ -7,12 +7,14 @@ from uuid import uuid4
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.ballots import BallotKind, Mark
-from coop.domain.details import MemberClass
+from coop.domain.ballots import BallotKind, Mark, Option
+from coop.domain.details import MemberClass, Office
 from coop.domain.rules import model_rules
 from coop.projections.governance import not_voted_yet, turnout
 from coop.scheduler import tick
 from tests.people import details
+from tests.web.helpers import open_trustee, sign_in
+from tests.web.test_ballots_pages import text_of
 
 TRUSTEE = uuid4()
 
@@ -64,3 +66,81 @@ async def test_a_ballot_opens_and_is_counted_on_time_with_the_members_of_the_day
     assert coop.repository.get(ballot).state == "counted"
     result = coop.repository.get(ballot).result
     assert result["turnout"] == {"user": 1} and result["outcome"]
+
+
+async def test_an_election_opened_on_time_reserves_the_rules_seats_less_the_trustees_staying_on(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    s = client.app.state["services"]
+    coop.adopt_rules(model_rules(), by=TRUSTEE, reference="AGM 2026")  # 2 user seats, 1 carer, 1 PA
+    people = {}
+    for name, cls in [
+        ("Amira Hassan", MemberClass.USER),
+        ("Tom Whitfield", MemberClass.USER),
+        ("Priya Raman", MemberClass.CARER),
+        ("Ewan McAllister", MemberClass.PA),
+        ("Siobhan Kelly", MemberClass.USER),
+        ("Marcus Boateng", MemberClass.PA),
+        ("Hannah Lewis", MemberClass.USER),
+    ]:
+        people[name] = coop.apply_for_membership(details(name, requested_class=cls)).subject
+        coop.admit(people[name], by=TRUSTEE, minute_reference="BM-1")
+    # Siobhan and Marcus were elected three years before this election: their terms end with it.
+    for name in ("Siobhan Kelly", "Marcus Boateng"):
+        coop.take_office(people[name], Office.TRUSTEE, by=TRUSTEE, reference="AGM 2026")
+    clock.advance(timedelta(days=730))
+    coop.take_office(people["Hannah Lewis"], Office.TRUSTEE, by=TRUSTEE, reference="AGM 2028")
+    clock.advance(timedelta(days=362))
+    standing = ("Amira Hassan", "Tom Whitfield", "Ewan McAllister")
+    ballot = coop.draft_ballot(
+        kind=BallotKind.ELECTION,
+        title="Trustee election 2029",
+        question="Elect two trustees",
+        seats=2,
+        options=tuple(
+            Option(id=str(people[n]), label=n, member_class=c)
+            for n, c in zip(standing, ("user", "user", "pa"), strict=True)
+        ),
+        opens_at=clock.now() + timedelta(hours=1),
+        closes_at=clock.now() + timedelta(days=7),
+        by=TRUSTEE,
+    ).subject
+    clock.advance(timedelta(hours=1))
+    await tick(s)
+    assert coop.repository.get(ballot).reserved == {"user": 1, "carer": 1, "pa": 0}
+    open_trustee(coop)
+    await s.seen(coop.recorder.max_notification_id() or 0, "governance", "accounts", "members")
+    assert (await sign_in(client, "grace.okafor@example.org")).status_code == 303
+
+    reserved = (
+        "Reserved seats 1 seat is reserved for a user: 1 user trustee continues in office."
+        " 1 seat is reserved for a carer, as the rules say."
+        " No seats are reserved for PAs: this election fills only 2 seats."
+    )
+    page = text_of((await client.get(f"/ballots/{ballot}")).text)
+    assert reserved in page
+    admin = text_of((await client.get(f"/trustees/ballots/{ballot}")).text)
+    assert reserved in admin
+    assert (
+        "Trustees continuing in office when voting opened:"
+        " Hannah Lewis (user, appointed 22 November 2028)." in admin
+    )
+
+    # Ewan (a PA) leads; with a user trustee staying on, only one user seat is reserved.
+    for voter, first in [
+        ("Ewan McAllister", "Ewan McAllister"),
+        ("Marcus Boateng", "Ewan McAllister"),
+        ("Priya Raman", "Ewan McAllister"),
+        ("Amira Hassan", "Amira Hassan"),
+        ("Siobhan Kelly", "Amira Hassan"),
+        ("Tom Whitfield", "Tom Whitfield"),
+    ]:
+        mark = Mark(ranking=(str(people[first]),))
+        coop.cast_vote(ballot, people[voter], mark, cast_by=people[voter])
+    clock.advance(timedelta(days=7))
+    await tick(s)
+    await s.seen(coop.recorder.max_notification_id() or 0, "governance")
+    assert (await sign_in(client, "grace.okafor@example.org")).status_code == 303  # a week on
+    results = text_of((await client.get(f"/ballots/{ballot}/results")).text)
+    assert "Elected: Ewan McAllister, Amira Hassan" in results
+    assert reserved in results

@@ -43,6 +43,7 @@ from coop.web.ballot_views import (
     in_class_order,
     money,
     percent,
+    reservation,
     results_view,
     when,
 )
@@ -197,6 +198,7 @@ async def _ballot_page(
         proposals_open=b.state == "drafted"
         and b.proposals_until is not None
         and now < b.proposals_until,
+        reservation=reservation(b),
         **_turnout_context(b, counts),
     )
 

@@ -27,9 +27,19 @@ from coop.domain.errors import CoopError, NotFound
 from coop.domain.rules import RulesNotAdopted
 from coop.mail import messages, outbox
 from coop.projections.governance import BallotView, ballot, ballots_for, proposals, turnout
-from coop.scheduler import current_electorate
+from coop.projections.meetings import meetings_list
+from coop.scheduler import current_electorate, trustees_in_office
 from coop.web.auth import allow
-from coop.web.ballot_views import KIND_NAMES, class_name, in_class_order, money, percent, when
+from coop.web.ballot_views import (
+    KIND_NAMES,
+    class_name,
+    in_class_order,
+    money,
+    one_of,
+    percent,
+    reservation,
+    when,
+)
 from coop.web.forms import Checked, _one
 from coop.web.governance_forms import (
     BENEFITS,
@@ -41,7 +51,7 @@ from coop.web.governance_forms import (
 from coop.web.pages import page, see_other
 from coop.web.proposal_forms import STATES as PROPOSAL_STATES
 from coop.web.proposal_forms import costing_text, proposer_text, window_values
-from coop.web.routes.meetings_admin import current_members, form_of, meetings_list
+from coop.web.routes.meetings_admin import current_members, form_of
 from coop.web.services import services
 
 TRUSTEES = allow("trustee", "secretary")
@@ -177,6 +187,24 @@ async def _ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotVie
     return found
 
 
+async def _continuing(pool: asyncpg.Pool, b: BallotView) -> list[str]:
+    """The trustees an election counted as continuing in office, by name, class and term."""
+    fixed = b.seats_reserved
+    if fixed is None or not fixed.continuing:
+        return []
+    names = dict(
+        await pool.fetch(
+            "SELECT member_id, name FROM members WHERE member_id = ANY($1)",
+            [t.member_id for t in fixed.continuing],
+        )
+    )
+    return [
+        f"{names.get(t.member_id, 'A former member')} ({one_of(t.member_class)},"
+        f" appointed {t.appointed_on:%-d %B %Y})"
+        for t in fixed.continuing
+    ]
+
+
 async def _admin_page(
     request: Request[Any, Any, Any],
     b: BallotView,
@@ -209,6 +237,8 @@ async def _admin_page(
         opens=when(b.opens_at),
         closes=when(b.closes_at),
         budget=money(b.budget_pence),
+        reservation=reservation(b),
+        continuing=await _continuing(s.pool, b),
         options=[
             {
                 **o,
@@ -362,13 +392,14 @@ async def open_now(
 ) -> Template | Redirect:
     s = services(request.app)
     b = await _ballot(request, ballot_id)
-    # The electorate comes from the members read model: let it catch up first.
+    # The electorate and the trustees come from the members read model: let it catch up first.
     head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
     await s.seen(head, "members")
     electorate = await current_electorate(s.pool)
+    trustees = await trustees_in_office(s.pool)
 
     def command(coop: Coop) -> Done:
-        return coop.open_ballot(ballot_id, electorate)
+        return coop.open_ballot(ballot_id, electorate, trustees)
 
     return await _act(request, b, Checked(), command, done="opened", field="open")
 

@@ -22,6 +22,8 @@ from litestar.response import Redirect, Template
 from coop.domain.errors import CoopError, InvalidInput, NotFound
 from coop.domain.rules import ConflictPolicy, RuleBook, RulesNotAdopted, SpecialResolution
 from coop.projections.governance import ballots_for
+from coop.projections.meetings import MeetingView, meetings_list, resolutions
+from coop.projections.meetings import meeting as meeting_view
 from coop.web.auth import allow
 from coop.web.ballot_views import class_name, percent, when
 from coop.web.forms import Checked
@@ -144,29 +146,6 @@ async def rules_page(request: Request[Any, Any, Any]) -> Template:
 # Meetings -------------------------------------------------------------------------
 
 
-class MeetingRow(msgspec.Struct, frozen=True, kw_only=True):
-    meeting_id: UUID
-    kind: str
-    title: str
-    starts_at: Any
-    place: str
-    agenda: list[str]
-    notice_given: Any
-    minutes: str
-    present: list[UUID]
-
-
-_MEETING = (
-    "SELECT meeting_id, kind, title, starts_at, place, agenda, notice_given, minutes, present"
-    " FROM meetings"
-)
-
-
-async def meetings_list(pool: asyncpg.Pool) -> list[MeetingRow]:
-    rows = await pool.fetch(_MEETING + " ORDER BY starts_at DESC")
-    return [MeetingRow(**dict(r)) for r in rows]
-
-
 @get("/trustees/meetings", opt=TRUSTEES)
 async def meetings(request: Request[Any, Any, Any]) -> Template:
     now = services(request.app).clock.now()
@@ -222,16 +201,16 @@ async def convene(request: Request[Any, Any, Any]) -> Template | Redirect:
             checked.problem(field, str(e))
             status = e.status
         else:
-            await s.seen(done.position, "governance")
+            await s.seen(done.position, "meetings")
             return see_other(f"/trustees/meetings/{done.subject}?done=convened")
     return _convene_form(request, checked, status=status)
 
 
-async def _meeting(request: Request[Any, Any, Any], meeting_id: UUID) -> MeetingRow:
-    row = await services(request.app).pool.fetchrow(_MEETING + " WHERE meeting_id = $1", meeting_id)
-    if row is None:
+async def _meeting(request: Request[Any, Any, Any], meeting_id: UUID) -> MeetingView:
+    found = await meeting_view(services(request.app).pool, meeting_id)
+    if found is None:
         raise NotFoundException("There is no meeting with that reference.")
-    return MeetingRow(**dict(row))
+    return found
 
 
 async def _meeting_page(
@@ -243,9 +222,8 @@ async def _meeting_page(
 ) -> Template:
     s = services(request.app)
     m = await _meeting(request, meeting_id)
-    linked = (await s.run(s.coop.meeting, meeting_id)).ballots
+    linked = await resolutions(s.pool, meeting_id)
     ballots = await ballots_for(s.pool, None)
-    titles = {b.ballot_id: b.title for b in ballots}
     members = await current_members(s.pool)
     names = {x.member_id: x.name for x in members}
     names.update(await _names(s.pool, [p for p in m.present if p not in names]))
@@ -268,7 +246,9 @@ async def _meeting_page(
         members=members,
         present=[names.get(p, "A former member") for p in m.present],
         agenda=[
-            (n, item, linked.get(n), titles.get(linked[n]) if n in linked else None)
+            (n, item, linked[n].ballot_id, linked[n].title)
+            if n in linked
+            else (n, item, None, None)
             for n, item in enumerate(m.agenda, 1)
         ],
         ballots=ballots,
@@ -308,7 +288,7 @@ async def _meeting_change(
             checked.problem(field, str(e))
             status = e.status
         else:
-            await s.seen(ran.position, "governance")
+            await s.seen(ran.position, "meetings")
             return see_other(f"/trustees/meetings/{meeting_id}?done={done}")
     return await _meeting_page(request, meeting_id, checked, status=status)
 

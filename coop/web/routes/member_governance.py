@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from coop.domain.errors import CoopError, InvalidInput
 from coop.domain.rules import ConflictPolicy, RulesNotAdopted
 from coop.domain.votes import NoAdvocate
+from coop.projections.advocacy import advocate_of, advocating_for
 from coop.projections.governance import BallotView, elector
 from coop.projections.member_views import member_by_number, member_record
 from coop.web.auth import User, allow
@@ -166,12 +167,8 @@ async def _advocate_page(
 ) -> Template:
     s = services(request.app)
     checked = checked or Checked()
-    advocate = await s.run(s.coop.advocate_of, member_id)
-    members = [r["member_id"] for r in await s.pool.fetch("SELECT member_id FROM members")]
-    named_me = await s.run(s.coop.advocating_for, request.state.user.account_id, members)
-    names = await s.pool.fetch(
-        "SELECT member_id, name FROM members WHERE member_id = ANY($1) ORDER BY name", named_me
-    )
+    advocate = await advocate_of(s.pool, member_id)
+    named_me = await advocating_for(s.pool, request.state.user.account_id)
     done = {
         "named": "You have named your advocate.",
         "ended": "Your advocate can no longer vote for you.",
@@ -183,9 +180,10 @@ async def _advocate_page(
         errors=checked.summary(),
         field_errors=checked.errors,
         values=checked.values,
-        advocate=await _advocate_name(s.pool, advocate) if advocate else None,
-        named_me=[r["name"] for r in names],
-        ballots=await _open_for(s.pool, named_me, s.clock.now()),
+        advocate=await _advocate_name(s.pool, advocate.account_id) if advocate else None,
+        advocate_since=f"{advocate.since:%-d %B %Y}" if advocate else "",
+        named_me=[(m.name, f"{m.since:%-d %B %Y}") for m in named_me],
+        ballots=await _open_for(s.pool, [m.member_id for m in named_me], s.clock.now()),
         when=when,
         done=done.get(request.query_params.get("done", "")),
     )
@@ -212,13 +210,14 @@ async def _chosen_account(
         checked.problem("number", "That is your own membership number: enter your advocate's")
         return None
     account = await _account_of(s.pool, chosen.member_id)
+    current = await advocate_of(s.pool, member_id)
     if account is None:
         checked.problem(
             "number",
             f"Member {number} cannot sign in to coop yet, so they cannot vote for you."
             " Ask the co-op office to invite them",
         )
-    elif account == await s.run(s.coop.advocate_of, member_id):
+    elif current is not None and current.account_id == account:
         checked.problem("number", f"Member {number} is already your advocate")
         return None
     return account
@@ -235,11 +234,12 @@ async def name_advocate(request: Request[Any, Any, Any]) -> Template | Redirect:
     status = 422
     if account is not None and checked.ok:
         try:
-            await s.run(s.coop.name_advocate, member_id, account)
+            done = await s.run(s.coop.name_advocate, member_id, account)
         except CoopError as e:
             checked.problem("number", str(e))
             status = e.status
         else:
+            await s.seen(done.position, "advocacy")
             return see_other("/my/advocate?done=named")
     return await _advocate_page(request, member_id, checked, status=status)
 
@@ -251,11 +251,12 @@ async def end_advocacy(request: Request[Any, Any, Any]) -> Template | Redirect:
     if member_id is None:
         return no_record(request)
     try:
-        await s.run(s.coop.end_advocacy, member_id)
+        done = await s.run(s.coop.end_advocacy, member_id)
     except CoopError as e:
         checked = Checked()
         checked.problem("end", str(e))
         return await _advocate_page(request, member_id, checked, status=e.status)
+    await s.seen(done.position, "advocacy")
     return see_other("/my/advocate?done=ended")
 
 
@@ -272,7 +273,9 @@ async def _vote_for_page(
     values: dict[str, Any] | None = None,
 ) -> Template:
     s = services(request.app)
-    if await s.run(s.coop.advocate_of, member_id) != request.state.user.account_id:
+    # Only to show the form: the vote itself is checked against the member's consent as recorded.
+    advocate = await advocate_of(s.pool, member_id)
+    if advocate is None or advocate.account_id != request.state.user.account_id:
         raise NoAdvocate()
     record = await member_record(s.pool, member_id)
     them = await elector(s.pool, b.ballot_id, member_id)
