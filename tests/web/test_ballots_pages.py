@@ -38,7 +38,9 @@ RECEIPT = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
 
 async def caught_up(client: httpx.AsyncClient, coop: Coop) -> None:
     s = client.app.state["services"]  # type: ignore[attr-defined]
-    await s.seen(coop.recorder.max_notification_id() or 0, "governance", "members", "accounts")
+    await s.seen(
+        coop.recorder.max_notification_id() or 0, "governance", "members", "accounts", "rules"
+    )
 
 
 def join(coop: Coop, name: str, member_class: MemberClass = MemberClass.USER) -> UUID:
@@ -173,7 +175,7 @@ async def test_the_ballot_page_says_what_it_decides_when_and_how_secret(
     assert "<title>Raise PA pay by 50p an hour – coop</title>" in page.text
     assert "Should the co-op raise PA pay by 50p an hour from April?" in text
     assert "more than half of the weighted votes for and against" in text
-    assert "Voting opens 10am on Monday 23 November 2026" in text
+    assert "Voting opened 10am on Monday 23 November 2026" in text
     assert "Voting closes 10am on Monday 30 November 2026" in text
     assert "Secret: nobody can see how you voted" in text
     assert "0 of 4 members have voted" in text and "You have not voted yet" in text

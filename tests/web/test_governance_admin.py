@@ -137,6 +137,7 @@ async def test_the_rules_page_shows_the_rules_in_force_in_plain_words(client, co
     before = text_of((await client.get("/trustees/rules")).text)
     assert "The co-op has not adopted its rules in coop yet" in before
     coop.adopt_rules(model_rules(), by=uuid4(), reference="AGM 2026 resolution 1")
+    await caught_up(client, coop)
     page = await client.get("/trustees/rules")
     assert page.status_code == 200 and "<title>The rules in force – coop</title>" in page.text
     assert 'href="/trustees/rules" aria-current="page"' in page.text

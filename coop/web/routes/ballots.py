@@ -48,6 +48,7 @@ from coop.web.ballot_views import (
 )
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.problems import Problem
+from coop.web.routes.rules import proposal
 from coop.web.services import services
 
 MEMBERS = allow("member")
@@ -193,6 +194,7 @@ async def _ballot_page(
         closes_day=f"{b.closes_at.astimezone(UK):%A %-d %B}",
         voted_at=when(me.voted_at) if me and me.voted_at else "",
         budget=money(b.budget_pence),
+        proposal=await proposal(s.pool, b.ballot_id),
         **_turnout_context(b, counts),
     )
 
