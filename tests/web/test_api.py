@@ -127,8 +127,11 @@ async def test_the_openapi_document_describes_the_api(client) -> None:
         "/api/applications/{member_id}/admit",
         "/api/register",
         "/api/tokens",
+        "/api/rules",
     ):
         assert path in schema["paths"], path
+    as_at = schema["paths"]["/api/register"]["get"]["parameters"][0]
+    assert as_at["name"] == "as_at"
 
 
 async def test_a_revoked_token_stops_working(client, coop: Coop) -> None:
