@@ -8,10 +8,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+import msgspec
 
 from coop.application import Coop
 from coop.domain.ballots import Mark
-from coop.domain.rules import model_rules
+from coop.domain.rules import SpecialResolution, model_rules
 from coop.web.rules_form import rules_values
 from tests.web.helpers import post_form
 from tests.web.test_ballots_pages import caught_up, events, text_of
@@ -288,3 +289,26 @@ async def test_only_a_counted_rules_resolution_can_amend_the_rules(client, coop:
     )
     page = await client.get(f"/trustees/ballots/{uuid4()}/amend-rules")
     assert page.status_code == 405
+
+
+async def test_a_resolution_needing_confirmation_does_not_yet_change_the_rules(
+    client, coop: Coop
+) -> None:
+    people = await co_op(client, coop, rules=False)
+    two_thirds = msgspec.structs.replace(
+        model_rules(), special_resolution=SpecialResolution.TWO_THIRDS_CONFIRMED
+    )
+    coop.adopt_rules(two_thirds, by=uuid4(), reference="AGM 2026 resolution 1")
+    await caught_up(client, coop)
+    form = {**rules_values(two_thirds), **BALLOT, **CHANGES}
+    answer = await post_form(client, "/trustees/rules/propose", form)
+    assert answer.status_code == 303, summary(answer)
+    ballot = UUID(answer.headers["location"].split("/")[3].split("?")[0])
+    await done(client, f"/trustees/ballots/{ballot}/open", {})
+    for person in people.values():
+        coop.cast_vote(ballot, person, Mark(answer="for"), cast_by=person)
+    await caught_up(client, coop)
+    counted = await done(client, f"/trustees/ballots/{ballot}/close", {})
+    assert "must be confirmed by a second vote before the rules can change" in counted
+    assert "amend-rules" not in (await client.get(f"/trustees/ballots/{ballot}")).text
+    assert coop.rules_in_force().version == 1
