@@ -7,13 +7,17 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, uuid5
 
 import asyncpg
 
 from coop.config import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from coop.web.services import Services
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,8 +129,6 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.clock import SystemClock
-    from coop.db import create_pool
     from coop.mail.sender import run_sender
     from coop.migrate import migrate
     from coop.privacy import master_key
@@ -141,20 +143,54 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         print("coop worker: keeping projections up to date (Ctrl-C to stop)", flush=True)
-        projections = Worker(url, master_key(settings.secret_key)).run(stop)
-        if not settings.smtp_configured:
-            await projections
-            return
-        print(f"coop worker: sending mail through {settings.smtp_host}", flush=True)
-        pool = await create_pool(url, min_size=1, max_size=2)
-        try:
-            await asyncio.gather(projections, run_sender(url, pool, settings, SystemClock(), stop))
-        finally:
-            await pool.close()
+        async with _scheduling(settings, url, stop) as (scheduler, s):
+            print("coop worker: opening and closing ballots on time", flush=True)
+            tasks = [Worker(url, master_key(settings.secret_key)).run(stop), scheduler]
+            if settings.smtp_configured:
+                print(f"coop worker: sending mail through {settings.smtp_host}", flush=True)
+                tasks.append(run_sender(url, s.pool, settings, s.clock, stop))
+            await asyncio.gather(*tasks)
 
     with _database(settings) as url:
         asyncio.run(work(url))
     return 0
+
+
+@contextlib.asynccontextmanager
+async def _scheduling(
+    settings: Settings, url: str, stop: asyncio.Event
+) -> AsyncIterator[tuple[Coroutine[Any, Any, None], Services]]:
+    """The ballot scheduler with what it needs: commands, a read pool and a waiter.
+
+    The worker runs it too, so ballots open and close on time even when every web
+    process runs with COOP_RUN_WORKER=false (two schedulers at once are safe).
+    """
+    import anyio
+    import anyio.to_thread
+
+    from coop.application import Coop
+    from coop.clock import SystemClock
+    from coop.db import create_pool, eventsourcing_env
+    from coop.projections.waiting import ProjectionWaiter
+    from coop.scheduler import run_scheduler
+    from coop.web.services import Services
+
+    clock = SystemClock()
+    pool = await create_pool(url, min_size=1, max_size=4)
+    coop = await anyio.to_thread.run_sync(
+        lambda: Coop(
+            eventsourcing_env(url, pool_size=4), secret_key=settings.secret_key, clock=clock
+        )
+    )
+    waiter = ProjectionWaiter(url, pool)
+    await waiter.start()
+    s = Services(settings, url, coop, pool, waiter, clock, anyio.CapacityLimiter(4))
+    try:
+        yield run_scheduler(s, stop), s
+    finally:
+        await waiter.stop()
+        await pool.close()
+        await anyio.to_thread.run_sync(coop.close)
 
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:

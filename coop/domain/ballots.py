@@ -216,6 +216,11 @@ class Ballot(Aggregate):
         if kind is BallotKind.RESOLUTION:
             options = tuple(Option(id=a, label=a.capitalize()) for a in RESOLUTION_ANSWERS)
         _check_options(kind, options, fields.get("seats", 0))
+        proposed: RuleBook | None = fields.get("proposed_rules")
+        if proposed is not None:
+            if kind is not BallotKind.RESOLUTION or not fields.get("special"):
+                raise InvalidInput("New rules can only be proposed by a special resolution.")
+            proposed.check()  # the members must never be asked to adopt rules that can't work
         return cls(kind=kind, opens_at=opens_at, closes_at=closes_at, options=options, **fields)
 
     # Before it opens ------------------------------------------------------------------

@@ -154,9 +154,10 @@ def interest_declared(e: Ballot.InterestDeclared, position: int) -> list[Stateme
 def opened(e: Ballot.Opened, position: int) -> list[Statement]:
     return [
         (
-            "UPDATE {ballots} SET state = 'open', rules_version = $2, electorate = $3"
-            " WHERE ballot_id = $1",
-            (e.originator_id, e.rules_version, len(e.electorate)),
+            # opens_at becomes the moment it actually opened: "Open now" comes early.
+            "UPDATE {ballots} SET state = 'open', rules_version = $2, electorate = $3,"
+            " opens_at = $4 WHERE ballot_id = $1",
+            (e.originator_id, e.rules_version, len(e.electorate), e.at),
         ),
         *(
             (

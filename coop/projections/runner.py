@@ -33,13 +33,14 @@ from coop.projections.governance import governance
 from coop.projections.meetings import meetings
 from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
+from coop.projections.rules import rules
 from coop.projections.tracking import position, record_position, try_lock
 
 __all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "rebuild", "step"]
 
 log = logging.getLogger(__name__)
 
-ALL: tuple[Projection, ...] = (members, accounts, carers, governance, meetings, advocacy)
+ALL: tuple[Projection, ...] = (members, accounts, carers, governance, meetings, advocacy, rules)
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 
 

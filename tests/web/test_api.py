@@ -127,8 +127,11 @@ async def test_the_openapi_document_describes_the_api(client) -> None:
         "/api/applications/{member_id}/admit",
         "/api/register",
         "/api/tokens",
+        "/api/rules",
     ):
         assert path in schema["paths"], path
+    as_at = schema["paths"]["/api/register"]["get"]["parameters"][0]
+    assert as_at["name"] == "as_at"
 
 
 async def test_a_revoked_token_stops_working(client, coop: Coop) -> None:
@@ -176,6 +179,17 @@ async def test_the_registers_through_the_api_as_at_a_date_and_a_malformed_date_i
     assert empty.status_code == 200 and empty.json() == []
     bad = await client.get("/api/register", params={"as_at": "31/02/2026"}, headers=headers)
     assert bad.status_code == 400
-    assert "as_at" in bad.text
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert bad.json() == {
+        "type": "about:blank",
+        "title": "Check the date",
+        "status": 400,
+        "errors": [
+            {"field": "as_at", "message": "as_at must be a date like 2026-11-23, not “31/02/2026”"}
+        ],
+    }
     trustees = await client.get("/api/trustees-register", params={"as_at": "x"}, headers=headers)
-    assert trustees.status_code == 400 and "as_at" in trustees.text
+    assert trustees.status_code == 400
+    assert trustees.json()["errors"] == [
+        {"field": "as_at", "message": "as_at must be a date like 2026-11-23, not “x”"}
+    ]

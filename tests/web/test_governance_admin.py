@@ -4,6 +4,7 @@ declarations of interest, and supported voting by an advocate."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 from typing import Any
 from uuid import UUID, uuid4
@@ -136,6 +137,7 @@ async def test_the_rules_page_shows_the_rules_in_force_in_plain_words(client, co
     before = text_of((await client.get("/trustees/rules")).text)
     assert "The co-op has not adopted its rules in coop yet" in before
     coop.adopt_rules(model_rules(), by=uuid4(), reference="AGM 2026 resolution 1")
+    await caught_up(client, coop)
     page = await client.get("/trustees/rules")
     assert page.status_code == 200 and "<title>The rules in force – coop</title>" in page.text
     assert 'href="/trustees/rules" aria-current="page"' in page.text
@@ -714,3 +716,24 @@ async def test_naming_an_advocate_refuses_numbers_that_cannot_be_one(client, coo
         ("3", "Member 3 is already your advocate"),
     ]:
         await refused(amira, "/my/advocate", {"number": number}, message)
+
+
+async def test_opening_a_ballot_early_shows_when_it_actually_opened_everywhere(
+    client, coop: Coop, clock
+) -> None:
+    await co_op(client, coop)
+    ballot = await drafted(client)  # planned to open at 9am tomorrow, 24 November
+    planned = text_of((await client.get(f"/trustees/ballots/{ballot}")).text)
+    assert "Voting opens 9am on Tuesday 24 November 2026" in planned
+
+    clock.advance(timedelta(minutes=30))
+    await done(client, f"/trustees/ballots/{ballot}/open", {})
+    actual = "10:30am on Monday 23 November 2026"
+    admin = text_of((await client.get(f"/trustees/ballots/{ballot}")).text)
+    assert f"Voting opened {actual}" in admin and "24 November" not in admin
+    listed = text_of((await client.get("/trustees/ballots")).text)
+    assert f"Opened {actual}; closes" in listed
+    members_page = text_of((await client.get(f"/ballots/{ballot}")).text)
+    assert f"Voting opened {actual}" in members_page and "24 November" not in members_page
+    easy_read = text_of((await client.get(f"/ballots/{ballot}/easy-read")).text)
+    assert f"Voting started at {actual}." in easy_read

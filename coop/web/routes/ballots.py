@@ -49,6 +49,7 @@ from coop.web.ballot_views import (
 )
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.problems import Problem
+from coop.web.routes.rules import proposal
 from coop.web.services import services
 
 MEMBERS = allow("member")
@@ -199,6 +200,7 @@ async def _ballot_page(
         and b.proposals_until is not None
         and now < b.proposals_until,
         reservation=reservation(b),
+        proposal=await proposal(s.pool, b.ballot_id),
         **_turnout_context(b, counts),
     )
 

@@ -40,7 +40,7 @@ from coop.web.ballot_views import (
     reservation,
     when,
 )
-from coop.web.forms import Checked, _one
+from coop.web.forms import Checked, _one, text
 from coop.web.governance_forms import (
     BENEFITS,
     TOPICS,
@@ -52,6 +52,7 @@ from coop.web.pages import page, see_other
 from coop.web.proposal_forms import STATES as PROPOSAL_STATES
 from coop.web.proposal_forms import costing_text, proposer_text, window_values
 from coop.web.routes.meetings_admin import current_members, form_of
+from coop.web.routes.rules import proposal
 from coop.web.services import services
 
 TRUSTEES = allow("trustee", "secretary")
@@ -66,6 +67,7 @@ _DONE = {
     "invited": "Members can now propose options until the time you set.",
     "listed": "The proposal is now an option on the ballot.",
     "declined": "The proposal has been declined; members can see your reason.",
+    "amended": "The rules have been amended: the new version is in force.",
 }
 
 
@@ -276,6 +278,7 @@ async def _admin_page(
         today=f"{s.clock.now().astimezone(UK):%-d %-m %Y}",
         is_open=b.state == "open" and s.clock.now() < b.closes_at,
         done=done or _DONE.get(request.query_params.get("done", "")),
+        proposal=await proposal(s.pool, b.ballot_id),
     )
 
 
@@ -438,3 +441,31 @@ async def remind(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> 
             )
             await outbox.enqueue(conn, e.email, subject, body, now=now)
     return see_other(f"/trustees/ballots/{ballot_id}?reminded={len(waiting)}")
+
+
+@post("/trustees/ballots/{ballot_id:uuid}/amend-rules", opt=TRUSTEES, status_code=303)
+async def amend_rules(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
+) -> Template | Redirect:
+    """Apply the rules a carried special resolution proposed, with its minute reference."""
+    b = await _ballot(request, ballot_id)
+    checked = Checked()
+    reference = text(
+        checked,
+        await form_of(request),
+        "reference",
+        label="The minute reference",
+        missing="Enter the minute or resolution reference for this change",
+        max_length=200,
+    )
+
+    def command(coop: Coop) -> Done:
+        return coop.amend_rules(ballot_id, reference=reference)
+
+    s = services(request.app)
+    answer = await _act(request, b, checked, command, done="amended", field="reference")
+    if isinstance(answer, Redirect):
+        # The rules page reads the rules projection: let it catch up before going there.
+        head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
+        await s.seen(head, "rules")
+    return answer

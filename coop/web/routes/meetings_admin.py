@@ -1,5 +1,6 @@
-"""The trustees' governance pages: the rules in force, and meetings (convene, attend, minute,
-link a resolution to its ballot).
+"""The trustees' meeting pages: convene, attend, minute, link a resolution to its ballot.
+
+The rules in force and proposals to change them are in ``coop.web.routes.rules``.
 
 Each change is a form (GET) and its answer (POST): a good answer runs one command and
 redirects with a notification; a bad one shows the form again with its errors and
@@ -8,7 +9,6 @@ changes nothing.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -20,15 +20,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError, InvalidInput, NotFound
-from coop.domain.rules import ConflictPolicy, RuleBook, RulesNotAdopted, SpecialResolution
 from coop.projections.governance import ballots_for
 from coop.projections.meetings import MeetingView, meetings_list, resolutions
 from coop.projections.meetings import meeting as meeting_view
 from coop.web.auth import allow
-from coop.web.ballot_views import class_name, percent, when
+from coop.web.ballot_views import when
 from coop.web.forms import Checked
 from coop.web.governance_forms import (
-    TOPICS,
     check_attendance,
     check_link,
     check_meeting,
@@ -42,27 +40,6 @@ MEETING_KINDS = {
     "board": "Board meeting",
     "agm": "Annual general meeting (AGM)",
     "special": "Special general meeting",
-}
-SPECIAL = {
-    SpecialResolution.OVERALL_75: "at least 75% of the weighted votes cast for and against",
-    SpecialResolution.EACH_CLASS_AND_75: (
-        "more than half of the votes within each member class, and at least 75% of the"
-        " weighted votes cast overall"
-    ),
-    SpecialResolution.TWO_THIRDS_CONFIRMED: (
-        "two-thirds of the weighted votes at a first meeting, confirmed by more than half"
-        " at a second meeting"
-    ),
-}
-POLICIES = {
-    ConflictPolicy.DECLARE: (
-        "members with an interest declare it; the declaration is shown in the record,"
-        " and they still vote"
-    ),
-    ConflictPolicy.RECUSE: (
-        "members with an interest stand aside and cannot vote; they must declare it"
-        " before voting opens"
-    ),
 }
 _DONE = {
     "convened": "The meeting has been convened.",
@@ -92,55 +69,6 @@ async def current_members(pool: asyncpg.Pool) -> list[Member]:
 
 async def form_of(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return (await request.form()).dict()
-
-
-# The rules ------------------------------------------------------------------------
-
-
-def rules_in_words(rules: RuleBook) -> dict[str, Any]:
-    """The rule book as a trustee reads it: weights as percentages, policies in words."""
-    weights = rules.weights()
-    quorum = f"{percent(Fraction(rules.quorum_fraction))} of the voting members"
-    if rules.quorum_at_most is not None:
-        quorum += f", or {rules.quorum_at_most}, whichever is lower"
-    if rules.quorum_each_class:
-        quorum += ", with at least one member of each voting class"
-    topics = {t.topic for t in rules.conflict_policies}
-    return {
-        "classes": [
-            (
-                class_name(c.name),
-                "Yes" if c.votes else "No",
-                percent(weights[c.name]) if c.name in weights else "None",
-            )
-            for c in rules.classes
-        ],
-        "quorum": quorum,
-        "special": SPECIAL[rules.special_resolution],
-        "policies": [
-            (TOPICS.get(t.topic, t.topic.replace("_", " ").capitalize()), POLICIES[t.policy])
-            for t in rules.conflict_policies
-        ],
-        "other_topics": [TOPICS[t] for t in TOPICS if t not in topics],
-        "declare": POLICIES[ConflictPolicy.DECLARE],
-        "reserved": [(class_name(c), n) for c, n in rules.reserved_seats if n],
-    }
-
-
-@get("/trustees/rules", opt=TRUSTEES)
-async def rules_page(request: Request[Any, Any, Any]) -> Template:
-    s = services(request.app)
-    try:
-        rules = await s.run(s.coop.rules_in_force)
-    except RulesNotAdopted:
-        return page(request, "governance/rules.html", rules=None)
-    return page(
-        request,
-        "governance/rules.html",
-        rules=rules.rules,
-        version=rules.version,
-        words=rules_in_words(rules.rules),
-    )
 
 
 # Meetings -------------------------------------------------------------------------
