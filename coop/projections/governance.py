@@ -78,11 +78,13 @@ def interest_declared(e: Ballot.InterestDeclared, position: int) -> list[Stateme
 
 @governance.on(Ballot.Opened)
 def opened(e: Ballot.Opened, position: int) -> list[Statement]:
+    # A trustee may open a ballot before its planned time: the pages then say when voting
+    # really opened, not a time still to come.
     return [
         (
-            "UPDATE {ballots} SET state = 'open', rules_version = $2, electorate = $3"
-            " WHERE ballot_id = $1",
-            (e.originator_id, e.rules_version, len(e.electorate)),
+            "UPDATE {ballots} SET state = 'open', rules_version = $2, electorate = $3,"
+            " opens_at = least(opens_at, $4) WHERE ballot_id = $1",
+            (e.originator_id, e.rules_version, len(e.electorate), e.at),
         ),
         *(
             (
