@@ -166,6 +166,7 @@ async def test_a_member_names_an_advocate_who_casts_a_supported_vote_then_ends_i
     await expect(
         page.get_by_text("A vote for Amira Hassan is already recorded: Against.")
     ).to_be_visible()
+    await expect(choice.get_by_label("Against")).to_be_checked()  # the vote recorded
     await checks("vote-for-recorded")
 
     await page.get_by_role("link", name="Back to supported voting").click()
