@@ -195,6 +195,13 @@ async def tab_to(page: Page, target: Locator, *, presses: int = 80) -> None:
     raise AssertionError(f"Tab never reached {target}")
 
 
+async def skip_to_content(page: Page) -> None:
+    """Follow the skip link, first on the page, past the header and navigation."""
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    await page.keyboard.press("Enter")
+
+
 async def retype(page: Page, text: str) -> None:
     """Replace what the focused field holds, by keyboard."""
     await page.keyboard.press("ControlOrMeta+A")

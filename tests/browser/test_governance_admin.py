@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     caught_up,
     retype,
     sign_in,
+    skip_to_content,
     tab_to,
 )
 from tests.browser.test_ballots import co_op
@@ -90,6 +91,7 @@ async def test_a_trustee_convenes_a_meeting_then_drafts_and_opens_a_ballot_by_ke
     await expect(heading).to_have_text("Meetings")
     await expect(page.get_by_text("No meetings are coming up.")).to_be_visible()
     await checks("meetings")
+    await skip_to_content(page)
     await tab_to(page, page.get_by_role("button", name="Convene a meeting"))
     await page.keyboard.press("Enter")
     await expect(heading).to_have_text("Convene a meeting")
@@ -97,6 +99,7 @@ async def test_a_trustee_convenes_a_meeting_then_drafts_and_opens_a_ballot_by_ke
 
     # An AGM ten days away: too short notice for a general meeting.
     today = uk_today()
+    await skip_to_content(page)
     await tab_to(page, page.get_by_label("Board meeting"))
     await page.keyboard.press("ArrowDown")
     await expect(page.get_by_label("Annual general meeting (AGM)")).to_be_checked()
@@ -147,10 +150,12 @@ async def test_a_trustee_convenes_a_meeting_then_drafts_and_opens_a_ballot_by_ke
     await expect(heading).to_have_text("Run ballots")
     await expect(page.get_by_text("There are no ballots yet.")).to_be_visible()
     await checks("ballots-admin")
+    await skip_to_content(page)
     await tab_to(page, page.get_by_role("button", name="Draft a ballot"))
     await page.keyboard.press("Enter")
     await expect(heading).to_have_text("Draft a ballot")
     await checks("draft-ballot")
+    await skip_to_content(page)
     await tab_to(page, page.get_by_label("Resolution", exact=True))
     await page.keyboard.press("Space")
     await tab_to(page, page.get_by_label("Title", exact=True))

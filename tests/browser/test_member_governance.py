@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     assert_error_summary_focused,
     caught_up,
     sign_in,
+    skip_to_content,
     tab_to,
 )
 from tests.browser.test_ballots import AMIRA, co_op, resolution
@@ -63,9 +64,11 @@ async def test_a_member_declares_an_interest_and_stands_aside_by_keyboard_alone(
     )
     await page.keyboard.press("Enter")
     await expect(heading).to_have_text("Ballots")
+    await skip_to_content(page)
     await tab_to(page, page.get_by_role("link", name="Pay the trustees"))
     await page.keyboard.press("Enter")
     await expect(heading).to_have_text("Pay the trustees")
+    await skip_to_content(page)
     await tab_to(page, page.get_by_role("link", name="Declare an interest in this decision"))
     await page.keyboard.press("Enter")
     await expect(heading).to_have_text("Declare an interest")
@@ -75,6 +78,7 @@ async def test_a_member_declares_an_interest_and_stands_aside_by_keyboard_alone(
     await expect(policy).to_contain_text("you will not be on the list of voters")
     await checks("declare")
 
+    await skip_to_content(page)
     await tab_to(page, page.get_by_role("button", name="Declare my interest"))
     await page.keyboard.press("Enter")
     link = await assert_error_summary_focused(
