@@ -152,6 +152,8 @@ def interest_declared(e: Ballot.InterestDeclared, position: int) -> list[Stateme
 
 @governance.on(Ballot.Opened)
 def opened(e: Ballot.Opened, position: int) -> list[Statement]:
+    # A trustee may open a ballot before its planned time: the pages then say when voting
+    # really opened, not a time still to come.
     return [
         (
             # opens_at becomes the moment it actually opened: "Open now" comes early.

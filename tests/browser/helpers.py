@@ -11,7 +11,15 @@ from typing import Any
 import asyncpg
 from axe_playwright_python.async_playwright import Axe
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.async_api import ConsoleMessage, Page, Request, Response, WebError, expect
+from playwright.async_api import (
+    ConsoleMessage,
+    Locator,
+    Page,
+    Request,
+    Response,
+    WebError,
+    expect,
+)
 
 from coop.projections.runner import ALL
 from coop.projections.waiting import ProjectionWaiter
@@ -176,3 +184,36 @@ async def sign_in(page: Page, checks: Checks, email: str, password: str = TRUSTE
     await page.keyboard.insert_text(password)  # what a paste or a password manager does
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_text(re.compile(r"^Signed in as"))).to_be_visible()
+
+
+async def tab_to(page: Page, target: Locator, *, presses: int = 80) -> None:
+    """Press Tab until ``target`` has focus, as a keyboard user moves; never click."""
+    for _ in range(presses):
+        await page.keyboard.press("Tab")
+        if await target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+async def skip_to_content(page: Page) -> None:
+    """Follow the skip link, first on the page, past the header and navigation."""
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    await page.keyboard.press("Enter")
+
+
+async def retype(page: Page, text: str) -> None:
+    """Replace what the focused field holds, by keyboard."""
+    await page.keyboard.press("ControlOrMeta+A")
+    await page.keyboard.type(text)
+
+
+async def assert_error_summary_focused(page: Page, title: str, message: str) -> Locator:
+    """The page says ``Error:`` in its title, its error summary has focus and says
+    ``message`` as a link; returns that link."""
+    await expect(page).to_have_title(f"Error: {title} – coop")
+    focused = "document.activeElement.closest('.govuk-error-summary') !== null"
+    assert await inspect(page, focused), "focus is not on the error summary"
+    link = page.locator(".govuk-error-summary").get_by_role("link", name=message)
+    await expect(link).to_be_visible()
+    return link

@@ -114,10 +114,13 @@ async def _meetings(pool: asyncpg.Pool) -> dict[str, str]:
 
 @get("/trustees/ballots", opt=TRUSTEES)
 async def ballots(request: Request[Any, Any, Any]) -> Template:
+    # The ballot closing last comes first (those still to run are at the top), ties by title.
+    found = sorted(await ballots_for(services(request.app).pool, None), key=lambda b: b.title)
+    found.sort(key=lambda b: b.closes_at, reverse=True)
     return page(
         request,
         "governance/ballots.html",
-        ballots=list(reversed(await ballots_for(services(request.app).pool, None))),
+        ballots=found,
         kinds=KIND_NAMES,
         states=STATES,
         when=when,

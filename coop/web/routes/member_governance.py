@@ -27,7 +27,7 @@ from coop.web.ballot_views import KIND_NAMES, describe, money, when
 from coop.web.forms import Checked
 from coop.web.governance_forms import check_advocate_number, check_interest
 from coop.web.pages import page, see_other
-from coop.web.routes.ballots import _ballot, _choices, read_mark
+from coop.web.routes.ballots import _ballot, _choices, _values_from, read_mark
 from coop.web.routes.meetings_admin import form_of
 from coop.web.routes.my import no_record
 from coop.web.services import services
@@ -286,7 +286,8 @@ async def _vote_for_page(
         status=status,
         errors=list(errors.items()),
         field_errors=errors,
-        values=values or {},
+        # The vote already recorded is shown chosen, as on the member's own ballot page.
+        values=values if values is not None else _values_from(b, them),
         ballot=b,
         member_id=member_id,
         name=record.name if record else "this member",
