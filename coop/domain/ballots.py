@@ -285,7 +285,8 @@ class Ballot(Aggregate):
         if now >= self.proposals_until:
             raise BallotError("The time for proposing options on this ballot has passed.")
         check_proposal_text(title, description, benefits)
-        taken = [p.title for p in self.proposals.values() if p.state is not ProposalState.DECLINED]
+        live = (ProposalState.PROPOSED, ProposalState.LISTED)  # a withdrawn one may come back
+        taken = [p.title for p in self.proposals.values() if p.state in live]
         taken += [o.label for o in self.options if o.label not in taken]
         if (same := same_title(title, taken)) is not None:
             raise InvalidInput(

@@ -180,6 +180,15 @@ def test_only_the_proposer_withdraws_and_a_decided_proposal_stays_decided(
     with pytest.raises(BallotError, match="Only the member who proposed"):
         coop.withdraw_proposal(ballot, proposal, member_id=tom)
     coop.withdraw_proposal(ballot, proposal, member_id=priya)
+    again = coop.propose_option(  # corrected, under the same title
+        ballot,
+        priya,
+        title="Respite breaks for carers",
+        description="Weekends of respite, with travel.",
+        benefits="carers",
+        cost_pence=320_000,
+    ).subject
+    assert coop.repository.get(ballot).proposals[again].costing.cost_pence == 320_000
     with pytest.raises(BallotError, match="already been withdrawn"):
         coop.list_proposal(ballot, proposal, by=TRUSTEE)
     with pytest.raises(BallotError, match="no such proposal"):
