@@ -208,7 +208,7 @@ async def test_a_trustee_convenes_a_meeting_then_drafts_and_opens_a_ballot_by_ke
         page.get_by_text(re.compile(r"^4 members, fixed when voting opened"))
     ).to_be_visible()
     await expect(page.get_by_role("heading", name="Not voted yet")).to_be_visible()
-    opened = page.locator(".govuk-summary-list__row", has_text="Voting opens")
+    opened = page.locator(".govuk-summary-list__row", has_text=re.compile(r"^\s*Voting opened"))
     await expect(opened).to_contain_text(f"{today:%A %-d %B %Y}")  # now, not tomorrow
     await checks("ballot-admin-open")
 
