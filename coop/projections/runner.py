@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import NamedTuple
 
 import asyncpg
@@ -33,7 +33,17 @@ from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.tracking import position, record_position, try_lock
 
-__all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "rebuild", "step"]
+__all__ = [
+    "ALL",
+    "BATCH",
+    "RebuildRunning",
+    "Worker",
+    "by_name",
+    "catch_up",
+    "rebuild",
+    "run_elected",
+    "step",
+]
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +202,30 @@ async def _first_of(a: asyncio.Event, b: asyncio.Event, timeout: float) -> None:
     finally:
         for w in waits:
             w.cancel()
+
+
+WORKER_LOCK = "coop:worker"
+
+
+async def run_elected(
+    url: str, stop: asyncio.Event, jobs: Sequence[Callable[[], Awaitable[None]]], retry: float = 5.0
+) -> None:
+    """Run ``jobs`` in one process of several: whichever holds the worker lock.
+
+    Several web processes (COOP_WEB_PROCESSES) each offer to run the projection
+    worker; a session-level advisory lock elects one, and the others stand by and
+    try again every ``retry`` seconds, so one takes over if the elected one stops.
+    (Per-batch locks would keep several workers correct, but each would still
+    poll and query for every batch.)
+    """
+    conn = await asyncpg.connect(url)
+    try:
+        while not stop.is_set():
+            if await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", WORKER_LOCK):
+                await asyncio.gather(*(job() for job in jobs))
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=retry)
+    finally:
+        with contextlib.suppress(Exception):
+            await conn.close()  # ends the session, and with it the lock

@@ -44,6 +44,7 @@ class ProjectionWaiter:
         self.poll = poll
         self.positions: dict[str, int] = {}
         self._waits: set[_Wait] = set()
+        self._refreshed = 0.0  # when the tracking table was last read
         self._listener: asyncpg.Connection | None = None
 
     async def start(self) -> None:
@@ -73,8 +74,11 @@ class ProjectionWaiter:
                     )
                     return False
                 await asyncio.wait((wait.done,), timeout=min(self.poll, remaining))
-                if not wait.done.done():
-                    await self._refresh()  # no news for a while: a notification may be lost
+                if not wait.done.done() and time.monotonic() - self._refreshed >= self.poll:
+                    # No news for a while: a notification may be lost. One read
+                    # serves every wait (a slow worker would otherwise see one
+                    # read per waiting request per poll).
+                    await self._refresh()
             return True
         finally:
             self._waits.discard(wait)
@@ -83,6 +87,7 @@ class ProjectionWaiter:
         return all(self.positions.get(n, 0) >= position for n in names)
 
     async def _refresh(self) -> None:
+        self._refreshed = time.monotonic()
         rows = await self.pool.fetch("SELECT name, position FROM projection_tracking")
         self._advance({r["name"]: r["position"] for r in rows})
 
@@ -91,9 +96,13 @@ class ProjectionWaiter:
         self._advance({name: int(position)})
 
     def _advance(self, seen: dict[str, int]) -> None:
+        moved = False
         for name, position in seen.items():
             if position > self.positions.get(name, 0):
                 self.positions[name] = position
+                moved = True
+        if not moved:
+            return
         for wait in self._waits:
             if not wait.done.done() and self._reached(wait.position, wait.names):
                 wait.done.set_result(None)
