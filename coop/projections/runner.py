@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -208,7 +208,10 @@ WORKER_LOCK = "coop:worker"
 
 
 async def run_elected(
-    url: str, stop: asyncio.Event, jobs: Sequence[Callable[[], Awaitable[None]]], retry: float = 5.0
+    url: str,
+    stop: asyncio.Event,
+    jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+    retry: float = 5.0,
 ) -> None:
     """Run ``jobs`` in one process of several: whichever holds the worker lock.
 
@@ -216,16 +219,37 @@ async def run_elected(
     worker; a session-level advisory lock elects one, and the others stand by and
     try again every ``retry`` seconds, so one takes over if the elected one stops.
     (Per-batch locks would keep several workers correct, but each would still
-    poll and query for every batch.)
+    poll and query for every batch.) A job that fails, or a lost connection,
+    gives the lock up and the election starts again.
     """
+    while not stop.is_set():
+        try:
+            await _elected(url, stop, jobs, retry)
+        except Exception:
+            log.exception("The worker stopped; standing for election again shortly")
+        await _pause(stop, retry)
+
+
+async def _elected(
+    url: str,
+    stop: asyncio.Event,
+    jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+    retry: float,
+) -> None:
     conn = await asyncpg.connect(url)
     try:
         while not stop.is_set():
             if await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", WORKER_LOCK):
-                await asyncio.gather(*(job() for job in jobs))
+                async with asyncio.TaskGroup() as group:  # one fails: the others stop too
+                    for job in jobs:
+                        group.create_task(job())
                 return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=retry)
+            await _pause(stop, retry)
     finally:
         with contextlib.suppress(Exception):
             await conn.close()  # ends the session, and with it the lock
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
