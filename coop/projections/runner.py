@@ -96,7 +96,12 @@ async def catch_up(
     batches = 0
     for projection in projections:
         if reader is not None:
-            batches += await _pipelined(conn, reader, projection, master)
+            done, at_head = await _pipelined(conn, reader, projection, master)
+            batches += done
+            if at_head:
+                # Nothing more to read: a step would only lock the tracking row
+                # (a write, so a WAL flush) to find so. The next wake-up goes on.
+                continue
         while await step(conn, projection, master) is not None:
             batches += 1
     return batches
@@ -120,8 +125,11 @@ async def _prepare(
 
 async def _pipelined(
     conn: asyncpg.Connection, reader: asyncpg.Connection, projection: Projection, master: bytes
-) -> int:
-    """Write each prepared batch while preparing the next; stop at the head or on any surprise."""
+) -> tuple[int, bool]:
+    """Write each prepared batch while preparing the next; stop at the head or on any surprise.
+
+    The number of batches written, and whether it stopped at the head of the log.
+    """
     start = await reader.fetchval(
         "SELECT position FROM projection_tracking WHERE name = $1", projection.name
     )
@@ -131,9 +139,9 @@ async def _pipelined(
         while (prepared := await ahead) is not None:
             ahead = asyncio.ensure_future(_prepare(reader, projection, prepared.last, master))
             if not await _write_prepared(conn, projection, prepared):
-                return batches  # another worker moved it on: the caller's steps take over
+                return batches, False  # another worker moved it on: the caller's steps go on
             batches += 1
-        return batches
+        return batches, True
     finally:
         await asyncio.gather(ahead, return_exceptions=True)  # never leave the reader mid-query
 
