@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
@@ -58,13 +59,35 @@ def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = Non
 
     from coop.web.app import create_app
 
-    app = create_app(settings, url)
-    if banner:
-        app.on_startup.append(lambda: banner())
+    # uvloop and httptools: the event loop and HTTP parser in C, not Python.
+    # No access log: a line per request cost as much as routing it (the TLS
+    # proxy in front logs requests).
+    fast = {"loop": "uvloop", "http": "httptools", "access_log": False, "proxy_headers": True}
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit
     # that unwinds, so the embedded PostgreSQL is stopped on the way out.
     signal.signal(signal.SIGTERM, _exit_quietly)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=True)
+    if settings.web_processes > 1:
+        # Each process builds its own app from the environment (uvicorn starts
+        # them afresh), so hand on what this one worked out: the database
+        # (perhaps the embedded one) and the secret (perhaps generated).
+        os.environ["DATABASE_URL"] = url
+        os.environ["COOP_SECRET_KEY"] = settings.secret_key
+        if banner:
+            banner()
+        uvicorn.run(
+            "coop.web.app:app_from_env",
+            factory=True,
+            workers=settings.web_processes,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            **fast,  # type: ignore[arg-type]
+        )
+        return
+    app = create_app(settings, url)
+    if banner:
+        app.on_startup.append(lambda: banner())
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **fast)  # type: ignore[arg-type]
 
 
 def _exit_quietly(signum: int, frame: object) -> None:
@@ -440,6 +463,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument(
         "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
+    )
+    bench.add_argument(
+        "--processes", type=int, default=1, help="web processes for `vote` (COOP_WEB_PROCESSES)"
     )
     bench.add_argument(
         "--seconds",

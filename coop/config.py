@@ -25,6 +25,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     run_worker: bool = True
+    # `coop serve` processes sharing the port (each one a GIL; see README).
+    web_processes: int = 1
     secure_cookies: bool = False
     coop_name: str = DEFAULT_COOP_NAME
     db_pool_size: int = 16
@@ -74,6 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             host=env.get("COOP_HOST", "127.0.0.1"),
             port=_int(env, "COOP_PORT", 8000),
             run_worker=_bool(env, "COOP_RUN_WORKER", True),
+            web_processes=_processes(env),
             secure_cookies=_bool(env, "COOP_SECURE_COOKIES", False),
             coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
@@ -125,6 +128,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _processes(env: Mapping[str, str]) -> int:
+    processes = _int(env, "COOP_WEB_PROCESSES", 1)
+    if not 1 <= processes <= 64:
+        raise SettingsError(f"COOP_WEB_PROCESSES must be from 1 to 64, not {processes}")
+    return processes
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
@@ -63,6 +65,12 @@ class Cast(NamedTuple):
 
 class GovernanceCommands(Commands):
     """Commands on the rules, meetings, ballots and votes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Ballots as votes last found them, shared read-only between votes (_for_voting).
+        self._voting_ballots: dict[UUID, Ballot] = {}
+        self._voting_loads = threading.Lock()
 
     # Rules -----------------------------------------------------------------------------
 
@@ -250,7 +258,7 @@ class GovernanceCommands(Commands):
             if advocacy is None or advocacy.advocate != cast_by:
                 raise NoAdvocate()
         for _ in range(_VOTE_RETRIES):
-            ballot = self._ballot(ballot_id, copy=False)
+            ballot, earlier = self._for_voting(ballot_id, vote_id(ballot_id, member_id))
             now = self.clock.now()
             member_class = ballot.check_vote(member_id, mark, now)
             conflicted = ballot.conflicted(member_id)
@@ -271,6 +279,7 @@ class GovernanceCommands(Commands):
             else:
                 aggregates = (
                     self._open_vote(
+                        earlier,
                         ballot_id,
                         member_id,
                         mark,
@@ -290,8 +299,62 @@ class GovernanceCommands(Commands):
             return Cast(position, receipt)
         raise Busy()
 
+    def _for_voting(self, ballot_id: UUID, vote: UUID) -> tuple[Ballot, Vote | None]:
+        """The ballot as it is now, and the member's vote so far, in one query.
+
+        Each process keeps the ballot as votes last found it and shares it
+        between votes, read-only: what a vote needs (open, the electorate, the
+        declarations) changes rarely. One query asks for any newer events of
+        the ballot together with the voter's own; only when the ballot has moved
+        on is it loaded afresh. (The library's cache instead fast-forwards under
+        a lock per aggregate, so every vote queued behind one lock on the ballot.)
+        """
+        ballot = self._voting_ballots.get(ballot_id) or self._fresh_for_voting(ballot_id, 0)
+        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute(
+                "SELECT originator_id, originator_version, topic, state FROM coop_events"
+                " WHERE (originator_id = %s AND originator_version > %s) OR originator_id = %s"
+                " ORDER BY originator_version",
+                (ballot_id, ballot.version, vote),
+                prepare=True,
+            )
+            rows = curs.fetchall()
+        newer = [r["originator_version"] for r in rows if r["originator_id"] == ballot_id]
+        if newer:  # opened, closed, an interest declared
+            ballot = self._fresh_for_voting(ballot_id, max(newer))
+        own = [self._event(r) for r in rows if r["originator_id"] == vote]
+        found: Any = project_aggregate(None, own)
+        return ballot, found if isinstance(found, Vote) else None
+
+    def _fresh_for_voting(self, ballot_id: UUID, version: int) -> Ballot:
+        """The ballot at ``version`` or later, loaded by one thread while the others wait.
+
+        (When a ballot opens, every thread's first vote finds it missing at once;
+        each loading its own copy of a large electorate held the GIL for seconds.)
+        """
+        with self._voting_loads:
+            ballot = self._voting_ballots.get(ballot_id)
+            if ballot is not None and ballot.version >= version:
+                return ballot  # another thread has just loaded it
+            ballot = self._ballot(ballot_id)  # a copy of its own: never changed after this
+            if len(self._voting_ballots) >= 64:
+                self._voting_ballots.clear()  # ballots are few; a long-lived process forgets
+            self._voting_ballots[ballot_id] = ballot
+            return ballot
+
+    def _event(self, row: Any) -> Any:
+        return self.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=row["originator_id"],
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+        )
+
     def _open_vote(
         self,
+        vote: Vote | None,
         ballot_id: UUID,
         member_id: UUID,
         mark: Mark,
@@ -301,7 +364,6 @@ class GovernanceCommands(Commands):
         supported: bool,
         now: datetime,
     ) -> Vote:
-        vote = self._get_or_none(Vote, vote_id(ballot_id, member_id))
         if vote is None:
             return Vote._create(
                 Vote.Cast,
@@ -460,17 +522,7 @@ class GovernanceCommands(Commands):
                 (ids, up_to),
             )
             rows = curs.fetchall()
-        return [
-            self.mapper.to_domain_event(
-                StoredEvent(
-                    originator_id=r["originator_id"],
-                    originator_version=r["originator_version"],
-                    topic=r["topic"],
-                    state=bytes(r["state"]),
-                )
-            )
-            for r in rows
-        ]
+        return [self._event(r) for r in rows]
 
     # Supported voting --------------------------------------------------------------------
 
@@ -512,9 +564,9 @@ class GovernanceCommands(Commands):
             raise MeetingNotFound()
         return meeting
 
-    def _ballot(self, ballot_id: UUID, *, copy: bool = True) -> Ballot:
+    def _ballot(self, ballot_id: UUID) -> Ballot:
         try:
-            ballot: Any = self.repository.get(ballot_id, deepcopy_from_cache=copy)
+            ballot: Any = self.repository.get(ballot_id)
         except Exception:
             raise BallotNotFound() from None
         if not isinstance(ballot, Ballot):

@@ -80,7 +80,7 @@ class AccountRow(msgspec.Struct, frozen=True):
 
 # Roles: those given to the account (e.g. coordinator), plus what the person's
 # membership makes them now: member, their class, and any office they hold.
-_SELECT = (
+ACCOUNT_SELECT = (
     "SELECT a.account_id, a.email, a.name,"
     " a.roles || CASE WHEN m.status = 'admitted'"
     "   THEN ARRAY['member', m.member_class] || m.offices ELSE '{}'::text[] END AS roles,"
@@ -89,10 +89,10 @@ _SELECT = (
 
 
 async def account_by_email(pool: asyncpg.Pool, email: str) -> AccountRow | None:
-    row = await pool.fetchrow(_SELECT + " WHERE a.email = $1", email.strip().lower())
+    row = await pool.fetchrow(ACCOUNT_SELECT + " WHERE a.email = $1", email.strip().lower())
     return AccountRow(**dict(row)) if row else None
 
 
 async def account_by_id(pool: asyncpg.Pool, account_id: UUID) -> AccountRow | None:
-    row = await pool.fetchrow(_SELECT + " WHERE a.account_id = $1", account_id)
+    row = await pool.fetchrow(ACCOUNT_SELECT + " WHERE a.account_id = $1", account_id)
     return AccountRow(**dict(row)) if row else None

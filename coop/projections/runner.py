@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -36,7 +36,17 @@ from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.rules import rules
 from coop.projections.tracking import position, record_position, try_lock
 
-__all__ = ["ALL", "BATCH", "RebuildRunning", "Worker", "by_name", "catch_up", "rebuild", "step"]
+__all__ = [
+    "ALL",
+    "BATCH",
+    "RebuildRunning",
+    "Worker",
+    "by_name",
+    "catch_up",
+    "rebuild",
+    "run_elected",
+    "step",
+]
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +99,12 @@ async def catch_up(
     batches = 0
     for projection in projections:
         if reader is not None:
-            batches += await _pipelined(conn, reader, projection, master)
+            done, at_head = await _pipelined(conn, reader, projection, master)
+            batches += done
+            if at_head:
+                # Nothing more to read: a step would only lock the tracking row
+                # (a write, so a WAL flush) to find so. The next wake-up goes on.
+                continue
         while await step(conn, projection, master) is not None:
             batches += 1
     return batches
@@ -113,8 +128,11 @@ async def _prepare(
 
 async def _pipelined(
     conn: asyncpg.Connection, reader: asyncpg.Connection, projection: Projection, master: bytes
-) -> int:
-    """Write each prepared batch while preparing the next; stop at the head or on any surprise."""
+) -> tuple[int, bool]:
+    """Write each prepared batch while preparing the next; stop at the head or on any surprise.
+
+    The number of batches written, and whether it stopped at the head of the log.
+    """
     start = await reader.fetchval(
         "SELECT position FROM projection_tracking WHERE name = $1", projection.name
     )
@@ -124,9 +142,9 @@ async def _pipelined(
         while (prepared := await ahead) is not None:
             ahead = asyncio.ensure_future(_prepare(reader, projection, prepared.last, master))
             if not await _write_prepared(conn, projection, prepared):
-                return batches  # another worker moved it on: the caller's steps take over
+                return batches, False  # another worker moved it on: the caller's steps go on
             batches += 1
-        return batches
+        return batches, True
     finally:
         await asyncio.gather(ahead, return_exceptions=True)  # never leave the reader mid-query
 
@@ -195,3 +213,54 @@ async def _first_of(a: asyncio.Event, b: asyncio.Event, timeout: float) -> None:
     finally:
         for w in waits:
             w.cancel()
+
+
+WORKER_LOCK = "coop:worker"
+
+
+async def run_elected(
+    url: str,
+    stop: asyncio.Event,
+    jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+    retry: float = 5.0,
+) -> None:
+    """Run ``jobs`` in one process of several: whichever holds the worker lock.
+
+    Several web processes (COOP_WEB_PROCESSES) each offer to run the projection
+    worker; a session-level advisory lock elects one, and the others stand by and
+    try again every ``retry`` seconds, so one takes over if the elected one stops.
+    (Per-batch locks would keep several workers correct, but each would still
+    poll and query for every batch.) A job that fails, or a lost connection,
+    gives the lock up and the election starts again.
+    """
+    while not stop.is_set():
+        try:
+            await _elected(url, stop, jobs, retry)
+        except Exception:
+            log.exception("The worker stopped; standing for election again shortly")
+        await _pause(stop, retry)
+
+
+async def _elected(
+    url: str,
+    stop: asyncio.Event,
+    jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+    retry: float,
+) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        while not stop.is_set():
+            if await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", WORKER_LOCK):
+                async with asyncio.TaskGroup() as group:  # one fails: the others stop too
+                    for job in jobs:
+                        group.create_task(job())
+                return
+            await _pause(stop, retry)
+    finally:
+        with contextlib.suppress(Exception):
+            await conn.close()  # ends the session, and with it the lock
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -29,7 +29,7 @@ from coop.mail import outbox
 from coop.mail.sender import run_sender
 from coop.migrate import migrate
 from coop.privacy import master_key
-from coop.projections.runner import Worker
+from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
 from coop.web import problems, tokens
@@ -88,12 +88,12 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_housekeeping(pool, clock, stop))]
         if settings.run_worker:
-            tasks.append(
-                asyncio.create_task(Worker(url, master_key(settings.secret_key)).run(stop))
-            )
+            # With several web processes, only one of them runs these.
+            jobs = [lambda: Worker(url, master_key(settings.secret_key)).run(stop)]
+            if settings.smtp_configured:
+                jobs.append(lambda: run_sender(url, pool, settings, clock, stop))
+            tasks.append(asyncio.create_task(run_elected(url, stop, jobs)))
         tasks.append(asyncio.create_task(run_scheduler(app.state["services"], stop)))
-        if settings.run_worker and settings.smtp_configured:
-            tasks.append(asyncio.create_task(run_sender(url, pool, settings, clock, stop)))
         try:
             yield
         finally:
@@ -253,6 +253,17 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         request_max_body_size=1_000_000,
         debug=False,
     )
+
+
+def app_from_env() -> Litestar:
+    """The app for one of several ``coop serve`` processes (COOP_WEB_PROCESSES).
+
+    ``coop serve`` puts the database's URL and the secret in the environment
+    before starting them, so every process serves the same co-op.
+    """
+    settings = Settings.from_env()
+    assert settings.database_url, "coop serve sets DATABASE_URL for its processes"
+    return create_app(settings, settings.database_url)
 
 
 async def _housekeeping(pool: asyncpg.Pool, clock: Clock, stop: asyncio.Event) -> None:

@@ -15,7 +15,7 @@ import msgspec
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from coop.projections.accounts import account_by_id
+from coop.projections.accounts import AccountRow, account_by_id
 from coop.web import sessions
 from coop.web.services import services
 
@@ -59,18 +59,17 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User |
         return user
     s = services(connection.app)
     now = s.clock.now()
-    account_id: UUID | None = None
+    row: AccountRow | None = None
     if is_api(connection):
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token:
             account_id = await sessions.api_token_account(s.pool, token.strip(), now)
+            row = None if account_id is None else await account_by_id(s.pool, account_id)
     elif cookie := connection.cookies.get(sessions.COOKIE):
-        account_id = await sessions.session_account(s.pool, cookie, now, s.settings.session_hours)
-    user = None
-    if account_id is not None:
-        row = await account_by_id(s.pool, account_id)
-        if row is not None:
-            user = User(row.account_id, row.name, frozenset(row.roles), row.member_id)
+        row = await sessions.session_user(s.pool, cookie, now, s.settings.session_hours)
+    user = (
+        None if row is None else User(row.account_id, row.name, frozenset(row.roles), row.member_id)
+    )
     connection.state["user"] = user
     return user
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from uuid import UUID
 
 import anyio
 import anyio.to_thread
@@ -14,6 +15,7 @@ from litestar import Litestar
 from coop.application import Coop
 from coop.clock import Clock
 from coop.config import Settings
+from coop.projections.governance import BallotView
 from coop.projections.waiting import ProjectionWaiter
 
 T = TypeVar("T")
@@ -31,6 +33,8 @@ class Services:
     clock: Clock
     # Commands block on psycopg; this bound matches the psycopg pool.
     limiter: anyio.CapacityLimiter
+    # Open ballots as votes first found them (see routes/ballots.py, _open_ballot).
+    open_ballots: dict[UUID, BallotView] = field(default_factory=dict)
 
     async def run(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command off the event loop."""

@@ -14,6 +14,8 @@ from uuid import UUID
 
 import asyncpg
 
+from coop.projections.accounts import ACCOUNT_SELECT, AccountRow
+
 COOKIE = "coop_session"
 FAILURE_WINDOW = timedelta(minutes=15)
 # However active, a session ends this long after signing in.
@@ -44,21 +46,38 @@ async def start_session(pool: asyncpg.Pool, account_id: UUID, now: datetime, hou
     return token
 
 
-async def session_account(pool: asyncpg.Pool, token: str, now: datetime, hours: int) -> UUID | None:
+# However often a session is used, its idle limit is written at most once a
+# minute: most requests then write nothing (a write is a WAL flush per request).
+TOUCH_EVERY = timedelta(minutes=1)
+
+# One round trip: the session (if still valid), its idle limit moved on when it
+# has fallen behind by more than TOUCH_EVERY (or when the setting has been
+# shortened), and the account it signs in as the read side knows it.
+_SIGNED_IN = (
+    "WITH s AS ("  # noqa: S608 (constant SQL: the accounts projection's own select)
+    "  SELECT key, value, expires_at,"
+    "   least($3::timestamptz, started_at + $4::interval) AS renewed"
+    "  FROM web_sessions WHERE key = $1 AND expires_at > $2),"
+    " touched AS ("
+    "  UPDATE web_sessions w SET expires_at = s.renewed FROM s WHERE w.key = s.key"
+    "  AND (s.renewed < s.expires_at OR s.renewed > s.expires_at + $5::interval)) "
+    + ACCOUNT_SELECT
+    + " JOIN s ON a.account_id = encode(s.value, 'hex')::uuid"
+)
+
+
+async def session_user(
+    pool: asyncpg.Pool, token: str, now: datetime, hours: int
+) -> AccountRow | None:
     """The account signed in with ``token``, if the session is still valid.
 
     Using a session keeps it alive for another ``hours`` (an idle limit, so
     nobody loses their work mid-form), up to LONGEST_SESSION after signing in.
     """
-    value = await pool.fetchval(
-        "UPDATE web_sessions SET expires_at = least($3::timestamptz, started_at + $4::interval)"
-        " WHERE key = $1 AND expires_at > $2 RETURNING value",
-        _key(token),
-        now,
-        now + timedelta(hours=hours),
-        LONGEST_SESSION,
+    row = await pool.fetchrow(
+        _SIGNED_IN, _key(token), now, now + timedelta(hours=hours), LONGEST_SESSION, TOUCH_EVERY
     )
-    return UUID(bytes=bytes(value)) if value is not None else None
+    return AccountRow(**dict(row)) if row else None
 
 
 async def end_session(pool: asyncpg.Pool, token: str) -> None:

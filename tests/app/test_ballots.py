@@ -320,3 +320,21 @@ def test_an_election_records_the_trustees_staying_on_and_counts_with_the_seats_l
     assert result["reserved"] == {"user": 1, "carer": 1, "pa": 0}
     # With two user seats reserved, Aisha would have been passed over for Siobhan.
     assert sorted(result["elected"]) == ["Aisha Begum", "Amira Hassan"]
+
+
+def test_an_interest_declared_while_the_ballot_is_open_marks_the_members_next_vote(
+    coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    ballot = resolution(coop, clock)  # on PA pay: interests are declared, and shown
+    coop.open_ballot(ballot, electors)
+    marcus, aisha = electors[4].member_id, electors[5].member_id
+    for member in (marcus, aisha):  # both vote before anyone declares anything
+        coop.cast_vote(ballot, member, Mark(answer="for"), cast_by=member)
+    coop.declare_interest(ballot, marcus, "I am a PA")
+    coop.cast_vote(ballot, marcus, Mark(answer="against"), cast_by=marcus)  # a change of mind
+    clock.advance(timedelta(days=7))
+    coop.close_ballot(ballot)
+    result = coop.repository.get(ballot).result
+    assert result["quorum"]["cast"] == 2
+    assert result["without_conflicted"]["quorum"]["cast"] == 1  # Marcus's last vote, marked

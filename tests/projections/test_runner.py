@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 
 import asyncpg
@@ -16,7 +17,7 @@ from coop.application import Coop
 from coop.domain.membership import Member
 from coop.privacy import master_key
 from coop.projections.registers import register_of_members
-from coop.projections.runner import by_name, catch_up, rebuild, step
+from coop.projections.runner import by_name, catch_up, rebuild, run_elected, step
 from coop.projections.waiting import ProjectionWaiter
 from tests.conftest import SECRET, TODAY
 from tests.people import details
@@ -212,3 +213,60 @@ async def test_reading_ahead_on_a_second_connection_applies_each_event_once(
         await pool.fetchval("SELECT position FROM projection_tracking WHERE name = 'members'")
         == head
     )
+
+
+async def test_of_several_web_processes_one_runs_the_worker_and_another_takes_over_when_it_stops(
+    db_url: str,
+) -> None:
+    running: list[str] = []
+    stops = {"first": asyncio.Event(), "second": asyncio.Event(), "third": asyncio.Event()}
+
+    async def worker(name: str) -> None:
+        running.append(name)
+        await stops[name].wait()
+        running.remove(name)
+
+    async def until(check: Callable[[], bool]) -> None:
+        for _ in range(200):
+            if check():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("timed out")
+
+    def process(name: str) -> asyncio.Task[None]:
+        return asyncio.create_task(
+            run_elected(db_url, stops[name], [lambda: worker(name)], retry=0.05)
+        )
+
+    first = process("first")
+    await until(lambda: running == ["first"])
+    others = [process("second"), process("third")]
+    await asyncio.sleep(0.3)  # several election rounds: the lock is taken
+    assert running == ["first"]
+    stops["first"].set()
+    await first
+    await until(lambda: len(running) == 1)
+    assert running[0] in ("second", "third")  # exactly one of them took over
+    for stop in stops.values():
+        stop.set()
+    await asyncio.gather(*others)
+    assert running == []
+
+
+async def test_an_elected_worker_that_fails_gives_the_lock_up(db_url: str) -> None:
+    stop = asyncio.Event()
+    attempts: list[int] = []
+
+    async def failing() -> None:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OSError("connection lost")
+        stop.set()
+
+    await asyncio.wait_for(run_elected(db_url, stop, [failing], retry=0.05), timeout=10)
+    assert len(attempts) == 3  # stood for election again after each failure
+    conn = await asyncpg.connect(db_url)
+    try:  # and nobody holds the lock now
+        assert await conn.fetchval("SELECT pg_try_advisory_lock(hashtext('coop:worker'))")
+    finally:
+        await conn.close()

@@ -120,6 +120,26 @@ async def test_a_session_in_use_stays_alive_and_an_idle_one_ends(client, coop: C
     assert ended.status_code == 303 and ended.headers["location"].startswith("/sign-in")
 
 
+async def test_a_session_used_every_few_seconds_is_written_at_most_once_a_minute_and_stays_alive(
+    client, coop: Coop, clock, pool
+) -> None:
+    from datetime import timedelta
+
+    await ready_trustee(client, coop)
+    await sign_in(client, EMAIL)
+    idle_limit = timedelta(hours=client.app.state["services"].settings.session_hours)
+    signed_in_at = clock.now()
+    for _ in range(5):  # busy for 50 seconds: the idle limit is not rewritten
+        clock.advance(timedelta(seconds=10))
+        assert (await client.get("/register")).status_code == 200
+    assert await pool.fetchval("SELECT expires_at FROM web_sessions") == signed_in_at + idle_limit
+    clock.advance(timedelta(seconds=15))  # more than a minute on: it moves with this use
+    assert (await client.get("/register")).status_code == 200
+    assert await pool.fetchval("SELECT expires_at FROM web_sessions") == clock.now() + idle_limit
+    clock.advance(idle_limit - timedelta(seconds=1))
+    assert (await client.get("/register")).status_code == 200
+
+
 async def test_no_session_outlives_a_week_however_active(client, coop: Coop, clock) -> None:
     from datetime import timedelta
 

@@ -144,6 +144,24 @@ async def _ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotVie
     return found
 
 
+async def _open_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
+    """The ballot a vote is for, read once per process once it is open.
+
+    An open ballot's kind, options, title and times never change (only its
+    state does, and the command checks that against the event log), and the
+    form is read by kind and options alone; so votes skip a query each.
+    """
+    known = services(request.app).open_ballots
+    found = known.get(ballot_id)
+    if found is None:
+        found = await _ballot(request, ballot_id)
+        if found.state == "open":
+            if len(known) >= 64:
+                known.clear()  # ballots are few; a long-lived process forgets old ones
+            known[ballot_id] = found
+    return found
+
+
 def _digest(b: BallotView, counts: list[Turnout]) -> str:
     """What the turnout fragment shows, in short: it is swapped only when this changes."""
     return "-".join([b.state, *(f"{t.voted}" for t in counts)])
@@ -269,7 +287,7 @@ async def turnout_now(
 @post("/ballots/{ballot_id:uuid}/vote", opt=MEMBERS, status_code=303)
 async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template | Redirect:
     """Cast or change a vote; a secret ballot's receipt is shown now, and only now."""
-    b = await _ballot(request, ballot_id)
+    b = await _open_ballot(request, ballot_id)
     s, user = services(request.app), request.state.user
     form = await request.form()
     view = "ballots/easy_read.html" if form.get("view") == "easy-read" else "ballots/ballot.html"
@@ -296,6 +314,7 @@ async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Te
                 receipt=cast.receipt,
                 closes=when(b.closes_at),
             )
+    b = await _ballot(request, ballot_id)  # the page shows its state as it is now
     return await _ballot_page(
         request, b, template=view, status=status, field_errors=errors, values=values
     )
