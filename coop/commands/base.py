@@ -50,6 +50,10 @@ class Commands(Application[UUID]):
         The library's ``save`` sorts what it is given with runtime Protocol
         isinstance checks, which on Python 3.11 cost more CPU than the rest of a
         command; ours are always aggregates, so collect their events directly.
+
+        ``unchanged``: (id, version) of aggregates the command read but does not
+        change; if one has moved on by the time of the insert, nothing is saved
+        and IntegrityError is raised, as for any lost race.
         """
         self._keyring.take_new_keys()  # drop any left by a save that failed before inserting
         processing = ProcessingEvent[UUID]()
@@ -61,6 +65,7 @@ class Commands(Application[UUID]):
             # second one, and so on. Each aggregate's events stay in order, and
             # the projections get long runs of one kind of event to batch.
             processing.events.sort(key=lambda e: e.originator_version)
+        processing.saved_kwargs["unchanged"] = kwargs.get("unchanged", ())
         return self._record(processing)
 
     def _save_new(

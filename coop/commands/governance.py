@@ -43,7 +43,20 @@ from coop.domain.votes import (
     paper_id,
 )
 
-_VOTE_RETRIES = 20
+VOTE_RETRIES = 20
+# A ballot's events newer than the version a process holds, and one member's vote.
+VOTING_READ = (
+    "SELECT originator_id, originator_version, topic, state FROM coop_events"
+    " WHERE (originator_id = {0} AND originator_version > {1}) OR originator_id = {2}"
+    " ORDER BY originator_version"
+)
+
+
+def ballot_moved_to(ballot_id: UUID, rows: Sequence[Any]) -> int:
+    """The ballot's newest version among ``rows`` (from VOTING_READ), or 0 if none is newer."""
+    return max(
+        (r["originator_version"] for r in rows if r["originator_id"] == ballot_id), default=0
+    )
 
 
 class BallotNotFound(NotFound):
@@ -69,7 +82,7 @@ class GovernanceCommands(Commands):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Ballots as votes last found them, shared read-only between votes (_for_voting).
-        self._voting_ballots: dict[UUID, Ballot] = {}
+        self.voting_ballots: dict[UUID, Ballot] = {}
         self._voting_loads = threading.Lock()
 
     # Rules -----------------------------------------------------------------------------
@@ -257,46 +270,23 @@ class GovernanceCommands(Commands):
             advocacy = self._get_or_none(Advocacy, Advocacy.create_id(member_id))
             if advocacy is None or advocacy.advocate != cast_by:
                 raise NoAdvocate()
-        for _ in range(_VOTE_RETRIES):
+        for _ in range(VOTE_RETRIES):
             ballot, earlier = self._for_voting(ballot_id, vote_id(ballot_id, member_id))
-            now = self.clock.now()
-            member_class = ballot.check_vote(member_id, mark, now)
-            conflicted = ballot.conflicted(member_id)
             receipt: str | None = None
             if ballot.secret:
                 receipt = new_receipt()
                 aggregates = self._secret_vote(
-                    ballot_id,
-                    member_id,
-                    mark,
-                    member_class,
-                    conflicted,
-                    receipt,
-                    cast_by,
-                    supported,
-                    now,
+                    ballot, member_id, mark, receipt, cast_by, supported, self.clock.now()
                 )
             else:
-                aggregates = (
-                    self._open_vote(
-                        earlier,
-                        ballot_id,
-                        member_id,
-                        mark,
-                        member_class,
-                        conflicted,
-                        cast_by,
-                        supported,
-                        now,
-                    ),
-                )
+                aggregates = (self.open_vote(ballot, earlier, member_id, mark, cast_by, supported),)
             try:
-                recordings = self.save(*aggregates)
+                recordings = self.save(*aggregates, unchanged=[(ballot_id, ballot.version)])
             except IntegrityError:
-                continue  # the same member voting twice at once: re-read and go again
-            position = recordings[-1].notification.id
-            self._refuse_if_closed_before(ballot_id, position)
-            return Cast(position, receipt)
+                # The same member voting twice at once, or the ballot moved on
+                # since it was read (closed, say): re-read and decide again.
+                continue
+            return Cast(recordings[-1].notification.id, receipt)
         raise Busy()
 
     def _for_voting(self, ballot_id: UUID, vote: UUID) -> tuple[Ballot, Vote | None]:
@@ -308,38 +298,46 @@ class GovernanceCommands(Commands):
         the ballot together with the voter's own; only when the ballot has moved
         on is it loaded afresh. (The library's cache instead fast-forwards under
         a lock per aggregate, so every vote queued behind one lock on the ballot.)
+        The vote is saved only if the ballot is still at the version read.
         """
-        ballot = self._voting_ballots.get(ballot_id) or self._fresh_for_voting(ballot_id, 0)
+        ballot = self.voting_ballot(ballot_id)
         with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
             curs.execute(
-                "SELECT originator_id, originator_version, topic, state FROM coop_events"
-                " WHERE (originator_id = %s AND originator_version > %s) OR originator_id = %s"
-                " ORDER BY originator_version",
+                VOTING_READ.format("%s", "%s", "%s"),
                 (ballot_id, ballot.version, vote),
                 prepare=True,
             )
             rows = curs.fetchall()
-        newer = [r["originator_version"] for r in rows if r["originator_id"] == ballot_id]
+        newer = ballot_moved_to(ballot_id, rows)
         if newer:  # opened, closed, an interest declared
-            ballot = self._fresh_for_voting(ballot_id, max(newer))
-        own = [self._event(r) for r in rows if r["originator_id"] == vote]
-        found: Any = project_aggregate(None, own)
-        return ballot, found if isinstance(found, Vote) else None
+            ballot = self.fresh_for_voting(ballot_id, newer)
+        return ballot, self.vote_so_far(vote, rows)
 
-    def _fresh_for_voting(self, ballot_id: UUID, version: int) -> Ballot:
+    def voting_ballot(self, ballot_id: UUID) -> Ballot:
+        """The ballot as votes last found it in this process (shared: never change it)."""
+        return self.voting_ballots.get(ballot_id) or self.fresh_for_voting(ballot_id, 0)
+
+    def vote_so_far(self, vote: UUID, rows: Sequence[Any]) -> Vote | None:
+        """The member's vote as its events among ``rows`` (from VOTING_READ) make it."""
+        found: Any = project_aggregate(
+            None, [self._event(r) for r in rows if r["originator_id"] == vote]
+        )
+        return found if isinstance(found, Vote) else None
+
+    def fresh_for_voting(self, ballot_id: UUID, version: int) -> Ballot:
         """The ballot at ``version`` or later, loaded by one thread while the others wait.
 
         (When a ballot opens, every thread's first vote finds it missing at once;
         each loading its own copy of a large electorate held the GIL for seconds.)
         """
         with self._voting_loads:
-            ballot = self._voting_ballots.get(ballot_id)
+            ballot = self.voting_ballots.get(ballot_id)
             if ballot is not None and ballot.version >= version:
                 return ballot  # another thread has just loaded it
             ballot = self._ballot(ballot_id)  # a copy of its own: never changed after this
-            if len(self._voting_ballots) >= 64:
-                self._voting_ballots.clear()  # ballots are few; a long-lived process forgets
-            self._voting_ballots[ballot_id] = ballot
+            if len(self.voting_ballots) >= 64:
+                self.voting_ballots.clear()  # ballots are few; a long-lived process forgets
+            self.voting_ballots[ballot_id] = ballot
             return ballot
 
     def _event(self, row: Any) -> Any:
@@ -352,23 +350,24 @@ class GovernanceCommands(Commands):
             )
         )
 
-    def _open_vote(
+    def open_vote(
         self,
+        ballot: Ballot,
         vote: Vote | None,
-        ballot_id: UUID,
         member_id: UUID,
         mark: Mark,
-        member_class: str,
-        conflicted: bool,
         cast_by: UUID,
         supported: bool,
-        now: datetime,
     ) -> Vote:
+        """The member's vote on an open (not secret) ballot, cast or changed, not yet saved."""
+        now = self.clock.now()
+        member_class = ballot.check_vote(member_id, mark, now)
+        conflicted = ballot.conflicted(member_id)
         if vote is None:
             return Vote._create(
                 Vote.Cast,
-                id=vote_id(ballot_id, member_id),
-                ballot_id=ballot_id,
+                id=vote_id(ballot.id, member_id),
+                ballot_id=ballot.id,
                 member_id=member_id,
                 member_class=member_class,
                 mark=mark,
@@ -382,16 +381,17 @@ class GovernanceCommands(Commands):
 
     def _secret_vote(
         self,
-        ballot_id: UUID,
+        ballot: Ballot,
         member_id: UUID,
         mark: Mark,
-        member_class: str,
-        conflicted: bool,
         receipt: str,
         cast_by: UUID,
         supported: bool,
         now: datetime,
     ) -> tuple[Aggregate, ...]:
+        member_class = ballot.check_vote(member_id, mark, now)
+        conflicted = ballot.conflicted(member_id)
+        ballot_id = ballot.id
         key_id = paper_key_id(ballot_id)
         derived = self._keyring.derive(key_id, b"paper ids")
         if derived is None:
@@ -421,12 +421,6 @@ class GovernanceCommands(Commands):
         else:
             took_part.vote_again(cast_by=cast_by, supported=supported, at=now)
         return (took_part, paper)
-
-    def _refuse_if_closed_before(self, ballot_id: UUID, position: int) -> None:
-        """A vote recorded after the ballot's close is in the log but never counted: say so."""
-        closed_at = self._closed_position(ballot_id)
-        if closed_at is not None and closed_at < position:
-            raise BallotNotOpen("closed")
 
     def _closed_position(self, ballot_id: UUID) -> int | None:
         with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]

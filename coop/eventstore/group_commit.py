@@ -17,6 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     IntegrityError,
@@ -32,12 +33,19 @@ from coop.privacy import NewKey
 MAX_EVENTS_PER_GROUP = 2000
 
 
-class _Save:
-    __slots__ = ("done", "error", "events", "ids", "keys", "wake")
+# An aggregate a save read but does not change, at the version it read.
+Unchanged = tuple[UUID, int]
 
-    def __init__(self, events: Sequence[StoredEvent], keys: Sequence[NewKey]) -> None:
+
+class _Save:
+    __slots__ = ("done", "error", "events", "ids", "keys", "unchanged", "wake")
+
+    def __init__(
+        self, events: Sequence[StoredEvent], keys: Sequence[NewKey], unchanged: Sequence[Unchanged]
+    ) -> None:
         self.events = events
         self.keys = keys
+        self.unchanged = unchanged
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
@@ -60,9 +68,10 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        """Insert the events, unless an aggregate in ``unchanged`` has moved on (IntegrityError)."""
         if not stored_events:
             return []
-        save = _Save(stored_events, self.take_new_keys())
+        save = _Save(stored_events, self.take_new_keys(), kwargs.get("unchanged", ()))
         with self._lock:
             self._queue.append(save)
             lead = not self._leading
@@ -108,6 +117,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 ids = self._insert(
                     [e for save in group for e in save.events],
                     [k for save in group for k in save.keys],
+                    [u for save in group for u in save.unchanged],
                 )
             except IntegrityError:
                 pass  # one save conflicts: commit the others alone so only it fails
@@ -127,23 +137,20 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 return
         for save in group:
             try:
-                save.ids = self._insert(save.events, save.keys)
+                save.ids = self._insert(save.events, save.keys, save.unchanged)
             except BaseException as e:
                 save.error = e
             save.done = True
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert(self, events: Sequence[StoredEvent], keys: Sequence[NewKey]) -> Sequence[int]:
-        """One statement, so one round trip: keys, lock, notify and insert (migrations 0005, 0007)."""
-        params = (
-            [e.originator_id for e in events],
-            [e.originator_version for e in events],
-            [e.topic for e in events],
-            [e.state for e in events],
-            [subject for subject, _ in keys],
-            [wrapped for _, wrapped in keys],
-            f"{self.datastore.lock_timeout}s",
-        )
+    def _insert(
+        self,
+        events: Sequence[StoredEvent],
+        keys: Sequence[NewKey],
+        unchanged: Sequence[Unchanged],
+    ) -> Sequence[int]:
+        """One statement, so one round trip: keys, lock, check, notify and insert."""
+        params = insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_INSERT, params, prepare=True)
             ids = [row["id"] for row in curs.fetchall()]
@@ -151,4 +158,25 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         return ids
 
 
-_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s) AS id"
+def insert_arguments(
+    events: Sequence[StoredEvent],
+    keys: Sequence[NewKey],
+    unchanged: Sequence[Unchanged],
+    lock_timeout: float,
+) -> tuple[Any, ...]:
+    """The arguments of ``coop_insert_events`` (migrations 0007 and 0016), in order."""
+    return (
+        [e.originator_id for e in events],
+        [e.originator_version for e in events],
+        [e.topic for e in events],
+        [e.state for e in events],
+        [subject for subject, _ in keys],
+        [wrapped for _, wrapped in keys],
+        f"{lock_timeout}s",
+        [aggregate for aggregate, _ in unchanged],
+        [version for _, version in unchanged],
+    )
+
+
+INSERT_EVENTS = "SELECT id FROM coop_insert_events({}) AS id"
+_INSERT = INSERT_EVENTS.format(", ".join(["%s"] * 9))

@@ -14,6 +14,7 @@ from litestar import Litestar
 
 from coop.application import Coop
 from coop.clock import Clock
+from coop.commands.vote_desk import VoteDesk
 from coop.config import Settings
 from coop.projections.governance import BallotView
 from coop.projections.waiting import ProjectionWaiter
@@ -35,6 +36,10 @@ class Services:
     limiter: anyio.CapacityLimiter
     # Open ballots as votes first found them (see routes/ballots.py, _open_ballot).
     open_ballots: dict[UUID, BallotView] = field(default_factory=dict)
+    votes: VoteDesk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.votes = VoteDesk(self.coop, self.pool, self.run)
 
     async def run(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command off the event loop."""

@@ -297,9 +297,7 @@ async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Te
         try:
             if user.member_id is None:
                 raise NotAnElector()
-            cast = await s.run(
-                s.coop.cast_vote, ballot_id, user.member_id, mark, cast_by=user.account_id
-            )
+            cast = await s.votes.cast(ballot_id, user.member_id, mark, cast_by=user.account_id)
         except CoopError as e:
             field = e.field if isinstance(e, InvalidInput) else None
             errors, status = {_COMMAND_FIELDS.get(field or "", ""): str(e)}, e.status
