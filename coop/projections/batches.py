@@ -39,6 +39,36 @@ async def events_after(conn: asyncpg.Connection, position: int, limit: int) -> l
     return rows
 
 
+async def events_for(
+    conn: asyncpg.Connection, projection: Projection, position: int, head: int, limit: int
+) -> list[asyncpg.Record]:
+    """The projection's own kinds of event after ``position`` up to ``head``, in order.
+
+    The server leaves out the rest (most of a ballot's log is votes, which one
+    projection of seven reads), so they are neither sent nor decoded.
+    """
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT notification_id, originator_id, originator_version, topic, state"
+        " FROM coop_events WHERE notification_id > $1 AND notification_id <= $2"
+        " AND topic = ANY($3::text[]) ORDER BY notification_id LIMIT $4",
+        position,
+        head,
+        list(projection.handlers),
+        limit,
+    )
+    return rows
+
+
+async def log_head(conn: asyncpg.Connection) -> int:
+    """The last event's position. Every event before it is committed already.
+
+    (Saves hold the events table's lock from taking their positions to
+    committing, so no event can commit later at a lower position.)
+    """
+    head: int = await conn.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
+    return head
+
+
 Runs = list[tuple[str, list[tuple[Any, ...]]]]
 # Decode this many events at a time, then let the event loop run.
 _DECODE_SLICE = 32

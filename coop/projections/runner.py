@@ -26,6 +26,8 @@ from coop.projections.batches import (
     apply_events,
     decode_events,
     events_after,
+    events_for,
+    log_head,
     write_runs,
 )
 from coop.projections.carers import carers
@@ -34,7 +36,13 @@ from coop.projections.meetings import meetings
 from coop.projections.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
 from coop.projections.rules import rules
-from coop.projections.tracking import position, record_position, try_lock
+from coop.projections.tracking import (
+    pass_over,
+    position,
+    positions,
+    record_position,
+    try_lock,
+)
 
 __all__ = [
     "ALL",
@@ -92,61 +100,87 @@ async def catch_up(
 ) -> int:
     """Apply every projection up to the head of the log; the number of batches.
 
-    With a second connection, ``reader``, the next batch is read and decoded
-    while this one is written, so the decoding (here) and the writing (in the
-    server) use both cores.
+    With a second connection, ``reader``, each projection reads only its own
+    kinds of event, the next batch is read and decoded while this one is
+    written (so the decoding, here, and the writing, in the server, use both
+    cores), and the projections with nothing new are moved on together.
     """
-    batches = 0
+    if reader is None:
+        return sum([await _stepping(conn, p, master) for p in projections])
+    head = await log_head(reader)
+    known = await positions(reader)
+    batches, nothing_new = 0, []
     for projection in projections:
-        if reader is not None:
-            done, at_head = await _pipelined(conn, reader, projection, master)
-            batches += done
-            if at_head:
-                # Nothing more to read: a step would only lock the tracking row
-                # (a write, so a WAL flush) to find so. The next wake-up goes on.
-                continue
-        while await step(conn, projection, master) is not None:
-            batches += 1
+        start = known.get(projection.name)
+        if start is None:  # new: its tracking row is made by its first step
+            batches += await _stepping(conn, projection, master)
+        elif start < head:
+            done = await _pipelined(conn, reader, projection, master, start, head)
+            if done is None:
+                nothing_new.append(projection.name)
+            batches += done or 0
+    if nothing_new:
+        await pass_over(conn, nothing_new, head)
+    return batches
+
+
+async def _stepping(conn: asyncpg.Connection, projection: Projection, master: bytes) -> int:
+    batches = 0
+    while await step(conn, projection, master) is not None:
+        batches += 1
     return batches
 
 
 class _Prepared(NamedTuple):
     after: int  # the position the batch follows
-    last: int  # its last event's position
+    last: int  # the position it takes the projection to
     runs: Runs
 
 
 async def _prepare(
-    reader: asyncpg.Connection, projection: Projection, after: int, master: bytes
-) -> _Prepared | None:
-    rows = await events_after(reader, after, BATCH)
-    if not rows:
-        return None
+    reader: asyncpg.Connection, projection: Projection, after: int, head: int, master: bytes
+) -> _Prepared:
+    rows = await events_for(reader, projection, after, head, BATCH)
     runs = await decode_events(reader, projection, rows, _live_tables(projection), master)
-    return _Prepared(after, rows[-1]["notification_id"], runs)
+    # A short batch is the last before the head: it takes the projection there.
+    last = rows[-1]["notification_id"] if len(rows) == BATCH else head
+    return _Prepared(after, last, runs)
 
 
 async def _pipelined(
-    conn: asyncpg.Connection, reader: asyncpg.Connection, projection: Projection, master: bytes
-) -> tuple[int, bool]:
-    """Write each prepared batch while preparing the next; stop at the head or on any surprise.
+    conn: asyncpg.Connection,
+    reader: asyncpg.Connection,
+    projection: Projection,
+    master: bytes,
+    start: int,
+    head: int,
+) -> int | None:
+    """Write each prepared batch while preparing the next, up to ``head``.
 
-    The number of batches written, and whether it stopped at the head of the log.
+    The number of batches written; None if the projection has nothing to apply
+    up to ``head`` (the caller moves it on with others alike). Another worker
+    moving it on first hands the rest to ``step``.
     """
-    start = await reader.fetchval(
-        "SELECT position FROM projection_tracking WHERE name = $1", projection.name
-    )
+    prepared = await _prepare(reader, projection, start, head, master)
+    if not prepared.runs and prepared.last == head:
+        return None
     batches = 0
-    ahead = asyncio.ensure_future(_prepare(reader, projection, start or 0, master))
-    try:
-        while (prepared := await ahead) is not None:
-            ahead = asyncio.ensure_future(_prepare(reader, projection, prepared.last, master))
+    while True:
+        ahead = (
+            asyncio.ensure_future(_prepare(reader, projection, prepared.last, head, master))
+            if prepared.last < head
+            else None
+        )
+        try:
             if not await _write_prepared(conn, projection, prepared):
-                return batches, False  # another worker moved it on: the caller's steps go on
-            batches += 1
-        return batches, True
-    finally:
-        await asyncio.gather(ahead, return_exceptions=True)  # never leave the reader mid-query
+                return batches + await _stepping(conn, projection, master)
+        finally:
+            if ahead is not None:  # never leave the reader mid-query
+                await asyncio.gather(ahead, return_exceptions=True)
+        batches += 1
+        if ahead is None:
+            return batches
+        prepared = await ahead
 
 
 async def _write_prepared(
@@ -186,21 +220,31 @@ class Worker:
             await listener.add_listener(EVENTS_CHANNEL, self._notified)
             while not stop.is_set():
                 self._wake.clear()
-                for projection in self.projections:
-                    try:
-                        await catch_up(conn, self.master, [projection], reader=reader)
-                    except (asyncpg.PostgresError, OSError, ValueError):
-                        # One broken projection must not hold up the others.
-                        log.exception("Projection %s failed; retrying shortly", projection.name)
-                        if conn.is_closed():
-                            conn = await asyncpg.connect(self.url)
-                        if reader.is_closed():
-                            reader = await asyncpg.connect(self.url)
+                try:
+                    await catch_up(conn, self.master, self.projections, reader=reader)
+                except (asyncpg.PostgresError, OSError, ValueError):
+                    log.exception("Projections failed; retrying one by one")
+                    conn, reader = await self._one_by_one(conn, reader)
                 await _first_of(self._wake, stop, timeout=self.poll)
         finally:
             for c in (listener, reader, conn):
                 with contextlib.suppress(Exception):
                     await c.close()
+
+    async def _one_by_one(
+        self, conn: asyncpg.Connection, reader: asyncpg.Connection
+    ) -> tuple[asyncpg.Connection, asyncpg.Connection]:
+        """Each projection alone: one broken projection must not hold up the others."""
+        for projection in self.projections:
+            if conn.is_closed():
+                conn = await asyncpg.connect(self.url)
+            if reader.is_closed():
+                reader = await asyncpg.connect(self.url)
+            try:
+                await catch_up(conn, self.master, [projection], reader=reader)
+            except (asyncpg.PostgresError, OSError, ValueError):
+                log.exception("Projection %s failed; retrying shortly", projection.name)
+        return conn, reader
 
     def _notified(self, *_: object) -> None:
         self._wake.set()

@@ -37,3 +37,30 @@ async def record_position(conn: asyncpg.Connection, name: str, position: int) ->
         "UPDATE projection_tracking SET position = $2 WHERE name = $1", name, position
     )
     await conn.execute("SELECT pg_notify($1, $2)", PROGRESS_CHANNEL, f"{name}:{position}")
+
+
+async def positions(conn: asyncpg.Connection) -> dict[str, int]:
+    """Every projection's position, as recorded."""
+    return {
+        r["name"]: r["position"]
+        for r in await conn.fetch("SELECT name, position FROM projection_tracking")
+    }
+
+
+async def pass_over(conn: asyncpg.Connection, names: list[str], head: int) -> None:
+    """Move projections with nothing to apply up to ``head``, in one statement.
+
+    Only those whose lock is free and that are behind; the caller has found
+    that none of their kinds of event lies between their position and ``head``.
+    """
+    await conn.execute(
+        "WITH moved AS ("
+        " UPDATE projection_tracking SET position = $1"
+        " WHERE name = ANY($2::text[]) AND position < $1"
+        " AND pg_try_advisory_xact_lock(hashtext('coop:projection:' || name))"
+        " RETURNING name)"
+        " SELECT pg_notify($3, name || ':' || $1) FROM moved",
+        head,
+        names,
+        PROGRESS_CHANNEL,
+    )

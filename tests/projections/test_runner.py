@@ -12,12 +12,14 @@ from collections.abc import Callable
 from datetime import date
 
 import asyncpg
+from eventsourcing.utils import get_topic
 
 from coop.application import Coop
 from coop.domain.membership import Member
 from coop.privacy import master_key
 from coop.projections.registers import register_of_members
-from coop.projections.runner import by_name, catch_up, rebuild, run_elected, step
+from coop.projections.runner import ALL, by_name, catch_up, rebuild, run_elected, step
+from coop.projections.tracking import positions
 from coop.projections.waiting import ProjectionWaiter
 from tests.conftest import SECRET, TODAY
 from tests.people import details
@@ -270,3 +272,24 @@ async def test_an_elected_worker_that_fails_gives_the_lock_up(db_url: str) -> No
         assert await conn.fetchval("SELECT pg_try_advisory_lock(hashtext('coop:worker'))")
     finally:
         await conn.close()
+
+
+async def test_a_projection_with_nothing_new_of_its_own_is_moved_on_without_a_batch(
+    coop: Coop, db_url: str, pool: asyncpg.Pool
+) -> None:
+    conn, reader = await asyncpg.connect(db_url), await asyncpg.connect(db_url)
+    try:
+        many_applications(coop, 10)
+        await catch_up(conn, MASTER, reader=reader)  # every projection has a position now
+        head = many_applications(coop, 3000)  # applications: nothing for the governance views
+        # Only the projections that read applications write batches (the members
+        # projection two, at most 2000 events each); the rest are moved on together.
+        readers = [p for p in ALL if get_topic(Member.Applied) in p.handlers]
+        batches = await catch_up(conn, MASTER, reader=reader)
+        assert batches == 2 * len(readers)
+        tracked = await positions(pool)
+        assert all(tracked[p.name] == head for p in ALL)
+        assert await catch_up(conn, MASTER, reader=reader) == 0  # at the head: nothing to do
+    finally:
+        await conn.close()
+        await reader.close()
