@@ -162,8 +162,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _coop_serve(db_url: str, processes: int) -> Iterator[tuple[int, int]]:
-    """``coop serve`` on ``db_url`` at a free loopback port: its port and process id."""
+def _coop_serve(db_url: str, processes: int) -> Iterator[tuple[int, list[int]]]:
+    """coop as deployed (docker-compose.yml): ``coop serve`` with its web processes, and
+    ``coop worker`` keeping the projections up to date beside it.
+
+    Its port, and the process ids whose CPU is coop's (the web processes' parent
+    and the worker; their children are found later).
+    """
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="coop-bench-vote-") as d:
         env = {
@@ -176,35 +181,46 @@ def _coop_serve(db_url: str, processes: int) -> Iterator[tuple[int, int]]:
             # The connections shared out, so that more processes don't mean more of them.
             "COOP_DB_POOL_SIZE": str(max(4, POOL // processes)),
             "COOP_WEB_PROCESSES": str(processes),
+            "COOP_RUN_WORKER": "false",
         }
         log = Path(d) / "server.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "coop.cli", "serve"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
+        with log.open("wb") as out, contextlib.ExitStack() as running:
+            serve, worker = (
+                running.enter_context(_running(command, env, out))
+                for command in ("serve", "worker")
             )
-            try:
-                _wait_until_serving(proc, f"http://127.0.0.1:{port}/", log)
-                yield port, proc.pid
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+            _wait_until_serving(serve, f"http://127.0.0.1:{port}/", log)
+            yield port, [serve.pid, worker.pid]
 
 
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (the web processes of ``coop serve``)."""
+@contextlib.contextmanager
+def _running(command: str, env: dict[str, str], out: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """``coop COMMAND`` until the block ends."""
+    proc = subprocess.Popen(  # noqa: S603 (our own command, "serve" or "worker")
+        [sys.executable, "-m", "coop.cli", command],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _process_tree(pids: list[int]) -> list[int]:
+    """``pids`` and their descendants (the web processes of ``coop serve``)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    tree, grew = {pid}, True
+    tree, grew = set(pids), True
     while grew:
         more = {p for p, parent in parents.items() if parent in tree} - tree
         tree |= more
@@ -449,15 +465,15 @@ def _measure(
 
     runs_: list[Voting] = []
     cpu: list[tuple[float, float | None, float | None]] = []
-    with _coop_serve(db_url, processes) as (port, pid):
+    with _coop_serve(db_url, processes) as (port, pids):
         asyncio.run(_caught_up(db_url))
         asyncio.run(_vote_all(port, ballots[-1], tokens[:WARM_UP], seed=repeats))
-        web = _process_tree(pid)
+        coop_processes = _process_tree(pids)
         for n in range(repeats):
             backends = asyncio.run(_backends(db_url))
-            before = (time.process_time(), cpu_seconds(web), cpu_seconds(backends))
+            before = (time.process_time(), cpu_seconds(coop_processes), cpu_seconds(backends))
             voting = asyncio.run(_vote_all(port, ballots[n], tokens, seed=n))
-            after = (time.process_time(), cpu_seconds(web), cpu_seconds(backends))
+            after = (time.process_time(), cpu_seconds(coop_processes), cpu_seconds(backends))
             cpu.append(_spent(before, after, voting.accepted + voting.errors))
             runs_.append(voting)
             print(f"  run {n + 1}: {_line(voting)}", flush=True)
@@ -528,7 +544,7 @@ def _report(
     )
     print(
         "  CPU per request  "
-        f"clients {median([c[0] for c in cpu]):,.0f} µs, web process(es) "
+        f"clients {median([c[0] for c in cpu]):,.0f} µs, coop (web and worker) "
         f"{_maybe([c[1] for c in cpu])}, PostgreSQL {_maybe([c[2] for c in cpu])}"
     )
     print(

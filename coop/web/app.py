@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -94,6 +95,9 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
                 jobs.append(lambda: run_sender(url, pool, settings, clock, stop))
             tasks.append(asyncio.create_task(run_elected(url, stop, jobs)))
         tasks.append(asyncio.create_task(run_scheduler(app.state["services"], stop)))
+        # What start-up made lives as long as the process: out of the cyclic
+        # collector's full passes, which otherwise paused every request in flight.
+        gc.freeze()
         try:
             yield
         finally:
