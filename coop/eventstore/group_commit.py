@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import (
@@ -101,15 +101,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     s.wake.release()
 
     def _take_group(self) -> list[_Save]:
-        group: list[_Save] = []
-        size = 0
-        while self._queue and (
-            not group or size + len(self._queue[0].events) <= MAX_EVENTS_PER_GROUP
-        ):
-            save = self._queue.popleft()
-            group.append(save)
-            size += len(save.events)
-        return group
+        return take_group(self._queue)
 
     def _commit(self, group: list[_Save]) -> None:
         if len(group) > 1:
@@ -156,6 +148,24 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             ids = [row["id"] for row in curs.fetchall()]
         assert len(ids) == len(events)
         return ids
+
+
+class Queued(Protocol):
+    events: Sequence[StoredEvent]
+
+
+Q = TypeVar("Q", bound=Queued)
+
+
+def take_group(queue: deque[Q]) -> list[Q]:
+    """The saves at the head of ``queue`` that fit in one group (at least one)."""
+    group: list[Q] = []
+    size = 0
+    while queue and (not group or size + len(queue[0].events) <= MAX_EVENTS_PER_GROUP):
+        save = queue.popleft()
+        group.append(save)
+        size += len(save.events)
+    return group
 
 
 def insert_arguments(

@@ -18,9 +18,9 @@ from eventsourcing.persistence import StoredEvent
 
 from coop.eventstore.group_commit import (
     INSERT_EVENTS,
-    MAX_EVENTS_PER_GROUP,
     Unchanged,
     insert_arguments,
+    take_group,
 )
 
 _INSERT = INSERT_EVENTS.format(", ".join(f"${n}" for n in range(1, 10)))
@@ -70,20 +70,9 @@ class LoopCommit:
     async def _drain(self) -> None:
         try:
             while self._queue:
-                await self._commit(self._take_group())
+                await self._commit(take_group(self._queue))
         finally:
             self._draining = None
-
-    def _take_group(self) -> list[_Save]:
-        group: list[_Save] = []
-        size = 0
-        while self._queue and (
-            not group or size + len(self._queue[0].events) <= MAX_EVENTS_PER_GROUP
-        ):
-            save = self._queue.popleft()
-            group.append(save)
-            size += len(save.events)
-        return group
 
     async def _commit(self, group: list[_Save]) -> None:
         try:

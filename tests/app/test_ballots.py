@@ -55,6 +55,12 @@ def co_op(coop: Coop) -> list[Elector]:
     return electors
 
 
+def amira_changes_her_mind(electors: list[Elector]) -> list[tuple[UUID, str]]:
+    """Everyone votes for; Amira first votes against, then for."""
+    amira, *others = (e.member_id for e in electors)
+    return [(amira, "against"), *((m, "for") for m in others), (amira, "for")]
+
+
 def resolution(coop: Coop, clock: FixedClock, *, secret: bool = False) -> UUID:
     now = clock.now()
     return coop.draft_ballot(
@@ -75,16 +81,7 @@ def test_a_class_carries_its_weight_and_only_the_last_vote_counts(
     electors = co_op(coop)
     ballot = resolution(coop, clock)
     coop.open_ballot(ballot, electors)
-    amira, tom, priya, ewan, marcus, aisha = (e.member_id for e in electors)
-    for member, answer in [
-        (amira, "against"),
-        (tom, "for"),
-        (priya, "for"),
-        (ewan, "for"),
-        (marcus, "for"),
-        (aisha, "for"),
-        (amira, "for"),
-    ]:  # Amira changes her mind
+    for member, answer in amira_changes_her_mind(electors):
         coop.cast_vote(ballot, member, Mark(answer=answer), cast_by=member)
     clock.advance(timedelta(days=7))
     coop.close_ballot(ballot)

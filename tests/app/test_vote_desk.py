@@ -24,7 +24,7 @@ from coop.domain.ballots import BallotNotOpen, Mark, NotAnElector, vote_id
 from coop.domain.errors import InvalidInput
 from coop.domain.votes import Vote
 from coop.eventstore.loop_commit import Conflict
-from tests.app.test_ballots import co_op, resolution
+from tests.app.test_ballots import amira_changes_her_mind, co_op, resolution
 
 
 async def _in_thread(call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -49,16 +49,7 @@ async def test_votes_at_the_desk_count_as_any_other_and_only_the_last_counts(
     electors = co_op(coop)
     ballot = resolution(coop, clock)
     coop.open_ballot(ballot, electors)
-    amira, tom, priya, ewan, marcus, aisha = (e.member_id for e in electors)
-    for member, answer in [
-        (amira, "against"),
-        (tom, "for"),
-        (priya, "for"),
-        (ewan, "for"),
-        (marcus, "for"),
-        (aisha, "for"),
-        (amira, "for"),
-    ]:  # Amira changes her mind
+    for member, answer in amira_changes_her_mind(electors):
         cast = await desk.cast(ballot, member, Mark(answer=answer), cast_by=member)
         assert cast.receipt is None and cast.position > 0
     clock.advance(timedelta(days=7))
