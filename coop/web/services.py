@@ -18,6 +18,7 @@ from coop.commands.vote_desk import VoteDesk
 from coop.config import Settings
 from coop.projections.governance import BallotView
 from coop.projections.waiting import ProjectionWaiter
+from coop.single_flight import SingleFlight
 
 T = TypeVar("T")
 
@@ -36,6 +37,7 @@ class Services:
     limiter: anyio.CapacityLimiter
     # Open ballots as votes first found them (see routes/ballots.py, _open_ballot).
     open_ballots: dict[UUID, BallotView] = field(default_factory=dict)
+    ballot_reads: SingleFlight[UUID, BallotView | None] = field(default_factory=SingleFlight)
     votes: VoteDesk = field(init=False)
 
     def __post_init__(self) -> None:

@@ -91,6 +91,20 @@ def test_a_class_carries_its_weight_and_only_the_last_vote_counts(
     assert result["rules_version"] == 1
 
 
+def test_the_electorate_fixed_at_opening_is_shared_by_every_copy_and_cannot_change(
+    coop: Coop, clock: FixedClock
+) -> None:
+    electors = co_op(coop)
+    ballot_id = resolution(coop, clock)
+    coop.open_ballot(ballot_id, electors[1:])  # Amira is not on this one
+    one, another = coop.repository.get(ballot_id), coop.repository.get(ballot_id)
+    assert one is not another and one.electors is another.electors  # two copies, one electorate
+    assert dict(one.electors) == {e.member_id: e.member_class for e in electors[1:]}
+    assert electors[0].member_id not in one.electors
+    with pytest.raises(TypeError):
+        one.electors[electors[0].member_id] = "user"  # type: ignore[index]
+
+
 def test_bad_votes_are_refused_and_change_nothing(coop: Coop, clock: FixedClock) -> None:
     electors = co_op(coop)
     ballot = resolution(coop, clock)

@@ -138,10 +138,13 @@ def _values_from(b: BallotView, me: ElectorView | None) -> dict[str, Any]:
 
 
 async def _ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
-    found = await ballot(services(request.app).pool, ballot_id)
-    if found is None:
+    return _found(await ballot(services(request.app).pool, ballot_id))
+
+
+def _found(b: BallotView | None) -> BallotView:
+    if b is None:
         raise NotFoundException("There is no ballot with that reference.")
-    return found
+    return b
 
 
 async def _open_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
@@ -149,12 +152,14 @@ async def _open_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> Ball
 
     An open ballot's kind, options, title and times never change (only its
     state does, and the command checks that against the event log), and the
-    form is read by kind and options alone; so votes skip a query each.
+    form is read by kind and options alone; so votes skip a query each. The
+    votes that come in together as it opens share one read.
     """
-    known = services(request.app).open_ballots
+    s = services(request.app)
+    known = s.open_ballots
     found = known.get(ballot_id)
     if found is None:
-        found = await _ballot(request, ballot_id)
+        found = _found(await s.ballot_reads.load(ballot_id, lambda: ballot(s.pool, ballot_id)))
         if found.state == "open":
             if len(known) >= 64:
                 known.clear()  # ballots are few; a long-lived process forgets old ones
