@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import getpass
 import logging
@@ -14,6 +15,8 @@ from urllib.parse import quote
 
 import asyncpg
 from psycopg.conninfo import conninfo_to_dict
+
+from coop.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +74,58 @@ def eventsourcing_env(url: str, *, pool_size: int) -> dict[str, str]:
 
 async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     """The read side's pool."""
-    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, reset=_keep_session)
-    assert pool is not None
+    pool = FairPool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        reset=_keep_session,
+        # asyncpg.create_pool's defaults for the rest
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        loop=None,
+    )
+    await pool
     return pool
+
+
+class FairPool(asyncpg.Pool):  # type: ignore[misc]
+    """asyncpg's pool, handing out its connections first come first served.
+
+    Under a rush a web process has far more requests waiting than connections.
+    asyncpg's own line (an asyncio queue) lets a newcomer take a connection the
+    longest waiter was woken for, and sends that one to the back: in `coop bench
+    vote` one request in a hundred waited five times the median for its
+    sign-in check. Turns sized to the pool keep everyone in order, and whoever
+    holds a turn finds a connection free.
+    """
+
+    __slots__ = ("_lent", "_turns")
+
+    def __init__(self, *args: Any, max_size: int, **kwargs: Any) -> None:
+        super().__init__(*args, max_size=max_size, **kwargs)
+        self._turns = Turns(max_size)
+        self._lent: set[Any] = set()  # each turn's connection, until given back once
+
+    async def _acquire(self, timeout: float | None) -> Any:
+        # acquire(timeout=...) bounds the wait in line as well as asyncpg's own
+        await asyncio.wait_for(self._turns.take(), timeout)
+        try:
+            connection = await super()._acquire(timeout)
+        except BaseException:
+            self._turns.give_back()
+            raise
+        self._lent.add(connection)
+        return connection
+
+    async def release(self, connection: Any, *, timeout: float | None = None) -> None:
+        try:
+            await super().release(connection, timeout=timeout)
+        finally:
+            if connection in self._lent:  # not a second release, nor a stranger
+                self._lent.remove(connection)
+                self._turns.give_back()
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:

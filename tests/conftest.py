@@ -25,7 +25,7 @@ import pytest
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.config import Settings
-from coop.db import embedded_server, eventsourcing_env, with_database
+from coop.db import create_pool, embedded_server, eventsourcing_env, with_database
 from coop.migrate import migrate
 
 _counter = itertools.count()
@@ -134,7 +134,6 @@ async def lifespan_of(app: Any) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool]:
-    p = await asyncpg.create_pool(db_url, min_size=1, max_size=4)
-    assert p is not None
+    p = await create_pool(db_url, min_size=1, max_size=4)  # the app's own kind
     yield p
     await p.close()
