@@ -1,10 +1,13 @@
 """Group commit on the event loop: saves made by coroutines, over asyncpg.
 
-The same statement as the threads' group commit (group_commit.py), for the
-saves a web process makes without leaving its event loop (votes). While one
-group's insert is in flight the next saves queue; when it returns, everything
-queued goes in the next group. One insert at a time per process: the events
-table's lock lets only one in at a time anyway.
+Like the threads' group commit (group_commit.py), for the saves a web process
+makes without leaving its event loop (votes). While one group's insert is in
+flight the next saves queue; when it returns, everything queued goes in the
+next group. One insert at a time per process: the events table's lock lets
+only one in at a time anyway.
+
+A group goes in one call of ``coop_insert_saves`` (migration 0017), which
+refuses a save that lost a race on its own and saves the rest.
 """
 
 from __future__ import annotations
@@ -16,14 +19,9 @@ from collections.abc import Sequence
 import asyncpg
 from eventsourcing.persistence import StoredEvent
 
-from coop.eventstore.group_commit import (
-    INSERT_EVENTS,
-    Unchanged,
-    insert_arguments,
-    take_group,
-)
+from coop.eventstore.group_commit import Unchanged, take_group
 
-_INSERT = INSERT_EVENTS.format(", ".join(f"${n}" for n in range(1, 10)))
+_INSERT = "SELECT save, event_position FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 
 
 class Conflict(Exception):
@@ -76,40 +74,45 @@ class LoopCommit:
 
     async def _commit(self, group: list[_Save]) -> None:
         try:
-            ids = await self._insert_or_conflict(
-                [e for s in group for e in s.events], [u for s in group for u in s.unchanged]
-            )
-        except Conflict as e:
-            if len(group) == 1:
-                _settle(group[0], error=e)
-                return
-            # One save conflicts: commit the others alone, so that only it fails.
-            for save in group:
-                await self._commit([save])
-            return
+            rows = await self.pool.fetch(_INSERT, *self._arguments(group))
+        except asyncpg.IntegrityConstraintViolationError as e:
+            # A race coop_insert_saves did not foresee: each save is decided again.
+            rows = [(n, None) for n in range(len(group))]
+            refusal = Conflict(str(e))
         except Exception as e:  # nothing of the group was committed: each fails alike
             for save in group:
                 _settle(save, error=e)
             return
-        start = 0
-        for save in group:
-            _settle(save, ids=ids[start : start + len(save.events)])
-            start += len(save.events)
+        else:
+            refusal = Conflict("saved elsewhere first, or what it read has moved on")
+        positions: list[list[int]] = [[] for _ in group]
+        refused = set()
+        for n, position in rows:
+            if position is None:
+                refused.add(n)
+            else:
+                positions[n].append(position)
+        for n, save in enumerate(group):
+            if n in refused:
+                _settle(save, error=refusal)
+            else:
+                _settle(save, ids=sorted(positions[n]))
 
-    async def _insert_or_conflict(
-        self, events: Sequence[StoredEvent], unchanged: Sequence[Unchanged]
-    ) -> list[int]:
-        try:
-            rows = await self.pool.fetch(
-                _INSERT, *insert_arguments(events, (), unchanged, self.lock_timeout)
-            )
-        except asyncpg.PostgresError as e:
-            # Class 23, integrity: a version taken, or a read moved on (SQLSTATE
-            # 23C01, ours, which asyncpg knows by no name of its own).
-            if (e.sqlstate or "").startswith("23"):
-                raise Conflict(str(e)) from e
-            raise
-        return [row["id"] for row in rows]
+    def _arguments(self, group: list[_Save]) -> tuple[object, ...]:
+        """The arguments of ``coop_insert_saves``, in order."""
+        events = [(n, e) for n, save in enumerate(group) for e in save.events]
+        reads = [(n, read) for n, save in enumerate(group) for read in save.unchanged]
+        return (
+            [n for n, _ in events],
+            [e.originator_id for _, e in events],
+            [e.originator_version for _, e in events],
+            [e.topic for _, e in events],
+            [e.state for _, e in events],
+            [n for n, _ in reads],
+            [aggregate for _, (aggregate, _) in reads],
+            [version for _, (_, version) in reads],
+            f"{self.lock_timeout}s",
+        )
 
 
 def _settle(save: _Save, *, ids: Sequence[int] = (), error: BaseException | None = None) -> None:
