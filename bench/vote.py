@@ -1,7 +1,8 @@
 """`coop bench vote`: 200 browsers voting at once on one ballot of 10,000 electors.
 
 coop as deployed (docker-compose.yml), on loopback and a fresh database: a real
-``coop serve`` with COOP_RUN_WORKER=false beside a ``coop worker``, and 10,000
+``coop serve`` with COOP_RUN_WORKER=false and two web processes (compose runs two
+web replicas) beside a ``coop worker``, and 10,000
 members imported from an old register, each with an account and a signed-in session
 (started directly, as signing in would, so 10,000 argon2 checks are not what is
 timed). 200 clients, each a keep-alive connection, work through the electorate:

@@ -465,7 +465,10 @@ def _parser() -> argparse.ArgumentParser:
         "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
     )
     bench.add_argument(
-        "--processes", type=int, default=1, help="web processes for `vote` (COOP_WEB_PROCESSES)"
+        "--processes",
+        type=int,
+        default=2,  # docker-compose.yml runs two web replicas
+        help="web processes for `vote` (COOP_WEB_PROCESSES; 2 as deployed)",
     )
     bench.add_argument(
         "--seconds",
