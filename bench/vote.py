@@ -1,8 +1,8 @@
 """`coop bench vote`: 200 browsers voting at once on one ballot of 10,000 electors.
 
 coop as deployed (docker-compose.yml), on loopback and a fresh database: a real
-``coop serve`` with COOP_RUN_WORKER=false and two web processes (compose runs two
-web replicas) beside a ``coop worker``, and 10,000
+``coop serve`` per web replica (two, as compose runs them; COOP_RUN_WORKER=false)
+beside a ``coop worker``, and 10,000
 members imported from an old register, each with an account and a signed-in session
 (started directly, as signing in would, so 10,000 argon2 checks are not what is
 timed). 200 clients, each a keep-alive connection, work through the electorate:
@@ -164,35 +164,35 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _coop_serve(db_url: str, processes: int) -> Iterator[tuple[int, list[int]]]:
-    """coop as deployed (docker-compose.yml): ``coop serve`` with its web processes, and
-    ``coop worker`` keeping the projections up to date beside it.
+def _coop_serve(db_url: str, replicas: int) -> Iterator[tuple[list[int], list[int]]]:
+    """coop as deployed (docker-compose.yml): web replicas, each a ``coop serve`` on a
+    port of its own, and ``coop worker`` keeping the projections up to date beside them.
 
-    Its port, and the process ids whose CPU is coop's (the web processes' parent
-    and the worker; their children are found later).
+    Their ports, and the process ids whose CPU is coop's.
     """
-    port = _free_port()
+    ports = [_free_port() for _ in range(replicas)]
     with tempfile.TemporaryDirectory(prefix="coop-bench-vote-") as d:
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
             "COOP_HOST": "127.0.0.1",
-            "COOP_PORT": str(port),
             "COOP_DATA_DIR": d,
             "COOP_SECRET_KEY": BENCH_SECRET,
-            # The connections shared out, so that more processes don't mean more of them.
-            "COOP_DB_POOL_SIZE": str(max(4, POOL // processes)),
-            "COOP_WEB_PROCESSES": str(processes),
+            # The connections shared out, so that more replicas don't mean more of them.
+            "COOP_DB_POOL_SIZE": str(max(4, POOL // replicas)),
+            "COOP_WEB_PROCESSES": "1",
             "COOP_RUN_WORKER": "false",
         }
         log = Path(d) / "server.log"
         with log.open("wb") as out, contextlib.ExitStack() as running:
-            serve, worker = (
-                running.enter_context(_running(command, env, out))
-                for command in ("serve", "worker")
-            )
-            _wait_until_serving(serve, f"http://127.0.0.1:{port}/", log)
-            yield port, [serve.pid, worker.pid]
+            serving = [
+                running.enter_context(_running("serve", {**env, "COOP_PORT": str(p)}, out))
+                for p in ports
+            ]
+            worker = running.enter_context(_running("worker", env, out))
+            for serve, port in zip(serving, ports, strict=True):
+                _wait_until_serving(serve, f"http://127.0.0.1:{port}/", log)
+            yield ports, [*(s.pid for s in serving), worker.pid]
 
 
 @contextlib.contextmanager
@@ -214,20 +214,6 @@ def _running(command: str, env: dict[str, str], out: Any) -> Iterator[subprocess
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-
-
-def _process_tree(pids: list[int]) -> list[int]:
-    """``pids`` and their descendants (the web processes of ``coop serve``)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    tree, grew = set(pids), True
-    while grew:
-        more = {p for p, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
-    return sorted(tree)
 
 
 def _wait_until_serving(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
@@ -327,9 +313,13 @@ async def _csrf(port: int) -> str:
     return cookie.split("=", 1)[1].split(";", 1)[0]
 
 
-async def _vote_all(port: int, ballot_id: UUID, tokens: list[str], seed: int) -> Voting:
-    """CLIENTS connections work through the electorate until everyone has voted."""
-    csrf = await _csrf(port)
+async def _vote_all(ports: list[int], ballot_id: UUID, tokens: list[str], seed: int) -> Voting:
+    """CLIENTS connections work through the electorate until everyone has voted.
+
+    The connections are shared evenly between the web replicas, as the proxy in
+    front of them shares them out.
+    """
+    csrf = await _csrf(ports[0])
     path = f"POST /ballots/{ballot_id}/vote HTTP/1.1\r\n"
     form = "Content-Type: application/x-www-form-urlencoded\r\n"
     queue = list(range(len(tokens)))
@@ -351,7 +341,7 @@ async def _vote_all(port: int, ballot_id: UUID, tokens: list[str], seed: int) ->
             voting.last[elector] = answer
 
     async def client(c: int) -> None:
-        rng, conn = random.Random(seed * 1000 + c), Connection(port)
+        rng, conn = random.Random(seed * 1000 + c), Connection(ports[c % len(ports)])
         try:
             while queue:
                 elector, answer = queue.pop(), rng.choice(ANSWERS)
@@ -456,8 +446,8 @@ def _measure(
     ballots = [_ballot(coop, electors, f"Ballot {n + 1}") for n in range(repeats + 1)]
     print(
         f"  {size:,} members with accounts and sessions in"
-        f" {time.perf_counter() - started:.1f} s; {CLIENTS} clients; {processes} web"
-        f" process(es); {repeats} runs,"
+        f" {time.perf_counter() - started:.1f} s; {CLIENTS} clients shared by {processes} web"
+        f" replica(s), each a coop serve; {repeats} runs,"
         f" each a ballot that all {size:,} vote on ({CHANGES:.0%} change their vote)\n",
         flush=True,
     )
@@ -467,14 +457,13 @@ def _measure(
 
     runs_: list[Voting] = []
     cpu: list[tuple[float, float | None, float | None]] = []
-    with _coop_serve(db_url, processes) as (port, pids):
+    with _coop_serve(db_url, processes) as (ports, coop_processes):
         asyncio.run(_caught_up(db_url))
-        asyncio.run(_vote_all(port, ballots[-1], tokens[:WARM_UP], seed=repeats))
-        coop_processes = _process_tree(pids)
+        asyncio.run(_vote_all(ports, ballots[-1], tokens[:WARM_UP], seed=repeats))
         for n in range(repeats):
             backends = asyncio.run(_backends(db_url))
             before = (time.process_time(), cpu_seconds(coop_processes), cpu_seconds(backends))
-            voting = asyncio.run(_vote_all(port, ballots[n], tokens, seed=n))
+            voting = asyncio.run(_vote_all(ports, ballots[n], tokens, seed=n))
             after = (time.process_time(), cpu_seconds(coop_processes), cpu_seconds(backends))
             cpu.append(_spent(before, after, voting.accepted + voting.errors))
             runs_.append(voting)

@@ -467,8 +467,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--processes",
         type=int,
-        default=2,  # docker-compose.yml runs two web replicas
-        help="web processes for `vote` (COOP_WEB_PROCESSES; 2 as deployed)",
+        default=2,  # as docker-compose.yml runs them
+        help="web replicas for `vote`, each a `coop serve` on a port of its own (2, as deployed)",
     )
     bench.add_argument(
         "--seconds",
