@@ -20,7 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.commands.vote_desk import VoteDesk
-from coop.domain.ballots import BallotNotOpen, Mark, NotAnElector, vote_id
+from coop.domain.ballots import BallotNotOpen, Elector, Mark, NotAnElector, vote_id
 from coop.domain.errors import InvalidInput
 from coop.domain.votes import Vote
 from coop.eventstore.loop_commit import Conflict
@@ -36,6 +36,14 @@ async def desk(coop: Coop, pool: asyncpg.Pool) -> AsyncIterator[VoteDesk]:
     yield VoteDesk(coop, pool, _in_thread)
 
 
+def _opened(coop: Coop, clock: FixedClock) -> tuple[list[Elector], UUID]:
+    """The co-op's members, and a resolution open to them all."""
+    electors = co_op(coop)
+    ballot = resolution(coop, clock)
+    coop.open_ballot(ballot, electors)
+    return electors, ballot
+
+
 async def _events_of(pool: asyncpg.Pool, originator: UUID) -> int:
     found: int = await pool.fetchval(
         "SELECT count(*) FROM coop_events WHERE originator_id = $1", originator
@@ -46,9 +54,7 @@ async def _events_of(pool: asyncpg.Pool, originator: UUID) -> int:
 async def test_votes_at_the_desk_count_as_any_other_and_only_the_last_counts(
     coop: Coop, clock: FixedClock, desk: VoteDesk
 ) -> None:
-    electors = co_op(coop)
-    ballot = resolution(coop, clock)
-    coop.open_ballot(ballot, electors)
+    electors, ballot = _opened(coop, clock)
     for member, answer in amira_changes_her_mind(electors):
         cast = await desk.cast(ballot, member, Mark(answer=answer), cast_by=member)
         assert cast.receipt is None and cast.position > 0
@@ -110,9 +116,7 @@ async def test_a_vote_decided_before_the_ballot_moved_on_is_not_saved_but_decide
 async def test_many_votes_at_once_each_count_once_and_a_members_own_race_keeps_every_change(
     coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
 ) -> None:
-    electors = co_op(coop)
-    ballot = resolution(coop, clock)
-    coop.open_ballot(ballot, electors)
+    electors, ballot = _opened(coop, clock)
     amira = electors[0].member_id
     answers = ["for", "against", "abstain"] * 4
     # Amira sends twelve votes at once while everyone else votes once: they
@@ -136,9 +140,7 @@ async def test_many_votes_at_once_each_count_once_and_a_members_own_race_keeps_e
 async def test_a_vote_changed_elsewhere_is_changed_again_here_and_counts_as_the_last(
     coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
 ) -> None:
-    electors = co_op(coop)
-    ballot = resolution(coop, clock)
-    coop.open_ballot(ballot, electors)
+    electors, ballot = _opened(coop, clock)
     amira, tom, priya = (e.member_id for e in electors[:3])
     await desk.cast(ballot, amira, Mark(answer="for"), cast_by=amira)
     # Another web process (the threads' way alike) changes Amira's vote, and
