@@ -142,7 +142,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         unchanged: Sequence[Unchanged],
     ) -> Sequence[int]:
         """One statement, so one round trip: keys, lock, check, notify and insert."""
-        params = insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
+        params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_INSERT, params, prepare=True)
             ids = [row["id"] for row in curs.fetchall()]
@@ -168,7 +168,7 @@ def take_group(queue: deque[Q]) -> list[Q]:
     return group
 
 
-def insert_arguments(
+def _insert_arguments(
     events: Sequence[StoredEvent],
     keys: Sequence[NewKey],
     unchanged: Sequence[Unchanged],
@@ -188,5 +188,4 @@ def insert_arguments(
     )
 
 
-INSERT_EVENTS = "SELECT id FROM coop_insert_events({}) AS id"
-_INSERT = INSERT_EVENTS.format(", ".join(["%s"] * 9))
+_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s) AS id"
