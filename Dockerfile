@@ -23,7 +23,7 @@ RUN apt-get update \
 
 WORKDIR /app
 # An editable install, as in development: coop finds migrations/ next to the
-# coop package (coop/migrate.py), so both are copied as they are in the repository.
+# coop package (coop/infra/migrate.py), so both are copied as they are in the repository.
 # constraints.txt pins the versions the test suite runs with.
 COPY pyproject.toml constraints.txt README.md ./
 COPY coop ./coop

@@ -35,10 +35,10 @@ import msgspec
 from bench.common import CPU, cpu_seconds, median, print_header, rate, runs, scratch_database
 from bench.people import applicant
 from coop.application import Coop
-from coop.db import eventsourcing_env
 from coop.domain.accounts import Role
-from coop.domain.membership import Member
-from coop.eventstore.group_commit import GroupCommitRecorder
+from coop.domain.membership.members import Member
+from coop.infra.db import eventsourcing_env
+from coop.infra.eventstore.group_commit import GroupCommitRecorder
 
 WRITERS = (1, 32)
 # A writer holds one connection at a time (its read, then its insert if it leads).

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Sequence
 
 import asyncpg
 
-from coop.db import with_database
-from coop.migrate import migrate
+from coop.infra.db import with_database
+from coop.infra.migrate import migrate
 
 
 async def _admin(url: str, sql: str) -> None:

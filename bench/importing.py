@@ -26,11 +26,11 @@ import asyncpg
 
 from bench.common import print_header, rate, scratch_database
 from coop.application import Coop
-from coop.db import eventsourcing_env
-from coop.domain.importing import ImportReport
-from coop.importing.csv_members import read_members_csv
-from coop.privacy import master_key
-from coop.projections.members import members
+from coop.domain.membership.csv_register import read_members_csv
+from coop.domain.membership.old_records import ImportReport
+from coop.infra.db import eventsourcing_env
+from coop.infra.sealing import master_key
+from coop.projections.membership.members import members
 from coop.projections.runner import catch_up
 
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from coop.domain.membership import ApplicantDetails, ContactMethod, MemberClass
+from coop.domain.membership.members import ApplicantDetails, ContactMethod, MemberClass
 
 _FIRST = ("Grace", "Priya", "Ewan", "Siobhan", "Marcus", "Hannah", "Amira", "Tomasz", "Ifeoma")
 _LAST = ("Okafor", "Raman", "McAllister", "Kelly", "Boateng", "Lewis", "Hassan", "Nowak", "Evans")

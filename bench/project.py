@@ -29,10 +29,10 @@ from eventsourcing.persistence import StoredEvent
 from bench.common import CPU, cpu_seconds, median, print_header, rate, runs, scratch_database
 from bench.people import applicant
 from coop.application import Coop
-from coop.db import eventsourcing_env
-from coop.domain.membership import Decision, Member
-from coop.privacy import master_key
-from coop.projections.members import members
+from coop.domain.membership.members import Decision, Member
+from coop.infra.db import eventsourcing_env
+from coop.infra.sealing import master_key
+from coop.projections.membership.members import members
 from coop.projections.runner import BATCH, catch_up, rebuild
 
 # Its own scratch database, so its own secret.

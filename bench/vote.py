@@ -50,15 +50,15 @@ import httpx
 from bench.append import _backends, _create_raw_table, _raw
 from bench.common import cpu_seconds, median, print_header, rate, runs, scratch_database
 from coop.application import Coop
-from coop.db import create_pool, eventsourcing_env
-from coop.domain.ballots import BallotKind, Elector, Mark
-from coop.domain.details import ContactDetails, ContactMethod, MemberClass
-from coop.domain.importing import OldRecord
-from coop.domain.membership import imported_member_id
-from coop.domain.rules import model_rules
+from coop.domain.governance.ballots import BallotKind, Elector, Mark
+from coop.domain.governance.rules import model_rules
+from coop.domain.membership.details import ContactDetails, ContactMethod, MemberClass
+from coop.domain.membership.members import imported_member_id
+from coop.domain.membership.old_records import OldRecord
+from coop.infra.db import create_pool, eventsourcing_env
 from coop.projections.runner import ALL
 from coop.projections.waiting import ProjectionWaiter
-from coop.web import sessions
+from coop.web.accounts import sessions
 
 BENCH_SECRET = "coop bench secret"  # noqa: S105  (a throw-away scratch database)
 CLIENTS = 200

@@ -9,13 +9,13 @@ from uuid import UUID, uuid4
 from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
-from coop.commands.carers import CarerCommands
-from coop.commands.importing import ImportCommands
-from coop.commands.proposals import ProposalCommands
-from coop.eventstore.codec import EventMapper
-from coop.eventstore.group_commit import GroupCommitRecorder
-from coop.eventstore.subject_keys import database_keyring
-from coop.privacy import master_key
+from coop.commands.governance.proposals import ProposalCommands
+from coop.commands.membership.carers import CarerCommands
+from coop.commands.membership.importing import ImportCommands
+from coop.infra.eventstore.codec import EventMapper
+from coop.infra.eventstore.group_commit import GroupCommitRecorder
+from coop.infra.eventstore.subject_keys import database_keyring
+from coop.infra.sealing import master_key
 
 __all__ = ["Busy", "Coop", "Done", "new_id"]
 
@@ -25,9 +25,9 @@ class Coop(ImportCommands, AccountCommands, CarerCommands, ProposalCommands):
 
     name = "coop"
     env: ClassVar[dict[str, str]] = {
-        "TRANSCODER_TOPIC": "coop.eventstore.codec:MsgspecTranscoder",
-        "MAPPER_TOPIC": "coop.eventstore.codec:EventMapper",
-        "APPLICATION_RECORDER_TOPIC": "coop.eventstore.group_commit:GroupCommitRecorder",
+        "TRANSCODER_TOPIC": "coop.infra.eventstore.codec:MsgspecTranscoder",
+        "MAPPER_TOPIC": "coop.infra.eventstore.codec:EventMapper",
+        "APPLICATION_RECORDER_TOPIC": "coop.infra.eventstore.group_commit:GroupCommitRecorder",
         # Keep hot aggregates (the membership numbers) in memory, reading only new events.
         "AGGREGATE_CACHE_MAXSIZE": "1000",
     }

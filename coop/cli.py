@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 @contextlib.contextmanager
 def _database(settings: Settings) -> Iterator[str]:
-    from coop.db import database
+    from coop.infra.db import database
 
     with database(settings.database_url, settings.data_dir) as url:
         yield url
@@ -103,9 +103,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from coop.application import Coop
-    from coop.db import eventsourcing_env
-    from coop.demo import TRUSTEE_EMAIL, build_demo
-    from coop.migrate import migrate
+    from coop.demo.membership import TRUSTEE_EMAIL, build_demo
+    from coop.infra.db import eventsourcing_env
+    from coop.infra.migrate import migrate
 
     settings = settings.with_secret()
     with _database(settings) as url:
@@ -135,7 +135,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.migrate import MigrationError, migrate
+    from coop.infra.migrate import MigrationError, migrate
 
     with _database(settings) as url:
         try:
@@ -152,9 +152,9 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.mail.sender import run_sender
-    from coop.migrate import migrate
-    from coop.privacy import master_key
+    from coop.infra.mail.sender import run_sender
+    from coop.infra.migrate import migrate
+    from coop.infra.sealing import master_key
     from coop.projections.runner import Worker
 
     settings = settings.with_secret()  # personal data is sealed with keys it unlocks
@@ -193,7 +193,7 @@ async def _scheduling(
 
     from coop.application import Coop
     from coop.clock import SystemClock
-    from coop.db import create_pool, eventsourcing_env
+    from coop.infra.db import create_pool, eventsourcing_env
     from coop.projections.waiting import ProjectionWaiter
     from coop.scheduler import run_scheduler
     from coop.web.services import Services
@@ -217,7 +217,7 @@ async def _scheduling(
 
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.audit import Verdict, events_from_export, verify, verify_database
+    from coop.infra.audit_chain import Verdict, events_from_export, verify, verify_database
 
     async def live(url: str) -> Verdict:
         conn = await asyncpg.connect(url)
@@ -248,7 +248,7 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_export(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.audit import events_in, to_json_line
+    from coop.infra.audit_chain import events_in, to_json_line
 
     async def export(url: str) -> int:
         conn = await asyncpg.connect(url)
@@ -272,12 +272,12 @@ def cmd_add_trustee(settings: Settings, args: argparse.Namespace) -> int:
     import secrets
 
     from coop.application import Coop
-    from coop.db import eventsourcing_env
     from coop.domain.accounts import Role
     from coop.domain.errors import CoopError
-    from coop.migrate import migrate
+    from coop.infra.db import eventsourcing_env
+    from coop.infra.migrate import migrate
+    from coop.web.accounts.passwords import hash_password
     from coop.web.forms import check_new_account
-    from coop.web.passwords import hash_password
 
     checked = check_new_account({"name": args.name, "email": args.email})
     if not checked.ok:
@@ -314,16 +314,16 @@ COMMAND_LINE = uuid5(NAMESPACE_URL, "coop:command-line")
 def cmd_import_members(settings: Settings, args: argparse.Namespace) -> int:
     from coop.application import Coop
     from coop.clock import SystemClock, today
-    from coop.db import eventsourcing_env
     from coop.domain.errors import CoopError
-    from coop.importing.csv_members import (
+    from coop.domain.membership.csv_register import (
         MAX_BYTES,
         described,
         read_members_csv,
         source,
         too_big,
     )
-    from coop.migrate import migrate
+    from coop.infra.db import eventsourcing_env
+    from coop.infra.migrate import migrate
 
     path = Path(args.file)
     try:
@@ -381,8 +381,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.migrate import migrate
-    from coop.privacy import master_key
+    from coop.infra.migrate import migrate
+    from coop.infra.sealing import master_key
     from coop.projections.runner import by_name, rebuild
 
     settings = settings.with_secret()

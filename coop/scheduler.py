@@ -13,10 +13,10 @@ from uuid import UUID
 
 import asyncpg
 
-from coop.domain.ballots import Elector
 from coop.domain.errors import CoopError
-from coop.domain.seats import Trustee
-from coop.projections.governance import due_ballots
+from coop.domain.governance.ballots import Elector
+from coop.domain.governance.seats import Trustee
+from coop.projections.governance.ballots import due_ballots
 from coop.web.services import Services
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ import pytest
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.config import Settings
-from coop.db import create_pool, embedded_server, eventsourcing_env, with_database
-from coop.migrate import migrate
+from coop.infra.db import create_pool, embedded_server, eventsourcing_env, with_database
+from coop.infra.migrate import migrate
 
 _counter = itertools.count()
 RUN = secrets.token_hex(3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coop.domain.membership import ApplicantDetails, ContactMethod, MemberClass
+from coop.domain.membership.members import ApplicantDetails, ContactMethod, MemberClass
 
 
 def details(name: str = "Amira Hassan", **overrides: Any) -> ApplicantDetails:

@@ -10,7 +10,7 @@ from coop.clock import today
 from coop.commands.base import Commands, Done
 from coop.domain.accounts import Account, AccountHolder, Credential, EmailInUse, Role
 from coop.domain.claims import Claim, claim_id
-from coop.domain.membership import Member, MemberNotFound
+from coop.domain.membership.members import Member, MemberNotFound
 
 
 class AccountCommands(Commands):

@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from coop.clock import Clock
 from coop.domain.errors import CoopError
-from coop.privacy import KeyRing
+from coop.infra.sealing import KeyRing
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError
-from coop.privacy import Personal
+from coop.infra.sealing import Personal
 
 
 class Role(StrEnum):

@@ -8,8 +8,8 @@ import asyncpg
 import msgspec
 
 from coop.domain.accounts import Account
-from coop.domain.membership import Member
-from coop.privacy import is_erased
+from coop.domain.membership.members import Member
+from coop.infra.sealing import is_erased
 from coop.projections.base import Projection, Statement
 
 accounts = Projection("accounts", tables=("accounts",))

@@ -14,8 +14,8 @@ import asyncpg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 
-from coop.eventstore.codec import EventMapper, MsgspecTranscoder, personal_fields
-from coop.eventstore.subject_keys import batch_keyring
+from coop.infra.eventstore.codec import EventMapper, MsgspecTranscoder, personal_fields
+from coop.infra.eventstore.subject_keys import batch_keyring
 from coop.projections.base import Projection
 
 BATCH = 2000

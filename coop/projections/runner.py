@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 import asyncpg
 
 from coop.projections.accounts import accounts
-from coop.projections.advocacy import advocacy
 from coop.projections.base import Projection
 from coop.projections.batches import (
     BATCH,
@@ -30,12 +29,13 @@ from coop.projections.batches import (
     log_head,
     write_runs,
 )
-from coop.projections.carers import carers
-from coop.projections.governance import governance
-from coop.projections.meetings import meetings
-from coop.projections.members import members
+from coop.projections.governance.advocacy import advocacy
+from coop.projections.governance.ballots import governance
+from coop.projections.governance.meetings import meetings
+from coop.projections.governance.rules import rules
+from coop.projections.membership.carers import carers
+from coop.projections.membership.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
-from coop.projections.rules import rules
 from coop.projections.tracking import (
     pass_over,
     position,

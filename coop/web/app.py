@@ -23,43 +23,36 @@ from litestar.template.config import TemplateConfig
 from coop.application import Coop
 from coop.clock import Clock, SystemClock
 from coop.config import Settings
-from coop.db import create_pool, eventsourcing_env
 from coop.domain.errors import CoopError
-from coop.importing import uploads as import_uploads
-from coop.mail import outbox
-from coop.mail.sender import run_sender
-from coop.migrate import migrate
-from coop.privacy import master_key
+from coop.infra.db import create_pool, eventsourcing_env
+from coop.infra.mail import outbox
+from coop.infra.mail.sender import run_sender
+from coop.infra.migrate import migrate
+from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import problems, tokens
+from coop.web import api, home, problems
+from coop.web.accounts import email_links as accounts
+from coop.web.accounts import outbox as office
+from coop.web.accounts import signing_in, staff_roles, tokens
+from coop.web.accounts.sessions import remove_expired
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
-from coop.web.routes import (
-    accounts,
-    api,
-    applying,
+from coop.web.governance import (
     ballots,
     ballots_admin,
-    home,
-    importing,
     meetings_admin,
-    member_governance,
-    members,
-    my,
-    my_carers,
-    office,
     proposals,
     proposals_admin,
-    registers,
     rules,
-    signing_in,
-    staff_roles,
-    trustees,
 )
+from coop.web.governance import taking_part as member_governance
+from coop.web.membership import applications as trustees
+from coop.web.membership import applying, importing, members, my_carers, registers
+from coop.web.membership import my_membership as my
+from coop.web.membership import uploads as import_uploads
 from coop.web.security import add_security_headers
 from coop.web.services import Services
-from coop.web.sessions import remove_expired
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from coop.projections.accounts import AccountRow, account_by_id
-from coop.web import sessions
+from coop.web.accounts import sessions
 from coop.web.services import services
 
 ANYONE = "anyone"

@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coop.domain.membership import ApplicantDetails, ContactDetails, ContactMethod, MemberClass
+from coop.domain.membership.members import (
+    ApplicantDetails,
+    ContactDetails,
+    ContactMethod,
+    MemberClass,
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,24}$")

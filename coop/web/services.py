@@ -14,11 +14,11 @@ from litestar import Litestar
 
 from coop.application import Coop
 from coop.clock import Clock
-from coop.commands.vote_desk import VoteDesk
+from coop.commands.governance.vote_desk import VoteDesk
 from coop.config import Settings
-from coop.projections.governance import BallotView
+from coop.infra.shared_loads import SingleFlight
+from coop.projections.governance.ballots import BallotView
 from coop.projections.waiting import ProjectionWaiter
-from coop.single_flight import SingleFlight
 
 T = TypeVar("T")
 

@@ -8,11 +8,11 @@ import asyncpg
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
-from coop.demo import build_demo
-from coop.privacy import master_key
-from coop.projections.carers import links_of_user
-from coop.projections.member_views import applications_awaiting_decision, members_list
-from coop.projections.registers import register_of_members, register_of_trustees
+from coop.demo.membership import build_demo
+from coop.infra.sealing import master_key
+from coop.projections.membership.carers import links_of_user
+from coop.projections.membership.queries import applications_awaiting_decision, members_list
+from coop.projections.membership.registers import register_of_members, register_of_trustees
 from coop.projections.runner import catch_up
 from tests.conftest import SECRET
 

@@ -9,7 +9,7 @@ from playwright.async_api import Page, expect
 
 from coop.application import Coop
 from coop.domain.accounts import Role
-from coop.web.passwords import hash_password
+from coop.web.accounts.passwords import hash_password
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
 from tests.web.helpers import TRUSTEE_PASSWORD, open_trustee
 

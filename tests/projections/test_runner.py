@@ -15,9 +15,9 @@ import asyncpg
 from eventsourcing.utils import get_topic
 
 from coop.application import Coop
-from coop.domain.membership import Member
-from coop.privacy import master_key
-from coop.projections.registers import register_of_members
+from coop.domain.membership.members import Member
+from coop.infra.sealing import master_key
+from coop.projections.membership.registers import register_of_members
 from coop.projections.runner import ALL, by_name, catch_up, rebuild, run_elected, step
 from coop.projections.tracking import positions
 from coop.projections.waiting import ProjectionWaiter

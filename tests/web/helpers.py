@@ -8,7 +8,7 @@ from httpx import AsyncClient
 
 from coop.application import Coop
 from coop.domain.accounts import Role
-from coop.web.passwords import hash_password
+from coop.web.accounts.passwords import hash_password
 
 TRUSTEE_PASSWORD = "correct horse battery staple"
 

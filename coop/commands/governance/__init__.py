@@ -1,0 +1,1 @@
+"""Governance commands: the rules, meetings, ballots, voting and proposals."""

@@ -1,0 +1,1 @@
+"""Membership commands: applying, deciding, a member's life, carers' links, importing."""

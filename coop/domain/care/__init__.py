@@ -1,0 +1,1 @@
+"""Care bookings: PAs' availability, users' support plans, visits and the rota (to come)."""

@@ -1,0 +1,1 @@
+"""Money: rates, financial periods, the ledger and the surplus (to come)."""

@@ -1,0 +1,1 @@
+"""Governance: the rules, meetings, ballots, votes, reserved seats and members' proposals."""

@@ -1,0 +1,1 @@
+"""Reports: the governance record, signed checkpoints and the AGM pack (to come)."""

@@ -1,1 +1,0 @@
-"""Bringing a co-op's existing members in from its old records (a spreadsheet)."""

@@ -1,0 +1,1 @@
+"""Documents for people to keep: CSV files and accessible PDFs."""

@@ -1,0 +1,124 @@
+"""Group commit on the event loop: saves made by coroutines, over asyncpg.
+
+Like the threads' group commit (group_commit.py), for the saves a web process
+makes without leaving its event loop (votes). While one group's insert is in
+flight the next saves queue; when it returns, everything queued goes in the
+next group. One insert at a time per process: the events table's lock lets
+only one in at a time anyway.
+
+A group goes in one call of ``coop_insert_saves`` (migration 0017), which
+refuses a save that lost a race on its own and saves the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Sequence
+
+import asyncpg
+from eventsourcing.persistence import StoredEvent
+
+from coop.infra.eventstore.group_commit import Unchanged, take_group
+
+_INSERT = "SELECT save, event_position FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+
+
+class Conflict(Exception):
+    """Lost a race: the aggregate was saved by someone else, or one read has moved on."""
+
+
+class _Save:
+    __slots__ = ("done", "events", "unchanged")
+
+    def __init__(
+        self,
+        events: Sequence[StoredEvent],
+        unchanged: Sequence[Unchanged],
+        done: asyncio.Future[Sequence[int]],
+    ) -> None:
+        self.events = events
+        self.unchanged = unchanged
+        self.done = done
+
+
+class LoopCommit:
+    """Inserts events for coroutines, many saves to a statement."""
+
+    def __init__(self, pool: asyncpg.Pool, lock_timeout: float = 5.0) -> None:
+        self.pool = pool
+        self.lock_timeout = lock_timeout
+        self._queue: deque[_Save] = deque()
+        self._draining: asyncio.Task[None] | None = None
+
+    async def insert(
+        self, events: Sequence[StoredEvent], unchanged: Sequence[Unchanged] = ()
+    ) -> Sequence[int]:
+        """The events' positions once committed; Conflict if the save lost a race.
+
+        Events carrying personal data must not come this way: new subject keys
+        are saved only by the threads' group commit.
+        """
+        save = _Save(events, unchanged, asyncio.get_running_loop().create_future())
+        self._queue.append(save)
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+        return await save.done
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                await self._commit(take_group(self._queue))
+        finally:
+            self._draining = None
+
+    async def _commit(self, group: list[_Save]) -> None:
+        try:
+            rows = await self.pool.fetch(_INSERT, *self._arguments(group))
+        except asyncpg.IntegrityConstraintViolationError as e:
+            # A race coop_insert_saves did not foresee: each save is decided again.
+            rows = [(n, None) for n in range(len(group))]
+            refusal = Conflict(str(e))
+        except Exception as e:  # nothing of the group was committed: each fails alike
+            for save in group:
+                _settle(save, error=e)
+            return
+        else:
+            refusal = Conflict("saved elsewhere first, or what it read has moved on")
+        positions: list[list[int]] = [[] for _ in group]
+        refused = set()
+        for n, position in rows:
+            if position is None:
+                refused.add(n)
+            else:
+                positions[n].append(position)
+        for n, save in enumerate(group):
+            if n in refused:
+                _settle(save, error=refusal)
+            else:
+                _settle(save, ids=sorted(positions[n]))
+
+    def _arguments(self, group: list[_Save]) -> tuple[object, ...]:
+        """The arguments of ``coop_insert_saves``, in order."""
+        events = [(n, e) for n, save in enumerate(group) for e in save.events]
+        reads = [(n, read) for n, save in enumerate(group) for read in save.unchanged]
+        return (
+            [n for n, _ in events],
+            [e.originator_id for _, e in events],
+            [e.originator_version for _, e in events],
+            [e.topic for _, e in events],
+            [e.state for _, e in events],
+            [n for n, _ in reads],
+            [aggregate for _, (aggregate, _) in reads],
+            [version for _, (_, version) in reads],
+            f"{self.lock_timeout}s",
+        )
+
+
+def _settle(save: _Save, *, ids: Sequence[int] = (), error: BaseException | None = None) -> None:
+    if save.done.done():
+        return  # its request went away (cancelled)
+    if error is not None:
+        save.done.set_exception(error)
+    else:
+        save.done.set_result(ids)

@@ -1,0 +1,1 @@
+"""Care read models: rotas, upcoming visits, the day board (to come)."""

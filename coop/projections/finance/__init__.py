@@ -1,0 +1,1 @@
+"""Finance read models: the ledger, periods and the surplus (to come)."""

@@ -1,0 +1,1 @@
+"""Governance read models: ballots, meetings, advocacy and the rules."""

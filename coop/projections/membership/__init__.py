@@ -1,0 +1,1 @@
+"""Membership read models: applicants and members, the registers, carers' links."""

@@ -1,0 +1,1 @@
+"""Reports read models: the governance record (to come)."""

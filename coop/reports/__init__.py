@@ -1,1 +1,0 @@
-"""Exports of the legal registers and other reports: CSV and printable PDF."""

@@ -1,0 +1,1 @@
+"""Care pages: booking visits, the rota, the day board (to come)."""

@@ -1,0 +1,1 @@
+"""Finance pages: the ledger, periods, the surplus (to come)."""

@@ -1,0 +1,1 @@
+"""Governance pages: ballots and voting, meetings, proposals, the rules."""

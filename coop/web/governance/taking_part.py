@@ -1,0 +1,351 @@
+"""Members taking part: declaring an interest in a ballot, naming an advocate for supported
+voting, and an advocate voting for a member who named them.
+
+Who declares, who names an advocate and who casts a supported vote come only from the
+signed-in account; the member an advocate votes for is checked against that member's
+own, recorded consent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from coop.domain.errors import CoopError, InvalidInput
+from coop.domain.governance.rules import ConflictPolicy, RulesNotAdopted
+from coop.domain.governance.votes import NoAdvocate
+from coop.projections.governance.advocacy import advocate_of, advocating_for
+from coop.projections.governance.ballots import BallotView, elector
+from coop.projections.membership.queries import member_by_number, member_record
+from coop.web.auth import User, allow
+from coop.web.forms import Checked
+from coop.web.governance.ballot_words import KIND_NAMES, describe, money, when
+from coop.web.governance.ballots import _ballot, _choices, _values_from, read_mark
+from coop.web.governance.forms import check_advocate_number, check_interest
+from coop.web.governance.meetings_admin import form_of
+from coop.web.membership.my_membership import no_record
+from coop.web.pages import page, see_other
+from coop.web.services import services
+
+MEMBERS = allow("member")
+_FIELDS = {"answer": "answer", "approvals": "approvals", "ranking": "rank-1"}
+
+
+def _member(request: Request[Any, Any, Any]) -> UUID | None:
+    user: User = request.state.user
+    return user.member_id
+
+
+# Declaring an interest -----------------------------------------------------------------
+
+
+async def _policy(request: Request[Any, Any, Any], topic: str) -> ConflictPolicy:
+    s = services(request.app)
+    try:
+        return (await s.run(s.coop.rules_in_force)).rules.policy_for(topic)
+    except RulesNotAdopted:
+        return ConflictPolicy.DECLARE
+
+
+async def _declare_page(
+    request: Request[Any, Any, Any],
+    b: BallotView,
+    member_id: UUID,
+    checked: Checked | None = None,
+    *,
+    status: int = 200,
+) -> Template:
+    s = services(request.app)
+    checked = checked or Checked()
+    policy = await _policy(request, b.topic)
+    declared = await s.pool.fetchval(
+        "SELECT interest FROM ballot_declarations WHERE ballot_id = $1 AND member_id = $2",
+        b.ballot_id,
+        member_id,
+    )
+    closed = b.state in ("closed", "counted") or s.clock.now() >= b.closes_at
+    too_late = policy is ConflictPolicy.RECUSE and b.state != "drafted"
+    return page(
+        request,
+        "governance/declare.html",
+        status=status,
+        errors=checked.summary(),
+        field_errors=checked.errors,
+        values=checked.values,
+        ballot=b,
+        recuse=policy is ConflictPolicy.RECUSE,
+        declared=declared,
+        closed=closed,
+        too_late=too_late,
+        opens=when(b.opens_at),
+        done=request.query_params.get("done") == "declared",
+    )
+
+
+@get("/ballots/{ballot_id:uuid}/declare", opt=MEMBERS)
+async def declare_form(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
+    b = await _ballot(request, ballot_id)
+    member_id = _member(request)
+    if member_id is None:
+        return no_record(request)
+    return await _declare_page(request, b, member_id)
+
+
+@post("/ballots/{ballot_id:uuid}/declare", opt=MEMBERS, status_code=303)
+async def declare(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
+) -> Template | Redirect:
+    s = services(request.app)
+    b = await _ballot(request, ballot_id)
+    member_id = _member(request)
+    if member_id is None:
+        return no_record(request)
+    checked = check_interest(await form_of(request))
+    status = 422
+    if checked.ok:
+        try:
+            done = await s.run(
+                s.coop.declare_interest, ballot_id, member_id, checked.values["interest"]
+            )
+        except CoopError as e:
+            checked.problem("interest", str(e))
+            status = e.status
+        else:
+            await s.seen(done.position, "governance")
+            return see_other(f"/ballots/{ballot_id}/declare?done=declared")
+    return await _declare_page(request, b, member_id, checked, status=status)
+
+
+# Naming an advocate ----------------------------------------------------------------------
+
+
+async def _account_of(pool: asyncpg.Pool, member_id: UUID) -> UUID | None:
+    found: UUID | None = await pool.fetchval(
+        "SELECT account_id FROM accounts WHERE member_id = $1", member_id
+    )
+    return found
+
+
+async def _advocate_name(pool: asyncpg.Pool, account_id: UUID) -> str:
+    row = await pool.fetchrow(
+        "SELECT a.name, m.membership_number FROM accounts a"
+        " LEFT JOIN members m ON m.member_id = a.member_id WHERE a.account_id = $1",
+        account_id,
+    )
+    if row is None:
+        return "Someone who can no longer sign in"
+    number = f", member {row['membership_number']}" if row["membership_number"] else ""
+    return f"{row['name']}{number}"
+
+
+async def _open_for(pool: asyncpg.Pool, member_ids: list[UUID], now: Any) -> list[Any]:
+    """Open ballots these members may vote in, and whether they have."""
+    return list(
+        await pool.fetch(
+            "SELECT e.member_id, m.name, b.ballot_id, b.title, b.closes_at,"
+            " e.voted_at IS NOT NULL AS voted FROM ballot_electors e"
+            " JOIN ballots b ON b.ballot_id = e.ballot_id JOIN members m"
+            " ON m.member_id = e.member_id WHERE e.member_id = ANY($1) AND b.state = 'open'"
+            " AND b.closes_at > $2 ORDER BY m.name, b.closes_at",
+            member_ids,
+            now,
+        )
+    )
+
+
+async def _advocate_page(
+    request: Request[Any, Any, Any],
+    member_id: UUID,
+    checked: Checked | None = None,
+    *,
+    status: int = 200,
+) -> Template:
+    s = services(request.app)
+    checked = checked or Checked()
+    advocate = await advocate_of(s.pool, member_id)
+    named_me = await advocating_for(s.pool, request.state.user.account_id)
+    done = {
+        "named": "You have named your advocate.",
+        "ended": "Your advocate can no longer vote for you.",
+    }
+    return page(
+        request,
+        "governance/advocate.html",
+        status=status,
+        errors=checked.summary(),
+        field_errors=checked.errors,
+        values=checked.values,
+        advocate=await _advocate_name(s.pool, advocate.account_id) if advocate else None,
+        advocate_since=f"{advocate.since:%-d %B %Y}" if advocate else "",
+        named_me=[(m.name, f"{m.since:%-d %B %Y}") for m in named_me],
+        ballots=await _open_for(s.pool, [m.member_id for m in named_me], s.clock.now()),
+        when=when,
+        done=done.get(request.query_params.get("done", "")),
+    )
+
+
+@get("/my/advocate", opt=MEMBERS)
+async def advocate_form(request: Request[Any, Any, Any]) -> Template:
+    member_id = _member(request)
+    if member_id is None:
+        return no_record(request)
+    return await _advocate_page(request, member_id)
+
+
+async def _chosen_account(
+    request: Request[Any, Any, Any], member_id: UUID, number: int, checked: Checked
+) -> UUID | None:
+    """The account of member ``number``, if they can be this member's advocate."""
+    s = services(request.app)
+    chosen = await member_by_number(s.pool, number)
+    if chosen is None or chosen.status != "admitted":
+        checked.problem("number", f"Member {number} is not a current member: check the number")
+        return None
+    if chosen.member_id == member_id:
+        checked.problem("number", "That is your own membership number: enter your advocate's")
+        return None
+    account = await _account_of(s.pool, chosen.member_id)
+    current = await advocate_of(s.pool, member_id)
+    if account is None:
+        checked.problem(
+            "number",
+            f"Member {number} cannot sign in to coop yet, so they cannot vote for you."
+            " Ask the co-op office to invite them",
+        )
+    elif current is not None and current.account_id == account:
+        checked.problem("number", f"Member {number} is already your advocate")
+        return None
+    return account
+
+
+@post("/my/advocate", opt=MEMBERS, status_code=303)
+async def name_advocate(request: Request[Any, Any, Any]) -> Template | Redirect:
+    s = services(request.app)
+    member_id = _member(request)
+    if member_id is None:
+        return no_record(request)
+    number, checked = check_advocate_number(await form_of(request))
+    account = None if number is None else await _chosen_account(request, member_id, number, checked)
+    status = 422
+    if account is not None and checked.ok:
+        try:
+            done = await s.run(s.coop.name_advocate, member_id, account)
+        except CoopError as e:
+            checked.problem("number", str(e))
+            status = e.status
+        else:
+            await s.seen(done.position, "advocacy")
+            return see_other("/my/advocate?done=named")
+    return await _advocate_page(request, member_id, checked, status=status)
+
+
+@post("/my/advocate/end", opt=MEMBERS, status_code=303)
+async def end_advocacy(request: Request[Any, Any, Any]) -> Template | Redirect:
+    s = services(request.app)
+    member_id = _member(request)
+    if member_id is None:
+        return no_record(request)
+    try:
+        done = await s.run(s.coop.end_advocacy, member_id)
+    except CoopError as e:
+        checked = Checked()
+        checked.problem("end", str(e))
+        return await _advocate_page(request, member_id, checked, status=e.status)
+    await s.seen(done.position, "advocacy")
+    return see_other("/my/advocate?done=ended")
+
+
+# Voting for a member, as their advocate ----------------------------------------------------
+
+
+async def _vote_for_page(
+    request: Request[Any, Any, Any],
+    b: BallotView,
+    member_id: UUID,
+    *,
+    status: int = 200,
+    field_errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Template:
+    s = services(request.app)
+    # Only to show the form: the vote itself is checked against the member's consent as recorded.
+    advocate = await advocate_of(s.pool, member_id)
+    if advocate is None or advocate.account_id != request.state.user.account_id:
+        raise NoAdvocate()
+    record = await member_record(s.pool, member_id)
+    them = await elector(s.pool, b.ballot_id, member_id)
+    errors = field_errors or {}
+    return page(
+        request,
+        "governance/vote_for.html",
+        status=status,
+        errors=list(errors.items()),
+        field_errors=errors,
+        # The vote already recorded is shown chosen, as on the member's own ballot page.
+        values=values if values is not None else _values_from(b, them),
+        ballot=b,
+        member_id=member_id,
+        name=record.name if record else "this member",
+        them=them,
+        their_vote=describe(b.kind, b.options, them.mark) if them and them.mark else "",
+        is_open=b.state == "open" and s.clock.now() < b.closes_at,
+        choices=_choices(b),
+        kind_name=KIND_NAMES.get(b.kind, b.kind),
+        closes=when(b.closes_at),
+        budget=money(b.budget_pence),
+        done=request.query_params.get("done") == "voted",
+    )
+
+
+@get("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}", opt=MEMBERS)
+async def vote_for_form(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID], member_id: FromPath[UUID]
+) -> Template:
+    return await _vote_for_page(request, await _ballot(request, ballot_id), member_id)
+
+
+@post("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}", opt=MEMBERS, status_code=303)
+async def vote_for(
+    request: Request[Any, Any, Any], ballot_id: FromPath[UUID], member_id: FromPath[UUID]
+) -> Template | Redirect:
+    """Cast a supported vote: the record shows the advocate cast it, with the member's consent."""
+    s = services(request.app)
+    b = await _ballot(request, ballot_id)
+    mark, values, errors = read_mark(b, await request.form())
+    status = 422
+    if not errors:
+        try:
+            cast = await s.run(
+                s.coop.cast_vote,
+                ballot_id,
+                member_id,
+                mark,
+                cast_by=request.state.user.account_id,
+                supported=True,
+            )
+        except NoAdvocate:
+            raise
+        except CoopError as e:
+            field = e.field if isinstance(e, InvalidInput) else None
+            errors, status = {_FIELDS.get(field or "", ""): str(e)}, e.status
+        else:
+            await s.seen(cast.position, "governance")
+            if cast.receipt is None:
+                return see_other(f"/ballots/{ballot_id}/vote-for/{member_id}?done=voted")
+            record = await member_record(s.pool, member_id)
+            return page(
+                request,
+                "governance/voted_for.html",
+                ballot=b,
+                name=record.name if record else "this member",
+                receipt=cast.receipt,
+                closes=when(b.closes_at),
+            )
+    return await _vote_for_page(
+        request, b, member_id, status=status, field_errors=errors, values=values
+    )

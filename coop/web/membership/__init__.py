@@ -1,0 +1,1 @@
+"""Membership pages: applying, the trustees' member administration, members' own pages, the registers."""

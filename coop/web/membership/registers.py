@@ -1,0 +1,290 @@
+"""The legal registers, as at any date a trustee picks, as a page, CSV or PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from litestar import Request, get
+from litestar.response import Response, Template
+
+from coop.clock import today
+from coop.domain.membership.registers import RegisterLine, TrusteeLine
+from coop.infra.documents.csv_files import csv_bytes
+from coop.projections.membership.members import CLASS_NAMES
+from coop.projections.membership.registers import register_of_members, register_of_trustees
+from coop.web.auth import allow
+from coop.web.membership.register_documents import render_register_pdf
+from coop.web.pages import page
+from coop.web.services import services
+
+REGISTER_KEEPERS = allow("trustee", "secretary")
+
+MEMBER_COLUMNS = (
+    "Number",
+    "Name",
+    "Postal address",
+    "Email",
+    "Class",
+    "Shares",
+    "Amount paid",
+    "Other property",
+    "Date entered",
+    "Date ceased",
+)
+TRUSTEE_COLUMNS = (
+    "Number",
+    "Name",
+    "Postal address",
+    "Office",
+    "Appointed",
+    "Appointed by",
+    "Left",
+    "Left by",
+)
+
+
+def as_at_asked(request: Request[Any, Any, Any]) -> tuple[date, dict[str, str], str | None]:
+    """The date asked for (today if none), the answers as given, and what is wrong with them."""
+    q = request.query_params
+    now = today(services(request.app).clock)
+    given = {k: q.get(k, "").strip() for k in ("day", "month", "year")}
+    if iso := q.get("as_at", "").strip():
+        try:
+            return _not_future(date.fromisoformat(iso), now), given, None
+        except _FutureDate as e:
+            return now, given, str(e)
+        except ValueError:
+            return now, given, "Enter the date as YYYY-MM-DD"
+    if not any(given.values()):
+        return now, given, None
+    if not all(v.isdigit() for v in given.values()):
+        return now, given, "The date must include a day, month and year, in numbers"
+    try:
+        asked = date(int(given["year"]), int(given["month"]), int(given["day"]))
+        return _not_future(asked, now), given, None
+    except _FutureDate as e:
+        return now, given, str(e)
+    except ValueError:
+        return now, given, "The date must be a real date"
+
+
+class _FutureDate(ValueError):
+    pass
+
+
+def _not_future(asked: date, now: date) -> date:
+    if asked > now:
+        raise _FutureDate(f"The date must be today or in the past (today is {now:%-d %B %Y})")
+    return asked
+
+
+def _money(value: Any) -> str:
+    return f"£{value:,.2f}"
+
+
+def _other_property(line: RegisterLine) -> str:
+    parts = [
+        f"Loans {_money(line.loans)}" if line.loans else "",
+        f"Deposits {_money(line.deposits)}" if line.deposits else "",
+    ]
+    return "; ".join(p for p in parts if p) or "None"
+
+
+def _address(line: RegisterLine | TrusteeLine) -> str:
+    """The postal address line by line, postcode last."""
+    return "\n".join(filter(None, [*line.address.splitlines(), line.postcode]))
+
+
+def _member_cells(line: RegisterLine) -> list[str]:
+    ceased = f"{line.date_ceased:%-d %b %Y} ({line.how_ceased})" if line.date_ceased else ""
+    return [
+        str(line.membership_number),
+        line.name,
+        _address(line),
+        line.email,
+        CLASS_NAMES.get(line.member_class, line.member_class),
+        str(line.shares),
+        _money(line.amount_paid),
+        _other_property(line),
+        f"{line.date_entered:%-d %b %Y}",
+        ceased,
+    ]
+
+
+def _trustee_cells(line: TrusteeLine) -> list[str]:
+    return [
+        str(line.membership_number),
+        line.name,
+        _address(line),
+        line.office.capitalize(),
+        f"{line.appointed_on:%-d %b %Y}",
+        line.appointed_reference,
+        f"{line.left_on:%-d %b %Y}" if line.left_on else "",
+        line.left_reference or "",
+    ]
+
+
+_CSV_MEMBERS = (
+    "membership_number",
+    "name",
+    "address",
+    "postcode",
+    "email",
+    "member_class",
+    "shares",
+    "amount_paid",
+    "loans",
+    "deposits",
+    "date_entered",
+    "date_ceased",
+    "how_ceased",
+)
+_CSV_TRUSTEES = (
+    "membership_number",
+    "name",
+    "address",
+    "postcode",
+    "office",
+    "appointed_on",
+    "appointed_reference",
+    "left_on",
+    "left_reference",
+)
+
+
+_pdf_renders: list[anyio.CapacityLimiter] = []
+
+
+async def _pdf(
+    title: str,
+    as_at: date,
+    columns: Sequence[str],
+    rows: list[list[str]],
+    note: str,
+    request: Request[Any, Any, Any],
+) -> bytes:
+    """Render a register as PDF off the event loop, one at a time (WeasyPrint's font
+    libraries are not reliably thread-safe, and a long register takes seconds)."""
+    s = services(request.app)
+    if not _pdf_renders:
+        _pdf_renders.append(anyio.CapacityLimiter(1))
+    return await anyio.to_thread.run_sync(
+        lambda: render_register_pdf(
+            title,
+            f"As at {as_at:%-d %B %Y}",
+            list(columns),
+            rows,
+            note,
+            s.settings.coop_name,
+            generated_at=s.clock.now(),
+        ),
+        limiter=_pdf_renders[0],
+    )
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _csv(
+    lines: Sequence[RegisterLine | TrusteeLine], fields: Sequence[str], filename: str
+) -> Response[bytes]:
+    """The register as a spreadsheet: one column per field, the address on one line."""
+    rows = [
+        [
+            getattr(line, f).replace("\n", ", ") if f == "address" else getattr(line, f)
+            for f in fields
+        ]
+        for line in lines
+    ]
+    return _download(csv_bytes(fields, rows), "text/csv; charset=utf-8", filename)
+
+
+@get("/register", opt=REGISTER_KEEPERS)
+async def register(request: Request[Any, Any, Any]) -> Template:
+    as_at, given, error = as_at_asked(request)
+    lines = await register_of_members(services(request.app).pool, as_at)
+    return page(
+        request,
+        "membership/registers/members.html",
+        status=422 if error else 200,
+        errors=[("day", error)] if error else [],
+        as_at=as_at,
+        given=given,
+        date_error=error,
+        lines=lines,
+        rows=[_member_cells(line) for line in lines],
+        current=sum(1 for line in lines if line.date_ceased is None),
+    )
+
+
+@get("/register.csv", opt=REGISTER_KEEPERS)
+async def register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+    as_at, _, _ = as_at_asked(request)
+    lines = await register_of_members(services(request.app).pool, as_at)
+    return _csv(lines, _CSV_MEMBERS, f"register-of-members-{as_at}.csv")
+
+
+@get("/register.pdf", opt=REGISTER_KEEPERS)
+async def register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
+    s = services(request.app)
+    as_at, _, _ = as_at_asked(request)
+    lines = await register_of_members(s.pool, as_at)
+    pdf = await _pdf(
+        "Register of members",
+        as_at,
+        MEMBER_COLUMNS,
+        [_member_cells(line) for line in lines],
+        "Kept under section 30 of the Co-operative and Community Benefit Societies Act 2014."
+        " Entries of former members are kept, with the date they ceased.",
+        request,
+    )
+    return _download(pdf, "application/pdf", f"register-of-members-{as_at}.pdf")
+
+
+@get("/trustees-register", opt=REGISTER_KEEPERS)
+async def trustees_register(request: Request[Any, Any, Any]) -> Template:
+    as_at, given, error = as_at_asked(request)
+    lines = await register_of_trustees(services(request.app).pool, as_at)
+    return page(
+        request,
+        "membership/registers/trustees.html",
+        status=422 if error else 200,
+        errors=[("day", error)] if error else [],
+        as_at=as_at,
+        given=given,
+        date_error=error,
+        rows=[_trustee_cells(line) for line in lines],
+        current=sum(1 for line in lines if line.left_on is None and line.office == "trustee"),
+    )
+
+
+@get("/trustees-register.csv", opt=REGISTER_KEEPERS)
+async def trustees_register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+    as_at, _, _ = as_at_asked(request)
+    lines = await register_of_trustees(services(request.app).pool, as_at)
+    return _csv(lines, _CSV_TRUSTEES, f"register-of-trustees-{as_at}.csv")
+
+
+@get("/trustees-register.pdf", opt=REGISTER_KEEPERS)
+async def trustees_register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
+    s = services(request.app)
+    as_at, _, _ = as_at_asked(request)
+    lines = await register_of_trustees(s.pool, as_at)
+    pdf = await _pdf(
+        "Register of trustees",
+        as_at,
+        TRUSTEE_COLUMNS,
+        [_trustee_cells(line) for line in lines],
+        "Every term of office begun by this date, with the date it ended if it had.",
+        request,
+    )
+    return _download(pdf, "application/pdf", f"register-of-trustees-{as_at}.pdf")

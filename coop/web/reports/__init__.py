@@ -1,0 +1,1 @@
+"""Reports pages: the governance record and the AGM pack (to come)."""
