@@ -103,7 +103,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from coop.application import Coop
-    from coop.demo.membership import TRUSTEE_EMAIL, build_demo
+    from coop.demo.story import TRUSTEE_EMAIL, build_demo
     from coop.infra.db import eventsourcing_env
     from coop.infra.migrate import migrate
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from uuid import UUID
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
+from coop.demo.days import Days
 from coop.domain.governance.ballots import BallotKind, Elector, Mark, Option
 from coop.domain.governance.meetings import MeetingKind
 from coop.domain.governance.rules import model_rules
@@ -50,26 +50,20 @@ def adopt_rules(coop: Coop, trustee: UUID) -> None:
     coop.adopt_rules(model_rules(), by=trustee, reference="Rules as registered, adopted in coop")
 
 
-def build_governance(
-    coop: Coop,
-    clock: FixedClock,
-    on_day: Callable[[int], None],
-    trustee: UUID,
-    members: dict[str, UUID],
-) -> None:
+def last_years_agm(coop: Coop, days: Days, trustee: UUID, members: dict[str, UUID]) -> None:
     """Last year's AGM: a resolution on PA holiday pay, and a secret trustee election."""
     chance = random.Random(2026)  # the same demo every time
-    on_day(330)
+    days.go_to(330)
     coop.convene_meeting(
         MeetingKind.AGM,
         title="Annual general meeting 2025",
-        starts_at=clock.now() + timedelta(days=20),
-        held_on=(clock.now() + timedelta(days=20)).date(),
+        starts_at=days.clock.now() + timedelta(days=20),
+        held_on=(days.clock.now() + timedelta(days=20)).date(),
         place="Chapeltown Community Centre, Leeds",
         agenda=("Accounts for the year", "Holiday pay for PAs", "Election of trustees"),
         by=trustee,
     )
-    opens, closes = clock.now() + timedelta(days=6), clock.now() + timedelta(days=20)
+    opens, closes = days.clock.now() + timedelta(days=6), days.clock.now() + timedelta(days=20)
     holiday = coop.draft_ballot(
         kind=BallotKind.RESOLUTION,
         title="Holiday pay for PAs at 12.07 % of hours",
@@ -99,8 +93,8 @@ def build_governance(
         closes_at=closes,
         by=trustee,
     ).subject
-    on_day(336)
-    voters = electorate(coop, list(members.values()), today(clock))
+    days.go_to(336)
+    voters = electorate(coop, list(members.values()), days.today())
     coop.open_ballot(holiday, voters)
     coop.open_ballot(election, voters, trustees(coop, list(members.values())))
     for v in voters:
@@ -120,7 +114,7 @@ def build_governance(
                 Mark(ranking=tuple(ranking[: chance.randint(1, 3)])),
                 cast_by=v.member_id,
             )
-    on_day(350)
+    days.go_to(350)
     coop.close_ballot(holiday)
     coop.close_ballot(election)
 

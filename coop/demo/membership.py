@@ -1,286 +1,36 @@
-"""A realistic demo co-op with two years of history.
-
-The co-op moved its old membership spreadsheet into coop two years ago (some
-of those members had long since left; one who died in 2014 has since been
-erased), then admitted members month by month: users, carers and PAs, a few
-refused, a PA who became a carer, carers linked to the users they support,
-members who left, trustees elected and standing down.
-"""
+"""The demo co-op's membership: the old spreadsheet, members joining month by month,
+carers linked with consent, changes of life, members leaving, one erasure."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from coop.application import Coop
-from coop.clock import FixedClock
-from coop.demo.governance import adopt_rules, build_governance, open_surplus_ballot
-from coop.domain.claims import Claim, claim_id
-from coop.domain.membership.details import (
-    Cessation,
-    ContactDetails,
-    Office,
-    ShareSettlement,
+from coop.demo.days import Days
+from coop.demo.people import APPLICANTS, OLD_RECORDS, PEOPLE, REFUSED, details, old_records
+from coop.domain.membership.details import Cessation, ContactDetails, Office, ShareSettlement
+from coop.domain.membership.members import MemberClass, imported_member_id
+
+# The founding meeting brought the old spreadsheet in; it is not a person.
+FOUNDERS = UUID("5eed0000-0000-4000-8000-000000000001")
+# (carer, user, whether the user consented)
+CARER_LINKS = (
+    ("Priya Raman", "Siobhan Kelly", True),
+    ("Hannah Lewis", "Margaret Holt", True),
+    ("Chloe Bennett", "Robert Clarke", True),
+    ("Fatima Zahra", "Imran Hussain", False),
 )
-from coop.domain.membership.members import (
-    ApplicantDetails,
-    ContactMethod,
-    MemberClass,
-    imported_member_id,
-)
-from coop.domain.membership.old_records import OldRecord
-from coop.web.accounts.passwords import hash_password
-
-TRUSTEE_EMAIL = "grace.okafor@example.org"
-
-# (name, class, town, contact methods, access needs)
-PEOPLE: list[tuple[str, MemberClass, str, tuple[ContactMethod, ...], str]] = [
-    (
-        "Grace Okafor",
-        MemberClass.USER,
-        "Leeds",
-        (ContactMethod.EMAIL,),
-        "I use a wheelchair; step-free venues please",
-    ),
-    (
-        "Tom Whitfield",
-        MemberClass.USER,
-        "Leeds",
-        (ContactMethod.EMAIL, ContactMethod.LARGE_PRINT),
-        "Large print, 18pt",
-    ),
-    ("Priya Raman", MemberClass.CARER, "Bradford", (ContactMethod.PHONE,), ""),
-    ("Ewan McAllister", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    (
-        "Siobhan Kelly",
-        MemberClass.USER,
-        "Wakefield",
-        (ContactMethod.EASY_READ, ContactMethod.LETTER),
-        "Easy Read documents",
-    ),
-    ("Marcus Boateng", MemberClass.PA, "Leeds", (ContactMethod.EMAIL, ContactMethod.PHONE), ""),
-    ("Hannah Lewis", MemberClass.CARER, "Harrogate", (ContactMethod.EMAIL,), ""),
-    (
-        "Daniel Novak",
-        MemberClass.USER,
-        "Leeds",
-        (ContactMethod.BSL, ContactMethod.EMAIL),
-        "BSL interpreter at meetings",
-    ),
-    ("Aisha Begum", MemberClass.PA, "Bradford", (ContactMethod.PHONE,), ""),
-    (
-        "Robert Clarke",
-        MemberClass.USER,
-        "Otley",
-        (ContactMethod.LETTER,),
-        "Please phone before visiting",
-    ),
-    ("Fatima Zahra", MemberClass.CARER, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Callum Fraser", MemberClass.PA, "Wakefield", (ContactMethod.EMAIL,), ""),
-    (
-        "Margaret Holt",
-        MemberClass.USER,
-        "Ilkley",
-        (ContactMethod.PHONE, ContactMethod.LARGE_PRINT),
-        "Large print",
-    ),
-    ("Joseph Adeyemi", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Chloe Bennett", MemberClass.CARER, "Pudsey", (ContactMethod.EMAIL, ContactMethod.PHONE), ""),
-    (
-        "Imran Hussain",
-        MemberClass.USER,
-        "Bradford",
-        (ContactMethod.EASY_READ,),
-        "Easy Read, and extra time to decide",
-    ),
-    ("Laura Jenkins", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Peter Walsh", MemberClass.USER, "Leeds", (ContactMethod.EMAIL,), "Screen reader user"),
-    ("Nadia Kowalski", MemberClass.PA, "Castleford", (ContactMethod.PHONE,), ""),
-    ("Samuel Green", MemberClass.CARER, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Ruth Ogunleye", MemberClass.USER, "Morley", (ContactMethod.PHONE, ContactMethod.LETTER), ""),
-    ("Kieran Doyle", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Elaine Firth", MemberClass.CARER, "Keighley", (ContactMethod.LETTER,), "Large print letters"),
-    ("Yusuf Ali", MemberClass.USER, "Leeds", (ContactMethod.EMAIL,), "Quiet room at meetings"),
-    ("Bethany Shaw", MemberClass.PA, "Horsforth", (ContactMethod.EMAIL,), ""),
-    ("Graham Pickles", MemberClass.USER, "Leeds", (ContactMethod.PHONE,), "Hearing loop"),
-    ("Olivia Turner", MemberClass.PA, "Leeds", (ContactMethod.EMAIL, ContactMethod.PHONE), ""),
-    ("Mohammed Iqbal", MemberClass.CARER, "Bradford", (ContactMethod.PHONE,), ""),
-    ("Zoe Marsden", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    (
-        "Arthur Needham",
-        MemberClass.USER,
-        "Pontefract",
-        (ContactMethod.LETTER, ContactMethod.LARGE_PRINT),
-        "Large print",
-    ),
-]
-APPLICANTS: list[tuple[str, MemberClass, str, tuple[ContactMethod, ...], str]] = [
-    ("Jade Thornton", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), ""),
-    (
-        "Victor Mensah",
-        MemberClass.USER,
-        "Bradford",
-        (ContactMethod.EASY_READ, ContactMethod.PHONE),
-        "Easy Read",
-    ),
-    ("Sarah Lindqvist", MemberClass.CARER, "Leeds", (ContactMethod.EMAIL,), ""),
-    ("Owen Pritchard", MemberClass.PA, "Wakefield", (ContactMethod.PHONE,), ""),
-]
-REFUSED = ("Brian Staples", MemberClass.PA, "Leeds", (ContactMethod.EMAIL,), "")
-STREETS = [
-    "Roundhay Road",
-    "Kirkstall Lane",
-    "Otley Road",
-    "Harehills Avenue",
-    "Chapel Street",
-    "Station Road",
-]
-POSTCODES = {
-    "Leeds": "LS8 2AB",
-    "Bradford": "BD3 9QL",
-    "Wakefield": "WF1 3HT",
-    "Harrogate": "HG1 2RP",
-    "Otley": "LS21 3AA",
-    "Ilkley": "LS29 9DZ",
-    "Pudsey": "LS28 7BE",
-    "Castleford": "WF10 1DD",
-    "Morley": "LS27 9BA",
-    "Keighley": "BD21 3RU",
-    "Horsforth": "LS18 5PL",
-    "Pontefract": "WF8 1AD",
-}
 
 
-def _details(
-    i: int, person: tuple[str, MemberClass, str, tuple[ContactMethod, ...], str]
-) -> ApplicantDetails:
-    name, member_class, town, methods, needs = person
-    email = name.lower().replace(" ", ".").replace("'", "") + "@example.org"
-    return ApplicantDetails(
-        name=name,
-        preferred_name=name.split()[0],
-        email=email,
-        phone=f"0113 496 {i:04d}",
-        address=f"{10 + i * 3} {STREETS[i % len(STREETS)]}\n{town}",
-        postcode=POSTCODES[town],
-        requested_class=member_class,
-        contact_methods=methods,
-        access_needs=needs,
-        agrees_with_purpose=True,
-    )
+def bring_in_the_old_spreadsheet(coop: Coop) -> dict[int, UUID]:
+    """Day 0: the old register comes in; returns the members by their place in PEOPLE."""
+    coop.import_members(old_records(), source="membership-spreadsheet-2024.csv", by=FOUNDERS)
+    return {i: imported_member_id(n) for n, (i, _) in enumerate(OLD_RECORDS, start=1)}
 
 
-# Members in the old spreadsheet: (index into PEOPLE or a former member, date entered).
-OLD_RECORDS = [
-    (0, date(2012, 6, 14)),
-    (2, date(2012, 6, 14)),
-    (3, date(2013, 1, 9)),
-    (7, date(2015, 3, 2)),
-    (4, date(2018, 10, 22)),
-    (1, date(2021, 4, 30)),
-]
-FORMER = [
-    # (name, class, town, date entered, date ceased, how)
-    (
-        "Dorothy Marsh",
-        MemberClass.USER,
-        "Otley",
-        date(2012, 6, 14),
-        date(2014, 2, 3),
-        Cessation.DEATH,
-    ),
-    (
-        "Kevin Ashworth",
-        MemberClass.PA,
-        "Leeds",
-        date(2016, 5, 5),
-        date(2019, 8, 31),
-        Cessation.WITHDRAWAL,
-    ),
-]
-FOUNDING_MEETING = "Founding general meeting, 14 June 2012"
-
-
-def demo_exists(coop: Coop) -> bool:
-    return claim_id(coop.secret_key, "account-email", TRUSTEE_EMAIL) in coop.repository
-
-
-def _contact(d: ApplicantDetails) -> ContactDetails:
-    return d.contact()
-
-
-def _old_records() -> list[OldRecord]:
-    records = []
-    for n, (i, entered) in enumerate(OLD_RECORDS, start=1):
-        d = _details(i, PEOPLE[i])
-        records.append(
-            OldRecord(
-                line=n + 1,
-                number=n,
-                member_class=d.requested_class,
-                details=_contact(d),
-                entered_on=entered,
-            )
-        )
-    for k, (name, cls, town, entered, ceased, how) in enumerate(FORMER):
-        n = len(records) + 1
-        d = _details(60 + k, (name, cls, town, (ContactMethod.LETTER,), ""))
-        records.append(
-            OldRecord(
-                line=n + 1,
-                number=n,
-                member_class=cls,
-                details=_contact(d),
-                entered_on=entered,
-                ceased_on=ceased,
-                how_ceased=how,
-                share_settled=ShareSettlement.CANCELLED,
-            )
-        )
-    return records
-
-
-def build_demo(coop: Coop, now: datetime | None = None) -> str:
-    """Create the demo co-op (or, if it exists, a new trustee password); returns the password."""
-    password = secrets.token_urlsafe(12)
-    if demo_exists(coop):
-        claim: Claim = coop.repository.get(
-            claim_id(coop.secret_key, "account-email", TRUSTEE_EMAIL)
-        )
-        coop.change_password(claim.claimant, hash_password(password))
-        return password
-    real_clock = coop.clock
-    start = (now or datetime.now(UTC)) - timedelta(days=730)
-    clock = FixedClock(start)
-    coop.clock = clock
-    try:
-        _history(coop, clock, start, password)
-    finally:
-        coop.clock = real_clock
-    return password
-
-
-def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> None:
-    def on_day(day: int) -> None:
-        clock.set(start + timedelta(days=day))
-
-    def minute(item: int) -> str:
-        return f"Board meeting {clock.now():%B %Y}, item {item}"
-
-    # Day 0: the old spreadsheet comes in; its founding members become trustees.
-    founders = UUID("5eed0000-0000-4000-8000-000000000001")  # the founding meeting, not a person
-    coop.import_members(_old_records(), source="membership-spreadsheet-2024.csv", by=founders)
-    ids = {i: imported_member_id(n) for n, (i, _) in enumerate(OLD_RECORDS, start=1)}
-    grace = ids[0]
-    trustee = coop.open_account(
-        name=PEOPLE[0][0],
-        email=TRUSTEE_EMAIL,
-        password_hash=hash_password(password),
-        roles=(),
-        member_id=grace,
-    ).subject
-    adopt_rules(coop, trustee)
+def elect_the_founders(coop: Coop, ids: dict[int, UUID], trustee: UUID) -> None:
+    """Four founding members became trustees, one of them the secretary."""
     for i, offices in (
         (0, [Office.TRUSTEE]),
         (2, [Office.TRUSTEE, Office.SECRETARY]),
@@ -290,46 +40,42 @@ def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> N
         for office in offices:
             coop.take_office(ids[i], office, by=trustee, reference="AGM 2023, election of trustees")
 
-    # Month by month, the rest of PEOPLE apply and are admitted.
+
+def admit_month_by_month(
+    coop: Coop, days: Days, ids: dict[int, UUID], trustee: UUID
+) -> dict[str, UUID]:
+    """The rest of PEOPLE apply and are admitted, one every four weeks; one is refused.
+    Returns every member by name."""
     joining = [i for i in range(len(PEOPLE)) if i not in ids]
     for k, i in enumerate(joining):
-        on_day(10 + k * 27)
-        applied = coop.apply_for_membership(_details(i, PEOPLE[i]))
-        on_day(10 + k * 27 + 9)
-        coop.admit(applied.subject, by=trustee, minute_reference=minute(k % 4 + 2))
+        days.go_to(10 + k * 27)
+        applied = coop.apply_for_membership(details(i, PEOPLE[i]))
+        days.go_to(10 + k * 27 + 9)
+        coop.admit(applied.subject, by=trustee, minute_reference=days.minute(k % 4 + 2))
         ids[i] = applied.subject
-
-    by_name = {PEOPLE[i][0]: member_id for i, member_id in ids.items()}
-    on_day(120)
+    days.go_to(120)
     coop.refuse(
-        coop.apply_for_membership(_details(len(PEOPLE), REFUSED)).subject,
+        coop.apply_for_membership(details(len(PEOPLE), REFUSED)).subject,
         by=trustee,
-        minute_reference=minute(3),
+        minute_reference=days.minute(3),
         reason="You told us you do not work as a PA for any of our members. You can apply again if you start.",
     )
-    # Carers linked to the users they support, with the users' consent.
-    on_day(300)
-    for carer, user in (
-        ("Priya Raman", "Siobhan Kelly"),
-        ("Hannah Lewis", "Margaret Holt"),
-        ("Chloe Bennett", "Robert Clarke"),
-        ("Fatima Zahra", "Imran Hussain"),
-    ):
-        if carer in by_name and user in by_name:
-            coop.ask_to_link_carer(by_name[carer], by_name[user], by=by_name[carer])
-    for carer, user in (
-        ("Priya Raman", "Siobhan Kelly"),
-        ("Hannah Lewis", "Margaret Holt"),
-        ("Chloe Bennett", "Robert Clarke"),
-    ):
-        if carer in by_name and user in by_name:
+    return {PEOPLE[i][0]: member_id for i, member_id in ids.items()}
+
+
+def link_carers(coop: Coop, by_name: dict[str, UUID]) -> None:
+    """Carers ask to be linked to the users they support; most users consent."""
+    for carer, user, _ in CARER_LINKS:
+        coop.ask_to_link_carer(by_name[carer], by_name[user], by=by_name[carer])
+    for carer, user, consented in CARER_LINKS:
+        if consented:
             coop.consent_to_carer(by_name[user], by_name[carer], by=by_name[user])
 
-    # Last year's AGM ballots: PA holiday pay, and the trustee election.
-    build_governance(coop, clock, on_day, trustee, by_name)
 
-    # The first AGM in coop: one trustee stands down, another member is elected.
-    on_day(365)
+def first_agm_in_coop(
+    coop: Coop, ids: dict[int, UUID], by_name: dict[str, UUID], trustee: UUID
+) -> None:
+    """One trustee stands down, another member is elected; a member lends the co-op £500."""
     coop.leave_office(ids[7], Office.TRUSTEE, by=trustee, reference="AGM 2025: did not stand again")
     coop.take_office(
         by_name["Marcus Boateng"],
@@ -339,68 +85,91 @@ def _history(coop: Coop, clock: FixedClock, start: datetime, password: str) -> N
     )
     coop.record_property(by_name["Tom Whitfield"], loans_pence=50_000, deposits_pence=0, by=trustee)
 
-    on_day(430)
-    if "Chloe Bennett" in by_name:  # Robert now has a PA he chose himself
-        coop.withdraw_carer_consent(
-            by_name["Robert Clarke"], by_name["Chloe Bennett"], by=by_name["Robert Clarke"]
-        )
 
-    # Changes of life: a PA becomes a carer; members move, leave, die.
-    on_day(500)
+def robert_chooses_his_own_pa(coop: Coop, by_name: dict[str, UUID]) -> None:
+    """Robert now has a PA he chose himself, and withdraws Chloe's link."""
+    coop.withdraw_carer_consent(
+        by_name["Robert Clarke"], by_name["Chloe Bennett"], by=by_name["Robert Clarke"]
+    )
+
+
+def changes_of_life(coop: Coop, days: Days, by_name: dict[str, UUID], trustee: UUID) -> None:
+    """A PA becomes a carer, and Robert moves house."""
     coop.change_class(
         by_name["Callum Fraser"],
         MemberClass.CARER,
         by=trustee,
-        reference=minute(4) + ": stopped working as a PA, now cares for his mother",
+        reference=days.minute(4) + ": stopped working as a PA, now cares for his mother",
     )
-    moved = _details(0, PEOPLE[9])
+    moved = details(0, PEOPLE[9]).contact()
     coop.update_details(
         by_name["Robert Clarke"],
         ContactDetails(
             **{
-                **{f: getattr(moved.contact(), f) for f in ContactDetails.__struct_fields__},
+                **{f: getattr(moved, f) for f in ContactDetails.__struct_fields__},
                 "address": "2 Bridge Street\nOtley",
             }
         ),
         by=trustee,
     )
-    on_day(560)
-    coop.cease(
+
+
+def leave(
+    coop: Coop,
+    member_id: UUID,
+    how: Cessation,
+    on: date,
+    reference: str,
+    share: ShareSettlement,
+    *,
+    trustee: UUID,
+) -> None:
+    """A membership ends, and its share is settled."""
+    coop.cease(member_id, how, on=on, by=trustee, reference=reference)
+    coop.settle_share(member_id, share, by=trustee)
+
+
+def members_leave(coop: Coop, days: Days, by_name: dict[str, UUID], trustee: UUID) -> None:
+    """A PA who no longer works for the co-op, a member who gives notice, a member who dies."""
+    days.go_to(560)
+    leave(
+        coop,
         by_name["Nadia Kowalski"],
         Cessation.CESSATION,
-        on=clock.now().date(),
-        by=trustee,
-        reference=minute(5) + ": no longer works for the co-op (rule 12)",
+        days.today(),
+        days.minute(5) + ": no longer works for the co-op (rule 12)",
+        ShareSettlement.CANCELLED,
+        trustee=trustee,
     )
-    coop.settle_share(by_name["Nadia Kowalski"], ShareSettlement.CANCELLED, by=trustee)
-    on_day(610)
-    coop.cease(
+    days.go_to(610)
+    leave(
+        coop,
         by_name["Kieran Doyle"],
         Cessation.WITHDRAWAL,
-        on=clock.now().date(),
-        by=trustee,
-        reference="Letter of notice, received " + f"{clock.now():%-d %B %Y}",
+        days.today(),
+        f"Letter of notice, received {days.today():%-d %B %Y}",
+        ShareSettlement.REPAID,
+        trustee=trustee,
     )
-    coop.settle_share(by_name["Kieran Doyle"], ShareSettlement.REPAID, by=trustee)
-    on_day(700)
-    coop.cease(
+    days.go_to(700)
+    leave(
+        coop,
         by_name["Arthur Needham"],
         Cessation.DEATH,
-        on=clock.now().date() - timedelta(days=3),
-        by=trustee,
-        reference="Notified by his daughter",
+        days.today() - timedelta(days=3),
+        "Notified by his daughter",
+        ShareSettlement.REPAID,
+        trustee=trustee,
     )
-    coop.settle_share(by_name["Arthur Needham"], ShareSettlement.REPAID, by=trustee)
 
-    # Dorothy Marsh died in 2014: past the retention period, her personal data is erased.
-    on_day(705)
+
+def erase_dorothy(coop: Coop, trustee: UUID) -> None:
+    """Dorothy Marsh died in 2014: past the retention period, her personal data is erased."""
     coop.erase(imported_member_id(len(OLD_RECORDS) + 1), by=trustee, retention_years=10)
 
-    # Applications still waiting for the trustees.
-    for j, person in enumerate(APPLICANTS):
-        on_day(715 + j * 3)
-        coop.apply_for_membership(_details(len(PEOPLE) + 1 + j, person))
 
-    # This year's surplus ballot, open now.
-    on_day(730)
-    open_surplus_ballot(coop, clock, trustee, by_name)
+def applications_waiting(coop: Coop, days: Days) -> None:
+    """Applications still waiting for the trustees, one every three days."""
+    for j, person in enumerate(APPLICANTS):
+        days.go_to(715 + j * 3)
+        coop.apply_for_membership(details(len(PEOPLE) + 1 + j, person))

@@ -8,7 +8,7 @@ import asyncpg
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
-from coop.demo.membership import build_demo
+from coop.demo.story import build_demo
 from coop.infra.sealing import master_key
 from coop.projections.membership.carers import links_of_user
 from coop.projections.membership.queries import applications_awaiting_decision, members_list
