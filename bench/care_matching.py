@@ -58,13 +58,11 @@ def _pas(rng: random.Random) -> list[PaProfile]:
                 skills.add(task)
         leave: tuple[AvailabilityException, ...] = ()
         if rng.random() < 0.1:
-            day = MONDAY + timedelta(days=rng.randrange(7))
-            span = wall_span(day, 0, 24 * 60)
+            span = wall_span(MONDAY + timedelta(days=rng.randrange(7)), 0, 24 * 60)
             leave = (AvailabilityException(id=UUID(int=n), kind=ExceptionKind.LEAVE, span=span),)
         held = []
-        for k, day in enumerate(days[:5]):
-            when = MONDAY + timedelta(days=day)
-            interval = visit_interval(when, clock(start), 60)
+        for k, weekday in enumerate(days[:5]):
+            interval = visit_interval(MONDAY + timedelta(days=weekday), clock(start), 60)
             if not any(e.span.overlaps(interval) for e in leave):
                 held.append(Booked(UUID(int=10_000 + n * 10 + k), interval))
         pas.append(
