@@ -114,8 +114,8 @@ def visit_interval(day: date, start: time, minutes: int) -> Interval:
 def wall_span(day: date, start_minute: int, end_minute: int) -> Interval:
     """Local minutes after ``day``'s midnight (end may pass into the next day), as instants.
 
-    For availability, where a window's edge in the skipped hour simply moves
-    to the clock change rather than being refused.
+    For availability, where a window's edge in the hour the clocks skip is
+    read as if they had not yet gone forward (an hour later), not refused.
     """
 
     def at(minute: int) -> datetime:
