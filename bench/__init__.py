@@ -1,7 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``
-or ``coop bench vote``.
+``coop bench vote`` or ``coop bench matching``.
 Each benchmark works in a scratch database of its own on the configured server.
 """
 
@@ -30,6 +30,10 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import vote
 
         return vote.run(url, settings, args)
+    if which == "matching":  # pure: needs no database
+        from bench import care_matching
+
+        return care_matching.run(args)
     raise ValueError(
-        f"There is no benchmark called {which!r}. Known: append, project, import, vote."
+        f"There is no benchmark called {which!r}. Known: append, project, import, vote, matching."
     )

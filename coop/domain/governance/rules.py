@@ -62,6 +62,8 @@ class RuleBook(msgspec.Struct, frozen=True, kw_only=True):
     late_cancellation_hours: int
     late_cancellation_charge_percent: int
     travel_buffer_minutes: int
+    # Added after rules were first stored: the default keeps older events decodable.
+    missed_after_minutes: int = 30  # a visit with no check-in this long after its start is missed
 
     def weights(self) -> dict[str, Fraction]:
         """Each voting class's weight."""
