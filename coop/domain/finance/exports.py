@@ -35,6 +35,11 @@ def csv_text(journal: Journal) -> str:
     return out.getvalue()
 
 
+def _cell(text: str) -> str:
+    """Typed text a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _quoted(text: str) -> str:
     """A beancount string: its quotes and backslashes made harmless, on one line."""
     cleaned = " ".join(text.replace("\\", "/").replace('"', "”").split())

@@ -51,7 +51,12 @@ class Category(StrEnum):
     @property
     def money_in(self) -> bool:
         """Whether the entry brings money into the bank (else it pays money out)."""
-        return self in (Category.GRANT, Category.DONATION, Category.OTHER_INCOME, Category.USERS_PAID)  # fmt: skip
+        return self in (
+            Category.GRANT,
+            Category.DONATION,
+            Category.OTHER_INCOME,
+            Category.USERS_PAID,
+        )
 
 
 _ACCOUNTS = {
@@ -92,7 +97,9 @@ def check_entry(entry: Entry) -> None:
     if not entry.reference.strip():
         raise InvalidInput("Give a reference, such as the invoice or receipt number.", "reference")
     if len(entry.reference) > 100 or len(entry.description) > 500:
-        raise InvalidInput("Keep the reference under 100 characters and the description under 500.", "reference")  # fmt: skip
+        raise InvalidInput(
+            "Keep the reference under 100 characters and the description under 500.", "reference"
+        )
     if (entry.reverses or entry.adjusts) and not entry.reason.strip():
         raise InvalidInput("Say why this entry puts another right.", "reason")
 

@@ -110,7 +110,10 @@ class Tariff(msgspec.Struct, frozen=True, kw_only=True):
         """Refuse rates that are not whole, sensible pence an hour, saying which."""
         if not isinstance(self.effective_from, date):
             raise InvalidInput("Say from which date the rates take effect.", "effective_from")
-        for side, amount in ((Side.CHARGE, self.charge_pence_per_hour), (Side.PAY, self.pay_pence_per_hour)):  # fmt: skip
+        for side, amount in (
+            (Side.CHARGE, self.charge_pence_per_hour),
+            (Side.PAY, self.pay_pence_per_hour),
+        ):
             what = "The charge to users" if side is Side.CHARGE else "The pay for PAs"
             if not isinstance(amount, int):
                 raise InvalidInput(f"{what} must be a whole number of pence an hour.", side)
