@@ -1,8 +1,9 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
-Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``
-or ``coop bench vote``.
-Each benchmark works in a scratch database of its own on the configured server.
+Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
+``coop bench vote`` or ``coop bench money``.
+Each benchmark works in a scratch database of its own on the configured server, except
+``money``, which closes a year's books in memory.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import vote
 
         return vote.run(url, settings, args)
+    if which == "money":
+        from bench import money
+
+        return money.run(args)
     raise ValueError(
-        f"There is no benchmark called {which!r}. Known: append, project, import, vote."
+        f"There is no benchmark called {which!r}. Known: append, project, import, vote, money."
     )

@@ -112,12 +112,18 @@ class Posting(msgspec.Struct, frozen=True):
 class Transaction(msgspec.Struct, frozen=True, kw_only=True):
     """A dated set of postings that adds up to nothing."""
 
-    id: str  # "visit:<uuid>" or "entry:<uuid>": where it came from
+    source: str  # "visit" or "entry": where it came from
+    source_id: UUID
     on: date
     narration: str
     postings: tuple[Posting, ...]
     reference: str = ""
     links: tuple[str, ...] = ()  # e.g. the entry a reversal puts right
+
+    @property
+    def id(self) -> str:
+        """Where the transaction came from, as exports name it: "visit:<uuid>"."""
+        return f"{self.source}:{self.source_id}"
 
     @property
     def total(self) -> int:
@@ -136,7 +142,8 @@ def visit_transaction(visit: PricedVisit) -> Transaction | None:
         return None
     what = "Late cancellation" if visit.outcome is Outcome.LATE_CANCELLED else "Care visit"
     return Transaction(
-        id=f"visit:{visit.visit_id}",
+        source="visit",
+        source_id=visit.visit_id,
         on=visit.on,
         narration=f"{what}, {visit.minutes} minutes" if visit.minutes else what,
         postings=tuple(postings),
@@ -154,7 +161,8 @@ def entry_transaction(entry: Entry) -> Transaction:
     elif entry.adjusts:
         narration = f"Adjustment to {entry.adjusts}: {entry.reason}"
     return Transaction(
-        id=f"entry:{entry.entry_id}",
+        source="entry",
+        source_id=entry.entry_id,
         on=entry.on,
         narration=narration,
         postings=(Posting(BANK, amount), Posting(entry.category.account, -amount)),
@@ -164,7 +172,7 @@ def entry_transaction(entry: Entry) -> Transaction:
 
 
 class Journal(msgspec.Struct, frozen=True):
-    """Every transaction, in date order (then by id, so the order never depends on arrival)."""
+    """Every transaction, in date order (then by source, so the order never depends on arrival)."""
 
     transactions: tuple[Transaction, ...]
 
@@ -184,5 +192,5 @@ def journal(visits: Iterable[PricedVisit], entries: Iterable[Entry]) -> Journal:
     """The books from the priced visits and the treasurer's entries."""
     found = [t for v in visits if (t := visit_transaction(v)) is not None]
     found += [entry_transaction(e) for e in entries]
-    found.sort(key=lambda t: (t.on, t.id))
+    found.sort(key=lambda t: (t.on, t.source, t.source_id.int))
     return Journal(tuple(found))

@@ -180,6 +180,7 @@ class Pricer:
         self.rules = rules
         self.tariffs = sorted(tariffs, key=lambda t: t.effective_from)
         self._tariff_days = [day_number(t.effective_from) for t in self.tariffs]
+        self._tariff_from = [t.effective_from for t in self.tariffs]
         self._clock = WallClock(years.start, years.stop - 1)
         self._holidays = {
             day_number(h.on) for y in range(years.start, years.stop + 1) for h in bank_holidays(y)
@@ -194,6 +195,7 @@ class Pricer:
         self._bounds = sorted(nights - {0} | {DAY})
         self._rates: dict[tuple[int, int, int, bool], tuple[int, _Rate, _Rate]] = {}
         self._interned: dict[_Rate, _Rate] = {}
+        self._dates: dict[int, date] = {}
 
     def price(self, visit: DeliveredVisit) -> PricedVisit:
         """The visit's price; raises ``_Unpriceable`` with the reason when it has none."""
@@ -236,13 +238,19 @@ class Pricer:
             user_id=visit.user_id,
             pa_id=visit.pa_id,
             outcome=visit.outcome,
-            on=day_of((start + offset) // DAY),
+            on=self._date((start + offset) // DAY),
             minutes=minutes,
             charge_pence=sum(line.pence for line in charge),
             pay_pence=sum(line.pence for line in pay),
             lines=(*charge, *pay),
             flag=flag,
         )
+
+    def _date(self, day: int) -> date:
+        found = self._dates.get(day)
+        if found is None:
+            found = self._dates[day] = day_of(day)
+        return found
 
     def _rounded(self, instant: datetime) -> int:
         unit = 60 * (self.rules.rounding_minutes or 1)
@@ -254,7 +262,7 @@ class Pricer:
         while t < end:
             offset, change = self._clock.offset(t)
             day, minute = divmod(t + offset, DAY)
-            bound = next(b for b in self._bounds if b > minute)
+            bound = self._bounds[bisect_right(self._bounds, minute)]
             following = min(end, day * DAY + bound - offset, change)
             ti, charge, pay = self._rate(day, minute)
             last = pieces[-1] if pieces else None
@@ -297,14 +305,18 @@ class Pricer:
         charge_percent: int,
         pay_percent: int,
     ) -> tuple[list[Line], list[Line]]:
-        charge = self._side(visit, pieces, kind, Side.CHARGE, charge_percent, visit.user_id)
-        pay = self._side(visit, pieces, kind, Side.PAY, pay_percent, visit.pa_id)
+        instants = [instant_of(p.start) for p in pieces]
+        charge = self._side(
+            visit, pieces, instants, kind, Side.CHARGE, charge_percent, visit.user_id
+        )
+        pay = self._side(visit, pieces, instants, kind, Side.PAY, pay_percent, visit.pa_id)
         return charge, pay
 
     def _side(
         self,
         visit: DeliveredVisit,
         pieces: Sequence[_Piece],
+        instants: Sequence[datetime],
         kind: LineKind,
         side: Side,
         percent: int,
@@ -317,23 +329,23 @@ class Pricer:
             r.pence_per_hour * p.minutes * percent for p, r in zip(pieces, rates, strict=True)
         ]
         total = round_half_up(sum(numerators), 6000)
-        pence = share_out(total, numerators, 6000)
+        pence = [total] if len(pieces) == 1 else share_out(total, numerators, 6000)
         return [
             Line(
                 visit_id=visit.visit_id,
                 side=side,
                 kind=kind,
                 person_id=person_id,
-                starts=instant_of(p.start),
+                starts=starts,
                 minutes=p.minutes,
                 rate=r.pence_per_hour,
                 percent=percent,
                 uplift=r.uplift,
                 uplift_percent=r.uplift_percent,
-                tariff_from=self.tariffs[p.tariff].effective_from,
+                tariff_from=self._tariff_from[p.tariff],
                 pence=amount,
             )
-            for p, r, amount in zip(pieces, rates, pence, strict=True)
+            for p, r, amount, starts in zip(pieces, rates, pence, instants, strict=True)
         ]
 
 

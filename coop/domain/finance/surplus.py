@@ -52,15 +52,18 @@ def statement(journal: Journal, *, starts: date, ends: date, care_minutes: int) 
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     revenue: dict[str, int] = defaultdict(int)
     costs: dict[str, int] = defaultdict(int)
+    names: dict[date, str] = {}
     for t in journal.transactions:
         if not starts <= t.on <= ends:
             continue
-        month = months[t.on.strftime("%Y-%m")]
+        name = names.get(t.on) or names.setdefault(t.on, t.on.strftime("%Y-%m"))
+        month = months[name]
         for p in t.postings:
-            if p.account.startswith("Income:"):
+            kind = p.account[:4]  # "Inco" or "Expe"; assets and liabilities don't count
+            if kind == "Inco":
                 revenue[p.account] -= p.pence
                 month[0] -= p.pence
-            elif p.account.startswith("Expenses:"):
+            elif kind == "Expe":
                 costs[p.account] += p.pence
                 month[1] += p.pence
     return SurplusStatement(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -235,14 +235,18 @@ def test_the_closing_checks_pass_on_good_books_and_name_what_is_wrong_on_bad_one
     assert priced.detail.endswith("no rates were in force on 3 March 2025.")
 
     odd = Transaction(
-        id="entry:odd", on=day, narration="Typo", postings=(Posting("Assets:Bank", 100),)
+        source="entry",
+        source_id=UUID(int=7),
+        on=day,
+        narration="Typo",
+        postings=(Posting("Assets:Bank", 100),),
     )
     broken = journal(pricing.visits, [])
     broken = broken.__class__((*broken.transactions, odd))
     [_, balanced, totals] = closing_checks(ids, pricing, broken, summary)
     assert (balanced.passed, balanced.detail) == (
         False,
-        "1 transaction does not balance. The first, entry:odd on 10 June 2025, is out by £1.00.",
+        "1 transaction does not balance. The first, entry:00000000-0000-0000-0000-000000000007 on 10 June 2025, is out by £1.00.",
     )
     assert totals.passed
 
