@@ -104,12 +104,12 @@ def check_entry(entry: Entry) -> None:
         raise InvalidInput("Say why this entry puts another right.", "reason")
 
 
-class Posting(msgspec.Struct, frozen=True):
+class Posting(msgspec.Struct, frozen=True, gc=False):
     account: str
     pence: int
 
 
-class Transaction(msgspec.Struct, frozen=True, kw_only=True):
+class Transaction(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A dated set of postings that adds up to nothing."""
 
     source: str  # "visit" or "entry": where it came from

@@ -51,7 +51,7 @@ class LineKind(StrEnum):
     CANCELLATION = "cancellation"
 
 
-class DeliveredVisit(msgspec.Struct, frozen=True, kw_only=True):
+class DeliveredVisit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What pricing needs to know of a visit, as the care context recorded it."""
 
     visit_id: UUID
@@ -94,8 +94,13 @@ class PricingRules(msgspec.Struct, frozen=True, kw_only=True):
                 raise InvalidInput("A late cancellation's share must be 0 to 100 %.", "percent")
 
 
-class Line(msgspec.Struct, frozen=True, kw_only=True):
-    """One priced piece of a visit, on one side: minutes × rate × percent, in pence."""
+class Line(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One priced piece of a visit, on one side: minutes × rate × percent, in pence.
+
+    Lines, priced visits and postings hold only plain values, never themselves, so
+    they are left out of the garbage collector's tracking (``gc=False``): a year's
+    close makes a million of them, and tracking them took a third of its time.
+    """
 
     visit_id: UUID
     side: Side
@@ -111,7 +116,7 @@ class Line(msgspec.Struct, frozen=True, kw_only=True):
     pence: int
 
 
-class PricedVisit(msgspec.Struct, frozen=True, kw_only=True):
+class PricedVisit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A visit's price: its totals, exactly the sum of its lines."""
 
     visit_id: UUID
@@ -154,7 +159,7 @@ class _Unpriceable(Exception):
     pass
 
 
-class _Rate(msgspec.Struct, frozen=True):
+class _Rate(msgspec.Struct, frozen=True, gc=False):
     """One side's rate for a piece of a visit, and the uplift that set it."""
 
     pence_per_hour: int
@@ -162,7 +167,7 @@ class _Rate(msgspec.Struct, frozen=True):
     uplift_percent: int
 
 
-class _Piece(msgspec.Struct):
+class _Piece(msgspec.Struct, gc=False):
     """A stretch of a visit priced alike throughout."""
 
     start: int  # minutes since 1970, UTC
