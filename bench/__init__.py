@@ -1,8 +1,9 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
-Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``
-``coop bench vote`` or ``coop bench matching``.
-Each benchmark works in a scratch database of its own on the configured server.
+Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
+``coop bench vote``, ``coop bench matching`` or ``coop bench money``.
+Each benchmark works in a scratch database of its own on the configured server, except
+``matching`` and ``money``, which work in memory.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import care_matching
 
         return care_matching.run(args)
+    if which == "money":  # pure: closes a year's books in memory
+        from bench import money
+
+        return money.run(args)
     raise ValueError(
-        f"There is no benchmark called {which!r}. Known: append, project, import, vote, matching."
+        f"There is no benchmark called {which!r}."
+        " Known: append, project, import, vote, matching, money."
     )

@@ -458,9 +458,12 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("name")
     rb.set_defaults(run=cmd_rebuild)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
-    bench.add_argument("which", choices=["append", "project", "import", "vote"])
+    bench.add_argument(
+        "which", choices=["append", "project", "import", "vote", "matching", "money"]
+    )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
+    bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")
     bench.add_argument(
         "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
     )

@@ -1,1 +1,1 @@
-"""Money: rates, financial periods, the ledger and the surplus (to come)."""
+"""Finance: rates, pricing the care delivered, the ledger, financial periods and the surplus."""
