@@ -87,10 +87,9 @@ class ImportCommands(Commands):
 
     def _imported(self, r: OldRecord, source: str, by: UUID) -> list[Aggregate]:
         d = r.details
-        member = Member._create(  # a fixed id, so the same row imported twice collides
-            Member.Applied,
-            id=imported_member_id(r.number),
-            details=ApplicantDetails(
+        member = Member.from_old_register(
+            r.number,
+            ApplicantDetails(
                 name=d.name,
                 preferred_name=d.preferred_name,
                 email=d.email,
@@ -102,7 +101,7 @@ class ImportCommands(Commands):
                 access_needs=d.access_needs,
                 agrees_with_purpose=True,
             ),
-            applied_on=r.entered_on,
+            r.entered_on,
         )
         member.mark_imported(source=f"{source}, line {r.line}")
         decision = Decision(by=by, on=r.entered_on, minute_reference=f"Imported from {source}")
