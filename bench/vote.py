@@ -414,9 +414,10 @@ def _commands(coop: Coop, ballot_id: UUID, electors: list[Elector], seconds: flo
 
 def _raw_rates(db_url: str, coop: Coop, repeats: int, seconds: float) -> list[float]:
     """Single-row INSERT commits/s from POOL asyncpg connections, rows of a real vote's size."""
-    with coop.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+    with coop.datastore.transaction(commit=False) as curs:
         curs.execute("SELECT topic, state FROM coop_events WHERE topic = %s LIMIT 1", (_CAST,))
         row = curs.fetchone()
+    assert row is not None, "the vote benchmark casts votes before it measures raw inserts"
     asyncio.run(_create_raw_table(db_url))
     return [
         asyncio.run(_raw(db_url, POOL, seconds, row["topic"], bytes(row["state"]))).rate

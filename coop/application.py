@@ -1,4 +1,9 @@
-"""The write side: the co-op's commands, on one eventsourcing Application."""
+"""The write side: the co-op's commands, on one eventsourcing Application.
+
+``Coop`` is every command group side by side. Each group is a class in
+``coop/commands/`` that extends ``Commands`` (the Application base) and nothing
+else, so ``coop.admit`` is in ``MembershipCommands`` and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,15 @@ from uuid import UUID, uuid4
 from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
+from coop.commands.governance.advocacy import AdvocacyCommands
+from coop.commands.governance.ballots import BallotCommands
+from coop.commands.governance.meetings import MeetingCommands
 from coop.commands.governance.proposals import ProposalCommands
+from coop.commands.governance.rules import RulesCommands
+from coop.commands.governance.voting import VotingCommands
 from coop.commands.membership.carers import CarerCommands
 from coop.commands.membership.importing import ImportCommands
+from coop.commands.membership.members import MembershipCommands
 from coop.infra.eventstore.codec import EventMapper
 from coop.infra.eventstore.group_commit import GroupCommitRecorder
 from coop.infra.eventstore.subject_keys import database_keyring
@@ -20,7 +31,18 @@ from coop.infra.sealing import master_key
 __all__ = ["Busy", "Coop", "Done", "new_id"]
 
 
-class Coop(ImportCommands, AccountCommands, CarerCommands, ProposalCommands):
+class Coop(
+    MembershipCommands,  # applying, admitting, refusing, a member's changes, leaving, erasure
+    ImportCommands,  # members from the old register: a dry run, then all or nothing
+    CarerCommands,  # carers linked to the users they support, with consent
+    AccountCommands,  # sign-ins: opening an account, passwords, office roles
+    RulesCommands,  # the rules: adopted, then amended by special resolution
+    MeetingCommands,  # meetings: convened, attended, minuted, resolutions linked
+    BallotCommands,  # ballots: drafted, options listed, opened, closed and counted
+    VotingCommands,  # votes: open and secret, own and supported (and the open ballots)
+    ProposalCommands,  # members' proposals for a reinvestment ballot, and the decisions
+    AdvocacyCommands,  # advocates named for supported voting, and ended
+):
     """Every command of the co-op, on one event log in one total order."""
 
     name = "coop"
@@ -37,7 +59,7 @@ class Coop(ImportCommands, AccountCommands, CarerCommands, ProposalCommands):
         assert isinstance(self.mapper, EventMapper) and isinstance(
             self.recorder, GroupCommitRecorder
         )
-        keyring = database_keyring(self.recorder.datastore, master_key(secret_key))
+        keyring = database_keyring(self.datastore, master_key(secret_key))
         self.mapper.keyring = keyring
         # New people's keys go into the database with their first events.
         self.recorder.take_new_keys = keyring.take_new_keys

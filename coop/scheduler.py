@@ -9,19 +9,43 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 import asyncpg
 
+from coop.application import Coop
+from coop.clock import Clock
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import Elector
 from coop.domain.governance.seats import Trustee
 from coop.projections.governance.ballots import due_ballots
-from coop.web.services import Services
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+T = TypeVar("T")
+
+
+class Scheduling(Protocol):
+    """What the scheduler needs: the commands, the read pool, the clock, a way to run a
+    command in a thread, and a wait for the read models (the web's ``Services`` has them)."""
+
+    @property
+    def coop(self) -> Coop: ...
+
+    @property
+    def pool(self) -> asyncpg.Pool: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    async def run(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a command off the event loop."""
+
+    async def seen(self, position: int, *projections: str) -> None:
+        """Wait until the named projections have applied ``position``."""
 
 
 async def current_electorate(pool: asyncpg.Pool) -> list[Elector]:
@@ -44,7 +68,7 @@ async def trustees_in_office(pool: asyncpg.Pool) -> list[Trustee]:
     return [Trustee(r["member_id"], r["member_class"], r["appointed_on"]) for r in rows]
 
 
-async def tick(s: Services) -> list[tuple[str, UUID]]:
+async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
     """Open and close whatever is due now; what was done, for the log and the tests."""
     head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
     # The electorate and the due list come from read models: let them catch up first.
@@ -65,7 +89,7 @@ async def tick(s: Services) -> list[tuple[str, UUID]]:
     return done
 
 
-async def run_scheduler(s: Services, stop: asyncio.Event) -> None:
+async def run_scheduler(s: Scheduling, stop: asyncio.Event) -> None:
     """Tick every second until ``stop`` is set."""
     while not stop.is_set():
         try:

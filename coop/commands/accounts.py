@@ -10,7 +10,6 @@ from coop.clock import today
 from coop.commands.base import Commands, Done
 from coop.domain.accounts import Account, AccountHolder, Credential, EmailInUse, Role
 from coop.domain.claims import Claim, claim_id
-from coop.domain.membership.members import Member, MemberNotFound
 
 
 class AccountCommands(Commands):
@@ -43,9 +42,7 @@ class AccountCommands(Commands):
         if member_id is None:
             return self._save_new(account, claim, conflict=EmailInUse)
         # The member's record names the account, so erasing the member erases it too.
-        member = self._get_or_none(Member, member_id)
-        if member is None:
-            raise MemberNotFound()
+        member = self._member(member_id)
         member.link_account(account.id)
         return self._save_new(account, claim, member, conflict=EmailInUse)
 

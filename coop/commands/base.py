@@ -1,23 +1,36 @@
-"""What every command shares: saving atomically, retrying lost races, loading aggregates."""
+"""What every command shares: saving atomically, retrying lost races, loading aggregates.
+
+Every group of commands (``coop/commands/<context>/``) extends ``Commands`` and
+nothing else; ``Coop`` (coop/application.py) lists the groups. What more than one
+group needs (loading a member, a ballot or the rules; changing an aggregate and
+saving it; the membership numbers; destroying keys) is here, once.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
 from coop.clock import Clock
 from coop.domain.errors import CoopError
+from coop.domain.governance.ballots import Ballot, BallotNotFound
+from coop.domain.governance.rules import RULES_ID, Rules, RulesNotAdopted
+from coop.domain.membership.members import Member, MemberNotFound, MembershipNumbers
+from coop.infra.eventstore.subject_keys import destroy_keys
 from coop.infra.sealing import KeyRing
 
 T = TypeVar("T")
+A = TypeVar("A", bound=Aggregate)
 
 # How often a command re-reads and retries after losing a race to another writer.
 CONFLICT_RETRIES = 20
@@ -43,6 +56,17 @@ class Commands(Application[UUID]):
     clock: Clock
     secret_key: str
     _keyring: KeyRing
+    # Every admission takes the next number from one aggregate: admissions (and
+    # imports) by this application queue here instead of colliding (other
+    # processes retry).
+    _numbering: threading.Lock
+
+    @property
+    def datastore(self) -> PostgresDatastore:
+        """The event store's PostgreSQL connections, for the reads in ``eventstore.reads``."""
+        recorder = self.recorder
+        assert isinstance(recorder, PostgresApplicationRecorder)
+        return recorder.datastore
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Save aggregates' pending events together, atomically.
@@ -89,6 +113,55 @@ class Commands(Application[UUID]):
                 continue
             return Done(recordings[-1].notification.id, subject)
         raise Busy()
+
+    def _changing(
+        self, aggregate_id: UUID, load: Callable[[UUID], A], change: Callable[[A], None]
+    ) -> Done:
+        """Load the aggregate, change it, save; re-read and go again after a lost race."""
+
+        def attempt() -> tuple[Aggregate, ...]:
+            aggregate = load(aggregate_id)
+            change(aggregate)
+            return (aggregate,)
+
+        return self._retrying(aggregate_id, attempt)
+
+    def destroy_keys(self, subjects: Iterable[UUID]) -> None:
+        """Destroy these data subjects' keys, everywhere at once."""
+        subjects = list(subjects)
+        destroy_keys(self.datastore, subjects)
+        for subject in subjects:
+            self._keyring.forget(subject)
+            self._forget(subject)
+
+    # Loading ---------------------------------------------------------------------------
+
+    def _member(self, member_id: UUID) -> Member:
+        member = self._get_or_none(Member, member_id)
+        if member is None:
+            raise MemberNotFound()
+        return member
+
+    def membership_numbers(self) -> MembershipNumbers:
+        """The aggregate that allots membership numbers."""
+        numbers = self._get_or_none(MembershipNumbers, MembershipNumbers.create_id())
+        return numbers or MembershipNumbers()
+
+    def _ballot(self, ballot_id: UUID) -> Ballot:
+        try:
+            ballot: Any = self.repository.get(ballot_id)
+        except Exception:
+            raise BallotNotFound() from None
+        if not isinstance(ballot, Ballot):
+            raise BallotNotFound()
+        return ballot
+
+    def rules_in_force(self) -> Rules:
+        """The co-op's rules as they stand (RulesNotAdopted until they are adopted)."""
+        rules = self._get_or_none(Rules, RULES_ID)
+        if rules is None:
+            raise RulesNotAdopted()
+        return rules
 
     def _get_or_none(self, cls: type[T], aggregate_id: UUID) -> T | None:
         try:

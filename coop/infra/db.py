@@ -16,7 +16,7 @@ from urllib.parse import quote
 import asyncpg
 from psycopg.conninfo import conninfo_to_dict
 
-from coop.infra.fair_queue import Turns
+from coop.infra.fair_queue import FairQueue
 
 log = logging.getLogger(__name__)
 
@@ -97,24 +97,24 @@ class FairPool(asyncpg.Pool):  # type: ignore[misc]
     asyncpg's own line (an asyncio queue) lets a newcomer take a connection the
     longest waiter was woken for, and sends that one to the back: in `coop bench
     vote` one request in a hundred waited five times the median for its
-    sign-in check. Turns sized to the pool keep everyone in order, and whoever
+    sign-in check. A FairQueue sized to the pool keeps everyone in order, and whoever
     holds a turn finds a connection free.
     """
 
-    __slots__ = ("_lent", "_turns")
+    __slots__ = ("_fair_queue", "_lent")
 
     def __init__(self, *args: Any, max_size: int, **kwargs: Any) -> None:
         super().__init__(*args, max_size=max_size, **kwargs)
-        self._turns = Turns(max_size)
+        self._fair_queue = FairQueue(max_size)
         self._lent: set[Any] = set()  # each turn's connection, until given back once
 
     async def _acquire(self, timeout: float | None) -> Any:
         # acquire(timeout=...) bounds the wait in line as well as asyncpg's own
-        await asyncio.wait_for(self._turns.take(), timeout)
+        await asyncio.wait_for(self._fair_queue.take(), timeout)
         try:
             connection = await super()._acquire(timeout)
         except BaseException:
-            self._turns.give_back()
+            self._fair_queue.give_back()
             raise
         self._lent.add(connection)
         return connection
@@ -125,7 +125,7 @@ class FairPool(asyncpg.Pool):  # type: ignore[misc]
         finally:
             if connection in self._lent:  # not a second release, nor a stranger
                 self._lent.remove(connection)
-                self._turns.give_back()
+                self._fair_queue.give_back()
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:

@@ -1,4 +1,4 @@
-"""Taking turns: a first-come-first-served gate for so many holders at a time.
+"""A fair queue: a first-come-first-served gate for so many holders at a time.
 
 asyncio's own queues and semaphores are not first come first served under
 load: a slot given up wakes the longest waiter, but any coroutine that runs
@@ -13,7 +13,7 @@ import asyncio
 from collections import deque
 
 
-class Turns:
+class FairQueue:
     """At most ``limit`` holders; a slot given up goes straight to the longest waiter."""
 
     def __init__(self, limit: int) -> None:

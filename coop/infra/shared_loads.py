@@ -16,7 +16,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class SingleFlight(Generic[K, V]):
+class SharedLoads(Generic[K, V]):
     """Loads by key, never two at once for the same key."""
 
     def __init__(self) -> None:

@@ -14,9 +14,9 @@ from litestar import Litestar
 
 from coop.application import Coop
 from coop.clock import Clock
-from coop.commands.governance.vote_desk import VoteDesk
+from coop.commands.governance.loop_voting import LoopVoting
 from coop.config import Settings
-from coop.infra.shared_loads import SingleFlight
+from coop.infra.shared_loads import SharedLoads
 from coop.projections.governance.ballots import BallotView
 from coop.projections.waiting import ProjectionWaiter
 
@@ -35,13 +35,14 @@ class Services:
     clock: Clock
     # Commands block on psycopg; this bound matches the psycopg pool.
     limiter: anyio.CapacityLimiter
-    # Open ballots as votes first found them (see routes/ballots.py, _open_ballot).
-    open_ballots: dict[UUID, BallotView] = field(default_factory=dict)
-    ballot_reads: SingleFlight[UUID, BallotView | None] = field(default_factory=SingleFlight)
-    votes: VoteDesk = field(init=False)
+    # The read model's view of each open ballot, for reading vote forms
+    # (see governance/ballots.py, _open_ballot); the domain's copy is coop.open_ballots.
+    open_ballot_views: dict[UUID, BallotView] = field(default_factory=dict)
+    ballot_view_loads: SharedLoads[UUID, BallotView | None] = field(default_factory=SharedLoads)
+    votes: LoopVoting = field(init=False)
 
     def __post_init__(self) -> None:
-        self.votes = VoteDesk(self.coop, self.pool, self.run)
+        self.votes = LoopVoting(self.coop, self.pool, self.run)
 
     async def run(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command off the event loop."""

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import pytest
 
-from coop.infra.fair_queue import Turns
-from coop.infra.shared_loads import SingleFlight
+from coop.infra.fair_queue import FairQueue
+from coop.infra.shared_loads import SharedLoads
 
 
 async def _in_order_of_arrival(
@@ -29,7 +29,7 @@ async def _in_order_of_arrival(
 
 
 async def test_a_turn_given_back_goes_to_the_longest_waiter_not_to_a_newcomer() -> None:
-    turns, served = Turns(1), []
+    turns, served = FairQueue(1), []
     await turns.take()  # held: everyone after this waits
 
     async def take(name: str) -> None:
@@ -47,7 +47,7 @@ async def test_a_turn_given_back_goes_to_the_longest_waiter_not_to_a_newcomer() 
 
 
 async def test_a_waiter_who_gives_up_leaves_the_line_and_loses_nobody_a_turn() -> None:
-    turns = Turns(1)
+    turns = FairQueue(1)
     await turns.take()
     leaving = asyncio.ensure_future(turns.take())
     staying = asyncio.ensure_future(turns.take())
@@ -60,7 +60,7 @@ async def test_a_waiter_who_gives_up_leaves_the_line_and_loses_nobody_a_turn() -
 
 
 async def test_a_waiter_cancelled_just_as_it_was_handed_the_turn_passes_it_on() -> None:
-    turns = Turns(1)
+    turns = FairQueue(1)
     await turns.take()
     unlucky = asyncio.ensure_future(turns.take())
     next_one = asyncio.ensure_future(turns.take())
@@ -72,7 +72,7 @@ async def test_a_waiter_cancelled_just_as_it_was_handed_the_turn_passes_it_on() 
 
 
 async def test_everyone_asking_at_once_shares_one_load() -> None:
-    loads: SingleFlight[str, int] = SingleFlight()
+    loads: SharedLoads[str, int] = SharedLoads()
     calls = 0
 
     async def load() -> int:
@@ -87,7 +87,7 @@ async def test_everyone_asking_at_once_shares_one_load() -> None:
 
 
 async def test_a_failed_load_fails_everyone_waiting_and_the_next_ask_tries_again() -> None:
-    loads: SingleFlight[str, int] = SingleFlight()
+    loads: SharedLoads[str, int] = SharedLoads()
 
     async def broken() -> int:
         await asyncio.sleep(0.01)
@@ -104,7 +104,7 @@ async def test_a_failed_load_fails_everyone_waiting_and_the_next_ask_tries_again
 
 
 async def test_one_caller_going_away_does_not_stop_the_load_for_the_others() -> None:
-    loads: SingleFlight[str, int] = SingleFlight()
+    loads: SharedLoads[str, int] = SharedLoads()
 
     async def load() -> int:
         await asyncio.sleep(0.02)

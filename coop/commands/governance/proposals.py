@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
-
-from coop.commands.base import Done
-from coop.commands.governance.ballots import GovernanceCommands
+from coop.commands.base import Commands, Done
 from coop.domain.governance.ballots import Ballot
 from coop.domain.governance.proposals import costing
 
 
-class ProposalCommands(GovernanceCommands):
+class ProposalCommands(Commands):
     """Commands on members' proposals for a reinvestment ballot."""
 
     def invite_proposals(
@@ -23,8 +19,9 @@ class ProposalCommands(GovernanceCommands):
     ) -> Done:
         """Ask members for proposals until ``until``, costing rate changes on these hours."""
         now = self.clock.now()
-        return self._changing_ballot(
+        return self._changing(
             ballot_id,
+            self._ballot,
             lambda b: b.invite_proposals(
                 until=until, period=period, hours_delivered=hours_delivered, now=now, by=by
             ),
@@ -63,30 +60,24 @@ class ProposalCommands(GovernanceCommands):
                 now=now,
             )
 
-        return Done(self._changing_ballot(ballot_id, propose).position, proposal_id)
+        return Done(self._changing(ballot_id, self._ballot, propose).position, proposal_id)
 
     def withdraw_proposal(self, ballot_id: UUID, proposal_id: UUID, *, member_id: UUID) -> Done:
         now = self.clock.now()
-        return self._changing_ballot(
-            ballot_id, lambda b: b.withdraw_proposal(proposal_id, member_id=member_id, now=now)
+        return self._changing(
+            ballot_id,
+            self._ballot,
+            lambda b: b.withdraw_proposal(proposal_id, member_id=member_id, now=now),
         )
 
     def list_proposal(self, ballot_id: UUID, proposal_id: UUID, *, by: UUID) -> Done:
-        return self._changing_ballot(ballot_id, lambda b: b.list_proposal(proposal_id, by=by))
+        return self._changing(
+            ballot_id, self._ballot, lambda b: b.list_proposal(proposal_id, by=by)
+        )
 
     def decline_proposal(
         self, ballot_id: UUID, proposal_id: UUID, *, reason: str, by: UUID
     ) -> Done:
-        return self._changing_ballot(
-            ballot_id, lambda b: b.decline_proposal(proposal_id, reason=reason, by=by)
+        return self._changing(
+            ballot_id, self._ballot, lambda b: b.decline_proposal(proposal_id, reason=reason, by=by)
         )
-
-    def _changing_ballot(self, ballot_id: UUID, change: Callable[[Ballot], None]) -> Done:
-        """Load the ballot, change it, save; re-read and go again after a lost race."""
-
-        def attempt() -> tuple[Aggregate, ...]:
-            ballot = self._ballot(ballot_id)
-            change(ballot)
-            return (ballot,)
-
-        return self._retrying(ballot_id, attempt)

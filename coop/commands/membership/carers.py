@@ -11,7 +11,7 @@ from coop.clock import today
 from coop.commands.base import Commands, Done
 from coop.domain.membership.carers import CarerLink, CarerLinkError, NotAskedYet
 from coop.domain.membership.details import MemberClass
-from coop.domain.membership.members import Member, MemberNotFound
+from coop.domain.membership.members import Member
 
 
 class CarerCommands(Commands):
@@ -65,9 +65,7 @@ class CarerCommands(Commands):
         return self._retrying(link_id, attempt)
 
     def _current(self, member_id: UUID, member_class: MemberClass, who: str) -> Member:
-        member = self._get_or_none(Member, member_id)
-        if member is None:
-            raise MemberNotFound()
+        member = self._member(member_id)
         if member.status != "admitted" or member.member_class != member_class:
             raise CarerLinkError(f"{who} must be a current member in the {member_class} class.")
         return member

@@ -9,17 +9,17 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from coop.clock import today
-from coop.commands.base import Busy
-from coop.commands.membership.members import MembershipCommands
+from coop.commands.base import Busy, Commands
 from coop.domain.claims import Claim, claim_id
 from coop.domain.membership.details import ApplicantDetails, Decision
 from coop.domain.membership.members import Member, MembershipNumbers, imported_member_id
 from coop.domain.membership.old_records import ImportReport, OldRecord, Problem
+from coop.infra.eventstore.reads import stored_among
 
 _EMAIL_CLAIM = "application-email"
 
 
-class ImportCommands(MembershipCommands):
+class ImportCommands(Commands):
     """Members from a spreadsheet: checked against coop first, then saved in one go."""
 
     def check_import(self, records: list[OldRecord]) -> ImportReport:
@@ -56,7 +56,7 @@ class ImportCommands(MembershipCommands):
         emails = {r.line: self._email_claim(r.details.email) for r in records if r.details.email}
         # One query for the whole file: loading 10,000 aggregates one by one takes minutes.
         ids = {r.number: imported_member_id(r.number) for r in records}
-        there = self._stored([*ids.values(), *emails.values()])
+        there = stored_among(self.datastore, [*ids.values(), *emails.values()])
         problems: list[Problem] = []
         new: list[OldRecord] = []
         for r in records:
@@ -85,22 +85,11 @@ class ImportCommands(MembershipCommands):
         )
         return report, new
 
-    def _stored(self, ids: list[UUID]) -> set[UUID]:
-        """Which of these aggregates have events in the store."""
-        table = self.recorder.events_table_name  # type: ignore[attr-defined]
-        with self.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
-            curs.execute(
-                f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id = ANY(%s)",  # noqa: S608 (our own table's name)
-                (ids,),
-            )
-            return {row["originator_id"] for row in curs.fetchall()}
-
     def _imported(self, r: OldRecord, source: str, by: UUID) -> list[Aggregate]:
         d = r.details
-        member = Member._create(  # a fixed id, so the same row imported twice collides
-            Member.Applied,
-            id=imported_member_id(r.number),
-            details=ApplicantDetails(
+        member = Member.from_old_register(
+            r.number,
+            ApplicantDetails(
                 name=d.name,
                 preferred_name=d.preferred_name,
                 email=d.email,
@@ -112,7 +101,7 @@ class ImportCommands(MembershipCommands):
                 access_needs=d.access_needs,
                 agrees_with_purpose=True,
             ),
-            applied_on=r.entered_on,
+            r.entered_on,
         )
         member.mark_imported(source=f"{source}, line {r.line}")
         decision = Decision(by=by, on=r.entered_on, minute_reference=f"Imported from {source}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -25,17 +23,11 @@ from coop.domain.membership.members import (
     ApplicationNotFound,
     Decision,
     Member,
-    MemberNotFound,
-    MembershipNumbers,
 )
 
 
 class MembershipCommands(Commands):
     """Commands on ``Member`` aggregates."""
-
-    # Every admission takes the next number from one aggregate: admissions by
-    # this application queue here instead of colliding (other processes retry).
-    _numbering: threading.Lock
 
     def apply_for_membership(self, details: ApplicantDetails) -> Done:
         """Record an application to join; one per e-mail address (if one is given)."""
@@ -79,7 +71,9 @@ class MembershipCommands(Commands):
     def update_details(self, member_id: UUID, details: ContactDetails, *, by: UUID) -> Done:
         """Record a member's new contact details and preferences."""
         return self._changing(
-            member_id, lambda m: m.update_details(details, on=today(self.clock), by=by)
+            member_id,
+            self._member,
+            lambda m: m.update_details(details, on=today(self.clock), by=by),
         )
 
     def change_class(
@@ -88,6 +82,7 @@ class MembershipCommands(Commands):
         """Move a member to another class."""
         return self._changing(
             member_id,
+            self._member,
             lambda m: m.change_class(
                 member_class, on=today(self.clock), by=by, reference=reference
             ),
@@ -99,6 +94,7 @@ class MembershipCommands(Commands):
         """Record the loans and deposits a member holds in the society."""
         return self._changing(
             member_id,
+            self._member,
             lambda m: m.record_property(
                 loans_pence=loans_pence, deposits_pence=deposits_pence, on=today(self.clock), by=by
             ),
@@ -110,17 +106,21 @@ class MembershipCommands(Commands):
         """End a membership: withdrawal, death, expulsion or cessation under the rules."""
         return self._changing(
             member_id,
+            self._member,
             lambda m: m.cease(how, on=on, today=today(self.clock), by=by, reference=reference),
         )
 
     def settle_share(self, member_id: UUID, how: ShareSettlement, *, by: UUID) -> Done:
         """Repay or cancel a former member's share."""
-        return self._changing(member_id, lambda m: m.settle_share(how, on=today(self.clock), by=by))
+        return self._changing(
+            member_id, self._member, lambda m: m.settle_share(how, on=today(self.clock), by=by)
+        )
 
     def take_office(self, member_id: UUID, office: Office, *, by: UUID, reference: str) -> Done:
         """Appoint a member trustee (or a trustee secretary)."""
         return self._changing(
             member_id,
+            self._member,
             lambda m: m.take_office(office, on=today(self.clock), by=by, reference=reference),
         )
 
@@ -128,6 +128,7 @@ class MembershipCommands(Commands):
         """End a trustee's (or the secretary's) term of office."""
         return self._changing(
             member_id,
+            self._member,
             lambda m: m.leave_office(office, on=today(self.clock), by=by, reference=reference),
         )
 
@@ -138,54 +139,21 @@ class MembershipCommands(Commands):
         at once); then the keys of the member and their account are destroyed,
         which turns their personal data into ``ERASED`` in every event.
         """
-        member = self._existing(member_id)
+        member = self._member(member_id)
         if member.erased:
             # Finish an erasure whose keys were not destroyed (the process stopped
             # between the two steps); destroying a key twice changes nothing.
             self.destroy_keys([member_id, *member.accounts])
         done = self._changing(
             member_id,
+            self._member,
             lambda m: m.erase(today=today(self.clock), by=by, retention_years=retention_years),
         )
-        self.destroy_keys([member_id, *self._existing(member_id).accounts])
+        self.destroy_keys([member_id, *self._member(member_id).accounts])
         return done
-
-    def destroy_keys(self, subjects: list[UUID]) -> None:
-        """Destroy these data subjects' keys, everywhere at once."""
-        with self.recorder.datastore.transaction(commit=True) as curs:  # type: ignore[attr-defined]
-            for subject in subjects:
-                curs.execute(
-                    "UPDATE subject_keys SET wrapped_key = NULL, destroyed_at = now()"
-                    " WHERE subject_id = %s AND wrapped_key IS NOT NULL",
-                    (subject,),
-                )
-        for subject in subjects:
-            self._keyring.forget(subject)
-            self._forget(subject)
-
-    def membership_numbers(self) -> MembershipNumbers:
-        """The aggregate that allots membership numbers."""
-        numbers = self._get_or_none(MembershipNumbers, MembershipNumbers.create_id())
-        return numbers or MembershipNumbers()
-
-    # Loading -----------------------------------------------------------------------
-
-    def _changing(self, member_id: UUID, change: Callable[[Member], None]) -> Done:
-        def attempt() -> tuple[Aggregate, ...]:
-            member = self._existing(member_id)
-            change(member)
-            return (member,)
-
-        return self._retrying(member_id, attempt)
 
     def _application(self, member_id: UUID) -> Member:
         member = self._get_or_none(Member, member_id)
         if member is None:
             raise ApplicationNotFound()
-        return member
-
-    def _existing(self, member_id: UUID) -> Member:
-        member = self._get_or_none(Member, member_id)
-        if member is None:
-            raise MemberNotFound()
         return member

@@ -7,13 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID, uuid4, uuid5
 
 import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from coop.clock import UK
-from coop.domain.errors import CoopError, InvalidInput
+from coop.domain.errors import CoopError, InvalidInput, NotFound
 from coop.domain.governance.proposals import (
     Costing,
     Proposal,
@@ -92,6 +92,11 @@ class BallotError(CoopError):
     """Base of ballot refusals."""
 
 
+class BallotNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no ballot with that reference.")
+
+
 class BallotNotOpen(BallotError):
     def __init__(self, state: str) -> None:
         words = {"drafted": "has not opened yet", "closed": "has closed", "counted": "has closed"}
@@ -108,10 +113,36 @@ class NotAnElector(BallotError):
         )
 
 
+class BallotDraft(msgspec.Struct, frozen=True, kw_only=True):
+    """A ballot as the trustees draft it: what it asks, when it is open, and its choices.
+
+    The one list of a draft's fields and their defaults: the draft command takes
+    them as keywords, and ``Ballot.Drafted`` records them as they are.
+    """
+
+    kind: BallotKind
+    title: str
+    question: str
+    easy_read: str = ""
+    topic: str = "general"
+    special: bool = False
+    secret: bool = False
+    opens_at: datetime
+    closes_at: datetime
+    options: tuple[Option, ...] = ()
+    seats: int = 0
+    budget_pence: int = 0
+    meeting_id: UUID | None = None
+    proposed_rules: RuleBook | None = None
+
+
 class Ballot(Aggregate):
     """One question put to the members, from draft to published result."""
 
     class Drafted(Aggregate.Created):
+        """A ballot drafted: its ``BallotDraft`` as it was (the fields are the same, and a
+        test keeps them so), and who drafted it."""
+
         kind: BallotKind
         title: str
         question: str
@@ -127,6 +158,11 @@ class Ballot(Aggregate):
         meeting_id: UUID | None
         proposed_rules: RuleBook | None
         by: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            """Set the new ballot up as drafted."""
+            fields = {name: getattr(self, name) for name in BallotDraft.__struct_fields__}
+            aggregate._take_draft(BallotDraft(**fields))
 
     class OptionsListed(Aggregate.Event):
         options: tuple[Option, ...]
@@ -187,35 +223,8 @@ class Ballot(Aggregate):
         up_to: int  # votes recorded before this position in the log count
         result: dict[str, Any]
 
-    @event(Drafted)
-    def __init__(
-        self,
-        kind: BallotKind,
-        title: str,
-        question: str,
-        easy_read: str,
-        topic: str,
-        special: bool,
-        secret: bool,
-        opens_at: datetime,
-        closes_at: datetime,
-        options: tuple[Option, ...],
-        seats: int,
-        budget_pence: int,
-        meeting_id: UUID | None,
-        proposed_rules: RuleBook | None,
-        by: UUID,
-    ) -> None:
-        self.kind = kind
-        self.topic = topic
-        self.special = special
-        self.secret = secret
-        self.opens_at = opens_at
-        self.closes_at = closes_at
-        self.options = options
-        self.seats = seats
-        self.budget_pence = budget_pence
-        self.proposed_rules = proposed_rules
+    def __init__(self) -> None:
+        """A ballot just drafted (``Drafted.apply`` then sets what was drafted)."""
         self.state = "drafted"
         self.declared: dict[UUID, str] = {}
         self.electors = Electors()
@@ -228,31 +237,35 @@ class Ballot(Aggregate):
         self.hours_delivered = Decimal(0)
         self.proposals: dict[UUID, Proposal] = {}
 
+    def _take_draft(self, draft: BallotDraft) -> None:
+        self.kind = draft.kind
+        self.topic = draft.topic
+        self.special = draft.special
+        self.secret = draft.secret
+        self.opens_at = draft.opens_at
+        self.closes_at = draft.closes_at
+        self.options = draft.options
+        self.seats = draft.seats
+        self.budget_pence = draft.budget_pence
+        self.proposed_rules = draft.proposed_rules
+
     @classmethod
-    def draft(
-        cls,
-        *,
-        kind: BallotKind,
-        opens_at: datetime,
-        closes_at: datetime,
-        now: datetime,
-        **fields: Any,
-    ) -> Ballot:
+    def draft(cls, draft: BallotDraft, *, now: datetime, by: UUID) -> Ballot:
         """A new ballot, checked: a real window in the future and the right options."""
-        if closes_at <= opens_at:
+        if draft.closes_at <= draft.opens_at:
             raise InvalidInput("The ballot must close after it opens.", "closes_at")
-        if closes_at <= now:
+        if draft.closes_at <= now:
             raise InvalidInput("The closing time must be in the future.", "closes_at")
-        options = fields.pop("options", ())
-        if kind is BallotKind.RESOLUTION:
-            options = tuple(Option(id=a, label=a.capitalize()) for a in RESOLUTION_ANSWERS)
-        _check_options(kind, options, fields.get("seats", 0))
-        proposed: RuleBook | None = fields.get("proposed_rules")
-        if proposed is not None:
-            if kind is not BallotKind.RESOLUTION or not fields.get("special"):
+        if draft.kind is BallotKind.RESOLUTION:
+            answers = tuple(Option(id=a, label=a.capitalize()) for a in RESOLUTION_ANSWERS)
+            draft = msgspec.structs.replace(draft, options=answers)
+        _check_options(draft.kind, draft.options, draft.seats)
+        if draft.proposed_rules is not None:
+            if draft.kind is not BallotKind.RESOLUTION or not draft.special:
                 raise InvalidInput("New rules can only be proposed by a special resolution.")
-            proposed.check()  # the members must never be asked to adopt rules that can't work
-        return cls(kind=kind, opens_at=opens_at, closes_at=closes_at, options=options, **fields)
+            # The members must never be asked to adopt rules that can't work.
+            draft.proposed_rules.check()
+        return cls._create(cls.Drafted, id=uuid4(), by=by, **msgspec.structs.asdict(draft))
 
     # Before it opens ------------------------------------------------------------------
 

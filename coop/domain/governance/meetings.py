@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from coop.domain.errors import CoopError, InvalidInput
+from coop.domain.errors import CoopError, InvalidInput, NotFound
 from coop.domain.stored_names import stored_under
 
 
@@ -20,6 +20,11 @@ class MeetingKind(StrEnum):
     @property
     def is_general(self) -> bool:
         return self is not MeetingKind.BOARD
+
+
+class MeetingNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no meeting with that reference.")
 
 
 class TooShortNotice(CoopError):

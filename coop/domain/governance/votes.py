@@ -14,14 +14,14 @@ import hashlib
 import hmac
 import secrets
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError, InvalidInput
-from coop.domain.governance.ballots import Mark
+from coop.domain.governance.ballots import Ballot, Mark, paper_key_id, vote_id
 from coop.domain.stored_names import stored_under
 from coop.infra.sealing import Personal
 
@@ -54,6 +54,33 @@ class Vote(Aggregate):
         cast_by: UUID
         supported: bool
         at: datetime
+
+    @classmethod
+    def cast_first(
+        cls,
+        *,
+        ballot_id: UUID,
+        member_id: UUID,
+        member_class: str,
+        mark: Mark,
+        conflicted: bool,
+        cast_by: UUID,
+        supported: bool,
+        at: datetime,
+    ) -> Vote:
+        """A member's first vote on the ballot: one per member per ballot (``vote_id``)."""
+        return cls._create(
+            cls.Cast,
+            id=vote_id(ballot_id, member_id),
+            ballot_id=ballot_id,
+            member_id=member_id,
+            member_class=member_class,
+            mark=mark,
+            conflicted=conflicted,
+            cast_by=cast_by,
+            supported=supported,
+            at=at,
+        )
 
     @event(Cast)
     def __init__(
@@ -92,6 +119,21 @@ class Participation(Aggregate):
         supported: bool
         at: datetime
 
+    @classmethod
+    def first_time(
+        cls, *, ballot_id: UUID, member_id: UUID, cast_by: UUID, supported: bool, at: datetime
+    ) -> Participation:
+        """The record that a member has voted, made with their first paper."""
+        return cls._create(
+            cls.Voted,
+            id=vote_id(ballot_id, member_id),
+            ballot_id=ballot_id,
+            member_id=member_id,
+            cast_by=cast_by,
+            supported=supported,
+            at=at,
+        )
+
     @event(Voted)
     def __init__(
         self, ballot_id: UUID, member_id: UUID, cast_by: UUID, supported: bool, at: datetime
@@ -126,6 +168,11 @@ class Paper(Aggregate):
         key_id: UUID
         content: PaperContent
 
+    @classmethod
+    def first_marked(cls, paper_id: UUID, *, key_id: UUID, content: PaperContent) -> Paper:
+        """A member's paper, marked for the first time (its id from ``paper_id``)."""
+        return cls._create(cls.Marked, id=paper_id, key_id=key_id, content=content)
+
     @event(Marked)
     def __init__(self, key_id: UUID, content: PaperContent) -> None:
         self.content = content
@@ -154,6 +201,93 @@ def paper_id(derived_key: bytes, member_id: UUID) -> UUID:
     return uuid5(_NAMESPACE, digest)
 
 
+def vote_on(
+    ballot: Ballot,
+    earlier: Vote | None,
+    member_id: UUID,
+    mark: Mark,
+    *,
+    cast_by: UUID,
+    supported: bool,
+    now: datetime,
+) -> Vote:
+    """The member's vote on an open (not secret) ballot, cast or changed; not yet saved."""
+    member_class = ballot.check_vote(member_id, mark, now)
+    conflicted = ballot.conflicted(member_id)
+    if earlier is None:
+        return Vote.cast_first(
+            ballot_id=ballot.id,
+            member_id=member_id,
+            member_class=member_class,
+            mark=mark,
+            conflicted=conflicted,
+            cast_by=cast_by,
+            supported=supported,
+            at=now,
+        )
+    earlier.change(mark=mark, conflicted=conflicted, cast_by=cast_by, supported=supported, at=now)
+    return earlier
+
+
+def secret_paper(
+    ballot: Ballot, member_id: UUID, mark: Mark, *, receipt: str, now: datetime
+) -> PaperContent:
+    """What goes on the member's paper in a secret ballot: checked as any vote is, and
+    made up to the one size every paper is sealed at."""
+    member_class = ballot.check_vote(member_id, mark, now)
+    return padded(
+        PaperContent(
+            mark=mark,
+            member_class=member_class,
+            conflicted=ballot.conflicted(member_id),
+            receipt=receipt,
+        )
+    )
+
+
+def mark_paper(
+    paper: Paper | None, paper_id: UUID, ballot_id: UUID, content: PaperContent
+) -> Paper:
+    """The member's paper marked, or marked again, under the ballot's paper key."""
+    key_id = paper_key_id(ballot_id)
+    if paper is None:
+        return Paper.first_marked(paper_id, key_id=key_id, content=content)
+    paper.remark(key_id=key_id, content=content)
+    return paper
+
+
+def record_voting(
+    record: Participation | None,
+    *,
+    ballot_id: UUID,
+    member_id: UUID,
+    cast_by: UUID,
+    supported: bool,
+    at: datetime,
+) -> Participation:
+    """The record that the member voted in a secret ballot (first time or again)."""
+    if record is None:
+        return Participation.first_time(
+            ballot_id=ballot_id, member_id=member_id, cast_by=cast_by, supported=supported, at=at
+        )
+    record.vote_again(cast_by=cast_by, supported=supported, at=at)
+    return record
+
+
+def published(content: PaperContent) -> dict[str, Any]:
+    """A paper as the count publishes it: by receipt code, never by member."""
+    return {
+        "receipt": content.receipt,
+        "member_class": content.member_class,
+        "mark": {
+            "answer": content.mark.answer,
+            "ranking": list(content.mark.ranking),
+            "approvals": list(content.mark.approvals),
+        },
+        "conflicted": content.conflicted,
+    }
+
+
 class NoAdvocate(CoopError):
     status = 403
 
@@ -176,6 +310,7 @@ class Advocacy(Aggregate):
 
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
+        """One advocacy record per member."""
         return uuid5(_NAMESPACE, f"advocacy:{member_id}")
 
     @event(Named)

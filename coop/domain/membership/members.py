@@ -191,6 +191,14 @@ class Member(Aggregate):
         on: date
         by: UUID
 
+    @classmethod
+    def from_old_register(cls, number: int, details: ApplicantDetails, applied_on: date) -> Member:
+        """A member's application as the old register records it, under an id fixed by
+        their number (``imported_member_id``), so the same row imported twice collides."""
+        return cls._create(
+            cls.Applied, id=imported_member_id(number), details=details, applied_on=applied_on
+        )
+
     @event(Applied)
     def __init__(self, details: ApplicantDetails, applied_on: date) -> None:
         self.details = details

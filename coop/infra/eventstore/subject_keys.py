@@ -10,6 +10,10 @@ from eventsourcing.postgres import PostgresDatastore
 
 from coop.infra.sealing import KeyRing, preloaded
 
+_DESTROY = (
+    "UPDATE subject_keys SET wrapped_key = NULL, destroyed_at = now()"
+    " WHERE subject_id = {} AND wrapped_key IS NOT NULL"
+)
 _SELECT = "SELECT wrapped_key FROM subject_keys WHERE subject_id = %s"
 # DO UPDATE (a no-op) rather than DO NOTHING, so the row comes back either way.
 _UPSERT = (
@@ -49,11 +53,14 @@ async def batch_keyring(
     return preloaded(master, {r["subject_id"]: r["wrapped_key"] for r in rows})
 
 
+def destroy_keys(datastore: PostgresDatastore, subjects: Iterable[UUID]) -> None:
+    """Erase these subjects' personal data everywhere by destroying their keys, at once."""
+    with datastore.transaction(commit=True) as curs:
+        for subject in subjects:
+            curs.execute(_DESTROY.format("%s"), (subject,))
+
+
 async def destroy_key(conn: asyncpg.Connection, subject: UUID) -> bool:
     """Erase a subject's personal data everywhere by destroying their key."""
-    done = await conn.execute(
-        "UPDATE subject_keys SET wrapped_key = NULL, destroyed_at = now()"
-        " WHERE subject_id = $1 AND wrapped_key IS NOT NULL",
-        subject,
-    )
+    done = await conn.execute(_DESTROY.format("$1"), subject)
     return bool(done.endswith(" 1"))

@@ -156,10 +156,10 @@ async def _open_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> Ball
     votes that come in together as it opens share one read.
     """
     s = services(request.app)
-    known = s.open_ballots
+    known = s.open_ballot_views
     found = known.get(ballot_id)
     if found is None:
-        found = _found(await s.ballot_reads.load(ballot_id, lambda: ballot(s.pool, ballot_id)))
+        found = _found(await s.ballot_view_loads.load(ballot_id, lambda: ballot(s.pool, ballot_id)))
         if found.state == "open":
             if len(known) >= 64:
                 known.clear()  # ballots are few; a long-lived process forgets old ones

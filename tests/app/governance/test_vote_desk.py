@@ -1,4 +1,4 @@
-"""The web process's vote desk: votes cast from the event loop, on the real event store.
+"""Votes cast on the event loop (LoopVoting), on the real event store.
 
 It must decide exactly as ``Coop.cast_vote`` does, and its group commit must
 never record a vote decided on a ballot that has since moved on (closed, say).
@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.commands.governance.vote_desk import VoteDesk
+from coop.commands.governance.loop_voting import LoopVoting
 from coop.domain.errors import InvalidInput
 from coop.domain.governance.ballots import BallotNotOpen, Elector, Mark, NotAnElector, vote_id
 from coop.domain.governance.votes import Vote
@@ -32,8 +32,8 @@ async def _in_thread(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.fixture
-async def desk(coop: Coop, pool: asyncpg.Pool) -> AsyncIterator[VoteDesk]:
-    yield VoteDesk(coop, pool, _in_thread)
+async def desk(coop: Coop, pool: asyncpg.Pool) -> AsyncIterator[LoopVoting]:
+    yield LoopVoting(coop, pool, _in_thread)
 
 
 def _opened(coop: Coop, clock: FixedClock) -> tuple[list[Elector], UUID]:
@@ -52,7 +52,7 @@ async def _events_of(pool: asyncpg.Pool, originator: UUID) -> int:
 
 
 async def test_votes_at_the_desk_count_as_any_other_and_only_the_last_counts(
-    coop: Coop, clock: FixedClock, desk: VoteDesk
+    coop: Coop, clock: FixedClock, desk: LoopVoting
 ) -> None:
     electors, ballot = _opened(coop, clock)
     for member, answer in amira_changes_her_mind(electors):
@@ -66,7 +66,7 @@ async def test_votes_at_the_desk_count_as_any_other_and_only_the_last_counts(
 
 
 async def test_bad_votes_at_the_desk_are_refused_and_store_nothing(
-    coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
+    coop: Coop, clock: FixedClock, desk: LoopVoting, pool: asyncpg.Pool
 ) -> None:
     electors = co_op(coop)
     ballot = resolution(coop, clock)
@@ -85,7 +85,7 @@ async def test_bad_votes_at_the_desk_are_refused_and_store_nothing(
 
 
 async def test_a_vote_decided_before_the_ballot_moved_on_is_not_saved_but_decided_again(
-    coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
+    coop: Coop, clock: FixedClock, desk: LoopVoting, pool: asyncpg.Pool
 ) -> None:
     electors = co_op(coop)
     ballot = resolution(coop, clock)  # on PA pay: interests are declared, and shown
@@ -114,7 +114,7 @@ async def test_a_vote_decided_before_the_ballot_moved_on_is_not_saved_but_decide
 
 
 async def test_many_votes_at_once_each_count_once_and_a_members_own_race_keeps_every_change(
-    coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
+    coop: Coop, clock: FixedClock, desk: LoopVoting, pool: asyncpg.Pool
 ) -> None:
     electors, ballot = _opened(coop, clock)
     amira = electors[0].member_id
@@ -138,7 +138,7 @@ async def test_many_votes_at_once_each_count_once_and_a_members_own_race_keeps_e
 
 
 async def test_a_vote_changed_elsewhere_is_changed_again_here_and_counts_as_the_last(
-    coop: Coop, clock: FixedClock, desk: VoteDesk, pool: asyncpg.Pool
+    coop: Coop, clock: FixedClock, desk: LoopVoting, pool: asyncpg.Pool
 ) -> None:
     electors, ballot = _opened(coop, clock)
     amira, tom, priya = (e.member_id for e in electors[:3])
@@ -165,7 +165,7 @@ async def test_a_vote_changed_elsewhere_is_changed_again_here_and_counts_as_the_
 
 
 async def test_a_secret_ballot_at_the_desk_still_gives_a_receipt(
-    coop: Coop, clock: FixedClock, desk: VoteDesk
+    coop: Coop, clock: FixedClock, desk: LoopVoting
 ) -> None:
     electors = co_op(coop)
     ballot = resolution(coop, clock, secret=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
-from coop.domain.governance.ballots import Ballot, BallotKind, Elector, Mark, Option
+from coop.domain.governance.ballots import Ballot, BallotDraft, BallotKind, Elector, Mark, Option
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.seats import Trustee, continuing, reserved_seats, term_ends
 from coop.domain.governance.tally import count_ballot
@@ -69,7 +69,7 @@ def test_only_trustees_whose_terms_run_past_the_close_and_who_are_not_standing_c
 
 
 def election(amira: UUID, tom: UUID, ewan: UUID) -> Ballot:
-    return Ballot.draft(
+    draft = BallotDraft(
         kind=BallotKind.ELECTION,
         title="Trustee election 2026",
         question="Elect two trustees",
@@ -88,9 +88,8 @@ def election(amira: UUID, tom: UUID, ewan: UUID) -> Ballot:
         ),
         opens_at=CLOSES - timedelta(days=7),
         closes_at=CLOSES,
-        now=CLOSES - timedelta(days=8),
-        by=TRUSTEE,
     )
+    return Ballot.draft(draft, now=CLOSES - timedelta(days=8), by=TRUSTEE)
 
 
 def counted(ballot: Ballot, electors: list[Elector], rankings: list[tuple[str, ...]]) -> list[str]:
@@ -140,14 +139,12 @@ def test_an_election_opened_before_seats_were_recorded_keeps_the_rules_reservati
 
 
 def test_a_resolution_reserves_no_seats() -> None:
-    ballot = Ballot.draft(
+    draft = BallotDraft(
         kind=BallotKind.RESOLUTION,
         title="Raise PA pay",
         question="Raise PA pay by 50p?",
         opens_at=CLOSES - timedelta(days=7),
         closes_at=CLOSES,
-        now=CLOSES - timedelta(days=8),
-        by=TRUSTEE,
         easy_read="",
         topic="pa_pay",
         special=False,
@@ -157,5 +154,6 @@ def test_a_resolution_reserves_no_seats() -> None:
         meeting_id=None,
         proposed_rules=None,
     )
+    ballot = Ballot.draft(draft, now=CLOSES - timedelta(days=8), by=TRUSTEE)
     ballot.open((), rules=RULES, rules_version=1, at=CLOSES, trustees=(trustee("user"),))
     assert not any(isinstance(e, Ballot.SeatsReserved) for e in ballot.collect_events())
