@@ -16,7 +16,7 @@ import asyncpg
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import Elector
 from coop.domain.governance.seats import Trustee
-from coop.projections.governance.ballots import due_ballots
+from coop.projections.governance.queries import ballots_due_to_open_or_close
 from coop.web.services import Services
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def tick(s: Services) -> list[tuple[str, UUID]]:
     # The electorate and the due list come from read models: let them catch up first.
     await s.seen(head, "members", "governance")
     done: list[tuple[str, UUID]] = []
-    for ballot in await due_ballots(s.pool, s.clock.now()):
+    for ballot in await ballots_due_to_open_or_close(s.pool, s.clock.now()):
         try:
             if ballot.state == "drafted":
                 electorate = await current_electorate(s.pool)

@@ -36,6 +36,16 @@ def page(
     )
 
 
+def no_membership(request: Request[Any, Any, Any]) -> Template:
+    """What a page about a membership says to an account that has none (404)."""
+    return page(request, "membership/my/no_record.html", status=404)
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The form the request posted, as the checks in ``coop.web.forms`` read it."""
+    return (await request.form()).dict()
+
+
 def see_other(path: str) -> Redirect:
     """POST-redirect-GET."""
     return Redirect(path=path, status_code=303)

@@ -15,11 +15,11 @@ from uuid import UUID
 
 from coop.clock import UK
 from coop.domain.governance.proposals import Rate
-from coop.projections.governance.ballots import BallotView, ProposalView
+from coop.projections.governance.queries import BallotView, ProposalView
 from coop.web.forms import Checked, _one, text
-from coop.web.governance.ballot_words import money
 from coop.web.governance.forms import BENEFITS, moment
 from coop.web.membership.forms import money as pounds
+from coop.web.words import money
 
 RATES = {
     Rate.PA_PAY: "PAs are paid more per hour",

@@ -23,8 +23,8 @@ from coop.domain.governance.rules import (
     TopicRule,
 )
 from coop.web.forms import Checked, _one
-from coop.web.governance.ballot_words import class_name
 from coop.web.governance.forms import TOPICS
+from coop.web.words import class_name
 
 MOST_CLASSES = 8
 _CLASS_NAME = re.compile(r"^[a-z][a-z_]{0,29}$")
