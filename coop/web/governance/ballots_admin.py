@@ -27,7 +27,7 @@ from coop.projections.governance.queries import (
 )
 from coop.scheduler import current_electorate, trustees_in_office
 from coop.web.commands import carry_out, caught_up, field_on_page
-from coop.web.forms import Checked, _one, text
+from coop.web.forms import Checked, one_answer, text
 from coop.web.governance.ballot_admin_page import STATES, ballot_admin_page, change_ballot
 from coop.web.governance.ballot_words import KIND_NAMES
 from coop.web.governance.forms import (
@@ -169,7 +169,7 @@ async def remove_option(
     request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
 ) -> Template | Redirect:
     b = await ballot_named(request, ballot_id)
-    gone = _one(await posted_form(request), "option")
+    gone = one_answer(await posted_form(request), "option")
     checked = Checked()
     kept = tuple(o for o in _listed(b) if o.id != gone)
     if len(kept) == len(b.options):
