@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from coop.web.forms import Checked
 from coop.web.services import services
 
 
@@ -33,6 +34,27 @@ def page(
             "errors": errors or [],
             **context,
         },
+    )
+
+
+def form_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    checked: Checked,
+    *,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+    **context: Any,
+) -> Template:
+    """A page with a form: the answers ``checked`` (or ``values``) and their errors."""
+    return page(
+        request,
+        template,
+        status=status,
+        errors=checked.summary(),
+        field_errors=checked.errors,
+        values=checked.values if values is None else values,
+        **context,
     )
 
 

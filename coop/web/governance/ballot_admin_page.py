@@ -33,7 +33,7 @@ from coop.web.governance.forms import BENEFITS, TOPICS
 from coop.web.governance.proposal_forms import STATES as PROPOSAL_STATES
 from coop.web.governance.proposal_forms import costing_text, proposer_text, window_values
 from coop.web.governance.rules_words import rules_proposed_by
-from coop.web.pages import page
+from coop.web.pages import form_page
 from coop.web.services import services
 from coop.web.words import class_name, day, money, one_of, when
 
@@ -79,12 +79,11 @@ async def ballot_admin_page(
     waiting = await electors_yet_to_vote(s.pool, b.ballot_id)
     values = {"candidates": [o["id"] for o in b.options], **window_values(b), **checked.values}
     proposed = await proposals(s.pool, b.ballot_id) if b.kind == BallotKind.REINVESTMENT else []
-    return page(
+    return form_page(
         request,
         "governance/ballot.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
         values=values,
         ballot=b,
         kind_name=KIND_NAMES.get(b.kind, b.kind),

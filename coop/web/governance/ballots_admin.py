@@ -37,7 +37,7 @@ from coop.web.governance.forms import (
     check_reinvestment_option,
 )
 from coop.web.governance.lookups import ballot_named, meetings_to_choose, rules_in_force
-from coop.web.pages import page, posted_form, see_other
+from coop.web.pages import form_page, page, posted_form, see_other
 from coop.web.services import services
 from coop.web.words import when
 
@@ -67,13 +67,11 @@ async def _new_form(
     request: Request[Any, Any, Any], checked: Checked, *, status: int = 200
 ) -> Template:
     s = services(request.app)
-    return page(
+    return form_page(
         request,
         "governance/new_ballot.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         kinds=KIND_NAMES,
         topics=TOPICS,
         meetings=await meetings_to_choose(s.pool),

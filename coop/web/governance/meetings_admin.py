@@ -30,7 +30,7 @@ from coop.web.governance.forms import (
     check_minutes,
 )
 from coop.web.governance.lookups import meeting_named
-from coop.web.pages import page, posted_form
+from coop.web.pages import form_page, page, posted_form
 from coop.web.services import services
 from coop.web.words import when
 
@@ -67,13 +67,11 @@ async def meetings(request: Request[Any, Any, Any]) -> Template:
 def _convene_form(
     request: Request[Any, Any, Any], checked: Checked, *, status: int = 200
 ) -> Template:
-    return page(
+    return form_page(
         request,
         "governance/convene.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         kinds=MEETING_KINDS,
     )
 
@@ -134,12 +132,11 @@ async def _meeting_page(
         "minutes": m.minutes,
         **checked.values,
     }
-    return page(
+    return form_page(
         request,
         "governance/meeting.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
         values=values,
         m=m,
         kind_name=MEETING_KINDS.get(m.kind, m.kind),

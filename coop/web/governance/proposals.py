@@ -34,7 +34,7 @@ from coop.web.governance.proposal_forms import (
     costing_text,
     proposer_text,
 )
-from coop.web.pages import no_membership, page, posted_form, see_other
+from coop.web.pages import form_page, no_membership, page, posted_form, see_other
 from coop.web.problems import Problem
 from coop.web.services import services
 from coop.web.words import money, when
@@ -99,13 +99,11 @@ async def proposals_page(request: Request[Any, Any, Any], ballot_id: FromPath[UU
 async def _form(
     request: Request[Any, Any, Any], b: BallotView, checked: Checked, *, status: int = 200
 ) -> Template:
-    return page(
+    return form_page(
         request,
         "governance/proposals/propose.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         ballot=b,
         window_open=_window_open(request, b),
         until=when(b.proposals_until) if b.proposals_until else "",

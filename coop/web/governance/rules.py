@@ -24,7 +24,7 @@ from coop.web.governance.forms import check_ballot
 from coop.web.governance.lookups import meetings_to_choose
 from coop.web.governance.rules_form import MOST_CLASSES, check_rules, rules_values, topics_of
 from coop.web.governance.rules_words import POLICIES, SPECIAL, rule_changes, rules_in_words
-from coop.web.pages import page, posted_form
+from coop.web.pages import form_page, page, posted_form
 from coop.web.services import services
 
 # What drafting the ballot refuses, by the domain's field name, to the box on the page.
@@ -85,13 +85,11 @@ async def _propose_form(
     s = services(request.app)
     rows = checked.values.get("class_rows", "")
     rows_shown = int(rows) if rows.isdigit() else len(in_force.classes) + 1
-    return page(
+    return form_page(
         request,
         "governance/propose_rules.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         class_rows=range(1, min(max(rows_shown, len(in_force.classes)), MOST_CLASSES) + 1),
         topics=topics_of(in_force),
         policies=POLICIES,

@@ -39,7 +39,7 @@ from coop.web.governance.ballot_paper import PAPER_FIELDS, choices, read_mark, v
 from coop.web.governance.ballot_words import KIND_NAMES, describe
 from coop.web.governance.forms import check_advocate_number, check_interest
 from coop.web.governance.lookups import ballot_named, rules_in_force
-from coop.web.pages import no_membership, page, posted_form, see_other
+from coop.web.pages import form_page, no_membership, page, posted_form, see_other
 from coop.web.services import services
 from coop.web.words import day, money, when
 
@@ -71,13 +71,11 @@ async def _declare_page(
     declared = await interest_declared_by(s.pool, b.ballot_id, member_id)
     closed = b.state in ("closed", "counted") or s.clock.now() >= b.closes_at
     too_late = policy is ConflictPolicy.RECUSE and b.state != "drafted"
-    return page(
+    return form_page(
         request,
         "governance/declare.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         ballot=b,
         recuse=policy is ConflictPolicy.RECUSE,
         declared=declared,
@@ -150,13 +148,11 @@ async def _advocate_page(
         "named": "You have named your advocate.",
         "ended": "Your advocate can no longer vote for you.",
     }
-    return page(
+    return form_page(
         request,
         "governance/advocate.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         advocate=await _advocate_in_words(request, advocate.account_id) if advocate else None,
         advocate_since=day(advocate.since) if advocate else "",
         named_me=[(m.name, day(m.since)) for m in named_me],
