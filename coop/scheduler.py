@@ -20,7 +20,7 @@ from coop.clock import Clock
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import Elector
 from coop.domain.governance.seats import Trustee
-from coop.projections.governance.ballots import due_ballots
+from coop.projections.governance.queries import ballots_due_to_open_or_close
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
     # The electorate and the due list come from read models: let them catch up first.
     await s.seen(head, "members", "governance")
     done: list[tuple[str, UUID]] = []
-    for ballot in await due_ballots(s.pool, s.clock.now()):
+    for ballot in await ballots_due_to_open_or_close(s.pool, s.clock.now()):
         try:
             if ballot.state == "drafted":
                 electorate = await current_electorate(s.pool)

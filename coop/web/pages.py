@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from coop.web.forms import Checked
 from coop.web.services import services
 
 
@@ -34,6 +35,37 @@ def page(
             **context,
         },
     )
+
+
+def form_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    checked: Checked,
+    *,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+    **context: Any,
+) -> Template:
+    """A page with a form: the answers ``checked`` (or ``values``) and their errors."""
+    return page(
+        request,
+        template,
+        status=status,
+        errors=checked.summary(),
+        field_errors=checked.errors,
+        values=checked.values if values is None else values,
+        **context,
+    )
+
+
+def no_membership(request: Request[Any, Any, Any]) -> Template:
+    """What a page about a membership says to an account that has none (404)."""
+    return page(request, "membership/my/no_record.html", status=404)
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The form the request posted, as the checks in ``coop.web.forms`` read it."""
+    return (await request.form()).dict()
 
 
 def see_other(path: str) -> Redirect:

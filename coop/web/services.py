@@ -17,7 +17,7 @@ from coop.clock import Clock
 from coop.commands.governance.loop_voting import LoopVoting
 from coop.config import Settings
 from coop.infra.shared_loads import SharedLoads
-from coop.projections.governance.ballots import BallotView
+from coop.projections.governance.queries import BallotView
 from coop.projections.waiting import ProjectionWaiter
 
 T = TypeVar("T")

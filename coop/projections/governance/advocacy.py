@@ -92,3 +92,28 @@ async def advocating_for(pool: asyncpg.Pool, account_id: UUID) -> list[Advocatin
         account_id,
     )
     return [Advocating(*r) for r in rows]
+
+
+async def account_of_member(pool: asyncpg.Pool, member_id: UUID) -> UUID | None:
+    """The account the member signs in with: the one that votes for those who name them."""
+    found: UUID | None = await pool.fetchval(
+        "SELECT account_id FROM accounts WHERE member_id = $1", member_id
+    )
+    return found
+
+
+class AdvocateName(msgspec.Struct, frozen=True):
+    """How an advocate is named to the member who chose them."""
+
+    name: str
+    membership_number: int | None
+
+
+async def advocate_name(pool: asyncpg.Pool, account_id: UUID) -> AdvocateName | None:
+    """The advocate's name and membership number, or None if the account is gone."""
+    row = await pool.fetchrow(
+        "SELECT a.name, m.membership_number FROM accounts a"
+        " LEFT JOIN members m ON m.member_id = a.member_id WHERE a.account_id = $1",
+        account_id,
+    )
+    return None if row is None else AdvocateName(row["name"], row["membership_number"])

@@ -1,33 +1,27 @@
-"""How a ballot and its result read on the page: words, numbers and the results view.
+"""How a ballot and its result read on the page: kinds, answers, what a ballot paper
+says, an election's reserved seats, and the results view.
 
-Shared by the ballot pages and the results JSON (coop/web/routes/ballots.py).
+Shared by the members' and the trustees' ballot pages. Money, times and member
+classes are written as on every page (``coop.web.words``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from coop.clock import UK
-from coop.projections.governance.ballots import BallotView
+from coop.projections.governance.queries import BallotView, Turnout
+from coop.web.governance.forms import BENEFITS
+from coop.web.words import CLASS_NAMES, class_name, in_class_order, money, one_of, percent
 
-CLASS_NAMES = {"user": "Users", "carer": "Carers", "pa": "PAs", "supporter": "Supporters"}
-_CLASS_ORDER = list(CLASS_NAMES)
 KIND_NAMES = {
     "resolution": "Resolution",
     "election": "Trustee election",
     "reinvestment": "Reinvesting the surplus",
 }
 ANSWERS = {"for": "For", "against": "Against", "abstain": "Abstain"}
-BENEFITS = {
-    "users": "People who use care",
-    "carers": "Carers",
-    "pas": "PAs",
-    "everyone": "Everyone",
-}
 THRESHOLDS = {
     "ordinary": "Ordinary resolution: more than half of the weighted votes for and against",
     "special_75": "Special resolution: at least 75% of the weighted votes for and against",
@@ -47,39 +41,12 @@ OUTCOMES = {
     "awaiting_confirmation": "Carried at the first meeting; needs confirming",
 }
 
-# Words and numbers as people read them --------------------------------------------------
-
-
-def when(at: datetime) -> str:
-    """'5pm on Monday 30 November 2026', in UK time."""
-    local = at.astimezone(UK)
-    time = f"{local:%-I:%M}".removesuffix(":00") + ("am" if local.hour < 12 else "pm")
-    time = {"12am": "midnight", "12pm": "midday"}.get(time, time)
-    return f"{time} on {local:%A %-d %B %Y}"
-
-
-def money(pence: int) -> str:
-    return f"£{pence // 100:,}.{pence % 100:02d}"
-
-
-def percent(part: Fraction) -> str:
-    tenths = round(part * 1000)
-    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}%"
+# Words and numbers --------------------------------------------------------------------
 
 
 def width(part: Fraction | int, whole: Fraction | int) -> int:
     """A bar's width class, 0 to 100 (see coop.css)."""
     return round(100 * Fraction(part) / Fraction(whole)) if whole else 0
-
-
-def class_name(member_class: str) -> str:
-    return CLASS_NAMES.get(member_class, member_class.capitalize())
-
-
-def in_class_order(member_class: str) -> tuple[int, str]:
-    """Users, carers, PAs, then any class the rules add."""
-    known = member_class in _CLASS_ORDER
-    return (_CLASS_ORDER.index(member_class) if known else len(_CLASS_ORDER), member_class)
 
 
 def describe(kind: str, options: list[dict[str, Any]], mark: dict[str, Any]) -> str:
@@ -94,14 +61,26 @@ def describe(kind: str, options: list[dict[str, Any]], mark: dict[str, Any]) -> 
     return "; ".join(labels.get(o, o) for o in mark.get("approvals") or []) or "No options"
 
 
+TurnoutRow = tuple[str, int, int, str]  # class, electorate, voted, share
+
+
+def turnout_in_words(counts: list[Turnout]) -> tuple[list[TurnoutRow], tuple[int, int, str]]:
+    """Turnout by class (users, carers, PAs, then others), and in all."""
+    rows = [
+        (
+            class_name(t.member_class),
+            t.electorate,
+            t.voted,
+            percent(Fraction(t.voted, t.electorate)),
+        )
+        for t in sorted(counts, key=lambda t: in_class_order(t.member_class))
+        if t.electorate
+    ]
+    electorate, voted = sum(t.electorate for t in counts), sum(t.voted for t in counts)
+    return rows, (electorate, voted, percent(Fraction(voted, electorate or 1)))
+
+
 # Reserved seats ------------------------------------------------------------------------
-
-_ONE_OF = {"user": "user", "carer": "carer", "pa": "PA", "supporter": "supporter"}
-
-
-def one_of(member_class: str) -> str:
-    """One member of the class, as in "a user trustee": user, carer, PA."""
-    return _ONE_OF.get(member_class, member_class)
 
 
 def _seats(n: int) -> str:
@@ -136,7 +115,7 @@ def reservation(b: BallotView) -> list[str]:
     return lines
 
 
-# Reading a vote from the form ---------------------------------------------------------
+# The results --------------------------------------------------------------------------
 
 
 def results_view(b: BallotView) -> dict[str, Any]:

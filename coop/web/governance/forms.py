@@ -16,7 +16,7 @@ from uuid import UUID
 from coop.clock import UK
 from coop.domain.governance.ballots import BallotKind, Option
 from coop.domain.governance.meetings import MeetingKind
-from coop.web.forms import Checked, _many, _one, choice, text
+from coop.web.forms import Checked, all_answers, choice, one_answer, text
 from coop.web.membership.forms import money
 
 # What a ballot can be about; the rules may set a conflict policy for any of them.
@@ -63,7 +63,7 @@ class BallotAnswer(NamedTuple):
 
 def _date(c: Checked, data: Mapping[str, Any], prefix: str, what: str, today: date) -> date | None:
     """A GOV.UK date input's day, month and year; problems go under its day box."""
-    parts = {p: _one(data, prefix + p).strip() for p in ("day", "month", "year")}
+    parts = {p: one_answer(data, prefix + p).strip() for p in ("day", "month", "year")}
     c.values.update({prefix + p: v for p, v in parts.items()})
     field = prefix + "day"
     empty = [p for p, v in parts.items() if not v]
@@ -87,7 +87,7 @@ def _date(c: Checked, data: Mapping[str, Any], prefix: str, what: str, today: da
 
 def _time(c: Checked, data: Mapping[str, Any], name: str, what: str) -> time | None:
     """A time of day, like 9:30am, 2pm, 17:00 or midday."""
-    raw = _one(data, name).strip()
+    raw = one_answer(data, name).strip()
     c.values[name] = raw
     if not raw:
         c.problem(name, f"Enter {what}")
@@ -117,7 +117,7 @@ def moment(
 
 
 def yes_no(c: Checked, data: Mapping[str, Any], name: str, missing: str) -> bool:
-    value = _one(data, name).strip()
+    value = one_answer(data, name).strip()
     c.values[name] = value
     if value not in ("yes", "no"):
         c.problem(name, missing)
@@ -171,7 +171,7 @@ def _agenda(c: Checked, data: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _seats(c: Checked, data: Mapping[str, Any], most: int) -> int:
-    raw = _one(data, "seats").strip()
+    raw = one_answer(data, "seats").strip()
     c.values["seats"] = raw
     if not raw:
         c.problem("seats", "Enter the number of trustee seats to fill")
@@ -233,7 +233,7 @@ def check_ballot(
     easy_read = text(
         c, data, "easy_read", label="Easy Read", missing=None, max_length=1000, multiline=True
     )
-    topic = _one(data, "topic").strip()
+    topic = one_answer(data, "topic").strip()
     c.values["topic"] = topic
     if topic not in TOPICS:
         c.problem("topic", "Select what the ballot is about")
@@ -251,7 +251,7 @@ def check_ballot(
         c.problem("closes-day", "Voting must close after it opens")
     seats = _seats(c, data, most_seats) if kind is BallotKind.ELECTION else 0
     budget = _budget(c, data) if kind is BallotKind.REINVESTMENT else 0
-    meeting = _one(data, "meeting").strip()
+    meeting = one_answer(data, "meeting").strip()
     c.values["meeting"] = meeting
     if meeting and meeting not in meetings:
         c.problem("meeting", "Select a meeting from the list, or No meeting")
@@ -281,7 +281,7 @@ def picked(
     c: Checked, data: Mapping[str, Any], name: str, offered: Mapping[str, Any], *, missing: str
 ) -> list[str]:
     """The ticked ids among those ``offered``; a forged or repeated one is a problem."""
-    given = _many(data, name)
+    given = all_answers(data, name)
     c.values[name] = given
     if not given:
         c.problem(name, missing)
@@ -334,7 +334,7 @@ def check_reinvestment_option(
         c.problem("cost", "The cost must be more than £0")
     elif "cost" not in c.errors and cost > budget_pence:
         c.problem("cost", f"The cost must not be more than the surplus, £{budget_pence / 100:,.2f}")
-    benefits = _one(data, "benefits").strip()
+    benefits = one_answer(data, "benefits").strip()
     c.values["benefits"] = benefits
     if benefits not in BENEFITS:
         c.problem("benefits", "Select who benefits")
@@ -378,11 +378,11 @@ def check_link(
 ) -> tuple[tuple[int, UUID] | None, Checked]:
     """An agenda item and the ballot that decides it."""
     c = Checked()
-    item = _one(data, "item").strip()
+    item = one_answer(data, "item").strip()
     c.values["item"] = item
     if not (item.isascii() and item.isdigit() and 1 <= int(item) <= len(agenda)):
         c.problem("item", "Select the agenda item the ballot decides")
-    ballot = _one(data, "ballot").strip()
+    ballot = one_answer(data, "ballot").strip()
     c.values["ballot"] = ballot
     if ballot not in ballots:
         c.problem("ballot", "Select the ballot that decides it from the list")

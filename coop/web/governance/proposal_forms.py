@@ -15,11 +15,11 @@ from uuid import UUID
 
 from coop.clock import UK
 from coop.domain.governance.proposals import Rate
-from coop.projections.governance.ballots import BallotView, ProposalView
-from coop.web.forms import Checked, _one, text
-from coop.web.governance.ballot_words import money
+from coop.projections.governance.queries import BallotView, ProposalView
+from coop.web.forms import Checked, one_answer, text
 from coop.web.governance.forms import BENEFITS, moment
 from coop.web.membership.forms import money as pounds
+from coop.web.words import money
 
 RATES = {
     Rate.PA_PAY: "PAs are paid more per hour",
@@ -73,11 +73,11 @@ def check_proposal(
         max_length=2000,
         multiline=True,
     )
-    benefits = _one(data, "benefits").strip()
+    benefits = one_answer(data, "benefits").strip()
     c.values["benefits"] = benefits
     if benefits not in BENEFITS:
         c.problem("benefits", "Select who benefits")
-    how = _one(data, "costing").strip()
+    how = one_answer(data, "costing").strip()
     c.values["costing"] = how
     cost, rate, per_hour = 0, "", 0
     if how == "sum":
@@ -85,7 +85,7 @@ def check_proposal(
         if "cost" not in c.errors and cost == 0:
             c.problem("cost", "The cost must be more than £0")
     elif how == "rate" and can_cost_rates:
-        rate = _one(data, "rate").strip()
+        rate = one_answer(data, "rate").strip()
         c.values["rate"] = rate
         if rate not in RATES:
             c.problem("rate", "Select which rate changes")
@@ -100,7 +100,7 @@ def check_proposal(
 
 
 def _per_hour(c: Checked, data: Mapping[str, Any]) -> int:
-    raw = _one(data, "pence").strip()
+    raw = one_answer(data, "pence").strip()
     c.values["pence"] = raw
     found = _PENCE.match(raw.replace(" ", ""))
     if not raw:
@@ -128,8 +128,8 @@ def check_window(data: Mapping[str, Any], now: datetime) -> tuple[WindowAnswer |
         missing="Enter the financial period the surplus comes from",
         max_length=100,
     )
-    raw = _one(data, "hours").strip().replace(",", "")
-    c.values["hours"] = _one(data, "hours").strip()
+    raw = one_answer(data, "hours").strip().replace(",", "")
+    c.values["hours"] = one_answer(data, "hours").strip()
     hours = Decimal(0)
     try:
         hours = Decimal(raw)

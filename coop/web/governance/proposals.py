@@ -8,6 +8,7 @@ class, not their name; the trustees, who decide, see the name.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -19,13 +20,12 @@ from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import BallotKind
-from coop.projections.governance.ballots import BallotView, ballot, proposals
-from coop.web.auth import SIGNED_IN, User, allow
+from coop.projections.governance.queries import BallotView, ballot, proposals
+from coop.web.auth import User
+from coop.web.commands import carry_out, refused_field
 from coop.web.forms import Checked
-from coop.web.governance.ballot_words import money, when
-from coop.web.governance.ballots import _ballot
 from coop.web.governance.forms import BENEFITS
-from coop.web.governance.meetings_admin import form_of
+from coop.web.governance.lookups import ballot_named
 from coop.web.governance.proposal_forms import (
     COSTINGS,
     RATES,
@@ -34,14 +34,18 @@ from coop.web.governance.proposal_forms import (
     costing_text,
     proposer_text,
 )
-from coop.web.membership.my_membership import no_record
-from coop.web.pages import page, see_other
+from coop.web.pages import form_page, no_membership, page, posted_form, see_other
 from coop.web.problems import Problem
 from coop.web.services import services
+from coop.web.words import money, when
 
-MEMBERS = allow("member")
 # A refusal's field, as the Ballot names it, to the field on the page.
 _FIELDS = {"pence_per_hour": "pence", "rate": "rate", "cost": "cost", "title": "title"}
+
+
+def _field_of(refusal: CoopError) -> str:
+    """The field on the form for what a refusal names (the title, if it names none)."""
+    return _FIELDS.get(refused_field(refusal) or "", "title")
 
 
 def _window_open(request: Request[Any, Any, Any], b: BallotView) -> bool:
@@ -50,7 +54,7 @@ def _window_open(request: Request[Any, Any, Any], b: BallotView) -> bool:
 
 
 async def _reinvestment(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
-    b = await _ballot(request, ballot_id)
+    b = await ballot_named(request, ballot_id)
     if b.kind != BallotKind.REINVESTMENT:
         raise NotFoundException("Only a reinvestment ballot has members' proposals.")
     return b
@@ -86,7 +90,7 @@ async def _list_page(
     )
 
 
-@get("/ballots/{ballot_id:uuid}/proposals", opt=allow(SIGNED_IN))
+@get("/ballots/{ballot_id:uuid}/proposals")
 async def proposals_page(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
     """Every proposal for the ballot and what became of it."""
     return await _list_page(request, await _reinvestment(request, ballot_id))
@@ -95,13 +99,11 @@ async def proposals_page(request: Request[Any, Any, Any], ballot_id: FromPath[UU
 async def _form(
     request: Request[Any, Any, Any], b: BallotView, checked: Checked, *, status: int = 200
 ) -> Template:
-    return page(
+    return form_page(
         request,
         "governance/proposals/propose.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         ballot=b,
         window_open=_window_open(request, b),
         until=when(b.proposals_until) if b.proposals_until else "",
@@ -113,15 +115,15 @@ async def _form(
     )
 
 
-@get("/ballots/{ballot_id:uuid}/propose", opt=MEMBERS)
+@get("/ballots/{ballot_id:uuid}/propose")
 async def propose_form(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
     b = await _reinvestment(request, ballot_id)
     if request.state.user.member_id is None:
-        return no_record(request)
+        return no_membership(request)
     return await _form(request, b, Checked())
 
 
-@post("/ballots/{ballot_id:uuid}/propose", opt=MEMBERS, status_code=303)
+@post("/ballots/{ballot_id:uuid}/propose", status_code=303)
 async def propose(
     request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -129,25 +131,30 @@ async def propose(
     b = await _reinvestment(request, ballot_id)
     member_id = request.state.user.member_id
     if member_id is None:
-        return no_record(request)
-    answer, checked = check_proposal(await form_of(request), can_cost_rates=b.hours_delivered > 0)
-    status = 422
+        return no_membership(request)
+    answer, checked = check_proposal(
+        await posted_form(request), can_cost_rates=b.hours_delivered > 0
+    )
+    command = None
     if answer is not None:
-        try:
-            done = await s.run(s.coop.propose_option, ballot_id, member_id, **answer._asdict())
-        except CoopError as e:
-            field = _FIELDS.get(getattr(e, "field", None) or "", "title")
-            checked.problem(field, str(e))
-            status = e.status
-        else:
-            await s.seen(done.position, "governance")
-            return see_other(f"/ballots/{ballot_id}/proposals?done=proposed")
-    return await _form(request, b, checked, status=status)
+        command = partial(s.coop.propose_option, ballot_id, member_id, **answer._asdict())
+
+    async def again(checked: Checked, status: int) -> Template:
+        return await _form(request, b, checked, status=status)
+
+    return await carry_out(
+        request,
+        checked,
+        command,
+        seen_by=("governance",),
+        then=f"/ballots/{ballot_id}/proposals?done=proposed",
+        field=_field_of,
+        again=again,
+    )
 
 
 @post(
     "/ballots/{ballot_id:uuid}/proposals/{proposal_id:uuid}/withdraw",
-    opt=MEMBERS,
     status_code=303,
 )
 async def withdraw(
@@ -157,7 +164,7 @@ async def withdraw(
     b = await _reinvestment(request, ballot_id)
     member_id = request.state.user.member_id
     if member_id is None:
-        return no_record(request)
+        return no_membership(request)
     try:
         done = await s.run(s.coop.withdraw_proposal, ballot_id, proposal_id, member_id=member_id)
     except CoopError as e:
@@ -210,7 +217,6 @@ async def _api_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> Ballo
 
 @get(
     "/api/ballots/{ballot_id:uuid}/proposals",
-    opt=allow(SIGNED_IN),
     tags=["coop"],
     summary="Members' proposals for a reinvestment ballot, and what the trustees decided",
 )
@@ -241,7 +247,6 @@ async def _proposals_out(request: Request[Any, Any, Any], b: BallotView) -> list
 
 @post(
     "/api/ballots/{ballot_id:uuid}/proposals",
-    opt=MEMBERS,
     status_code=201,
     tags=["coop"],
     summary="Propose an option for a reinvestment ballot (members, while proposals are open)",
@@ -265,7 +270,7 @@ async def propose_json(
     try:
         done = await s.run(s.coop.propose_option, ballot_id, member_id, **answer._asdict())
     except CoopError as e:
-        field = _FIELDS.get(getattr(e, "field", None) or "", "title")
+        field = _field_of(e)
         raise Problem(e.status, str(e), {field: str(e)}) from None
     await s.seen(done.position, "governance")
     made = [p for p in await _proposals_out(request, b) if p.proposal_id == done.subject]

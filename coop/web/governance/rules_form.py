@@ -22,9 +22,9 @@ from coop.domain.governance.rules import (
     SpecialResolution,
     TopicRule,
 )
-from coop.web.forms import Checked, _one
-from coop.web.governance.ballot_words import class_name
+from coop.web.forms import Checked, one_answer
 from coop.web.governance.forms import TOPICS
+from coop.web.words import class_name
 
 MOST_CLASSES = 8
 _CLASS_NAME = re.compile(r"^[a-z][a-z_]{0,29}$")
@@ -102,7 +102,7 @@ def _whole(
     c: Checked, data: Mapping[str, Any], name: str, what: str, *, most: int, blank_ok: bool = False
 ) -> int | None:
     """A whole number from 0 to ``most``; None when empty (if allowed) or wrong."""
-    raw = _one(data, name).strip()
+    raw = one_answer(data, name).strip()
     c.values[name] = raw
     if not raw:
         if not blank_ok:
@@ -119,7 +119,7 @@ def _whole(
 
 def _share(c: Checked, data: Mapping[str, Any], name: str, what: str) -> Fraction | None:
     """A share written as a percentage (25%, 12.5%) or a fraction (1/4, 1/3)."""
-    given = _one(data, name).strip()
+    given = one_answer(data, name).strip()
     c.values[name] = given
     raw = given.replace(" ", "")
     if not raw:
@@ -137,7 +137,7 @@ def _share(c: Checked, data: Mapping[str, Any], name: str, what: str) -> Fractio
 
 
 def _yes(c: Checked, data: Mapping[str, Any], name: str, missing: str) -> bool:
-    value = _one(data, name).strip()
+    value = one_answer(data, name).strip()
     c.values[name] = value
     if value not in ("yes", "no"):
         c.problem(name, missing)
@@ -148,7 +148,7 @@ def _classes(
     c: Checked, data: Mapping[str, Any], in_force: RuleBook
 ) -> tuple[list[ClassRule], list[tuple[str, int]]]:
     """Each class row with a name: whether it votes, its weight and its reserved seats."""
-    rows = _one(data, "class_rows").strip()
+    rows = one_answer(data, "class_rows").strip()
     c.values["class_rows"] = rows
     count = min(int(rows), MOST_CLASSES) if rows.isascii() and rows.isdigit() else 0
     count = max(count, len(in_force.classes))
@@ -157,11 +157,11 @@ def _classes(
     reserved: list[tuple[str, int]] = []
     for i in range(1, count + 1):
         p = f"class-{i}-"
-        name = _one(data, p + "name").strip().lower()
+        name = one_answer(data, p + "name").strip().lower()
         c.values[p + "name"] = name
         if not name:  # an empty row: a class removed, or the spare row left unused
             for part in ("votes", "weight", "reserved"):
-                c.values[p + part] = _one(data, p + part).strip()
+                c.values[p + part] = one_answer(data, p + part).strip()
             continue
         if not _CLASS_NAME.match(name):
             c.problem(
@@ -174,7 +174,7 @@ def _classes(
         if votes:
             weight = _share(c, data, p + "weight", f"the weight of the {shown} class")
         else:
-            c.values[p + "weight"] = _one(data, p + "weight").strip()
+            c.values[p + "weight"] = one_answer(data, p + "weight").strip()
         seats = _whole(c, data, p + "reserved", f"the trustee seats reserved for {shown}", most=99)
         if weight is None or seats is None:
             continue
@@ -192,7 +192,7 @@ def _policies(c: Checked, data: Mapping[str, Any], in_force: RuleBook) -> list[T
     """A policy per topic: those the rules name, in their order, then any newly set to recuse."""
     chosen: dict[str, ConflictPolicy] = {}
     for topic, label in topics_of(in_force).items():
-        value = _one(data, f"policy-{topic}").strip()
+        value = one_answer(data, f"policy-{topic}").strip()
         c.values[f"policy-{topic}"] = value
         try:
             chosen[topic] = ConflictPolicy(value)
@@ -217,7 +217,7 @@ def check_rules(data: Mapping[str, Any], in_force: RuleBook) -> tuple[RuleBook |
     each_class = _yes(
         c, data, "quorum_each_class", "Select whether a quorum needs a member of each class"
     )
-    special = _one(data, "special_resolution").strip()
+    special = one_answer(data, "special_resolution").strip()
     c.values["special_resolution"] = special
     if special not in set(SpecialResolution):
         c.problem("special_resolution", "Select what a special resolution needs")

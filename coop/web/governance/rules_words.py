@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
 
 from coop.domain.governance.rules import ConflictPolicy, RuleBook, SpecialResolution
-from coop.web.governance.ballot_words import class_name, percent
+from coop.projections.governance.rules import RulesVersion, proposed_rules, rules_versions
 from coop.web.governance.forms import TOPICS
+from coop.web.words import class_name, percent
 
 SPECIAL = {
     SpecialResolution.OVERALL_75: "at least 75% of the weighted votes cast for and against",
@@ -165,3 +170,34 @@ def rule_changes(old: RuleBook, new: RuleBook) -> list[str]:
         "minute",
     )
     return changes
+
+
+# What a ballot proposes -----------------------------------------------------------------
+
+
+class RulesProposal(msgspec.Struct, frozen=True, kw_only=True):
+    """A ballot's proposed rules: what they change, and the version they became, if any."""
+
+    changes: list[str]
+    compared_with: int | None
+    applied: RulesVersion | None
+
+
+async def rules_proposed_by(pool: asyncpg.Pool, ballot_id: UUID) -> RulesProposal | None:
+    """What the ballot's proposed rules change, or None if it proposes no rules.
+
+    Before the change is applied it is compared with the rules in force; after, with
+    the version it replaced, so the ballot keeps saying what it changed.
+    """
+    proposed = await proposed_rules(pool, ballot_id)
+    if proposed is None:
+        return None
+    versions = await rules_versions(pool)
+    applied = next((v for v in versions if v.ballot_id == ballot_id), None)
+    before = [v for v in versions if applied is None or v.version < applied.version]
+    base = before[-1] if before else None
+    return RulesProposal(
+        changes=rule_changes(base.rules, proposed) if base else [],
+        compared_with=base.version if base else None,
+        applied=applied,
+    )

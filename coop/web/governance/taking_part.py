@@ -8,32 +8,40 @@ own, recorded consent.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError, InvalidInput
-from coop.domain.governance.rules import ConflictPolicy, RulesNotAdopted
+from coop.domain.governance.rules import ConflictPolicy
 from coop.domain.governance.votes import NoAdvocate
-from coop.projections.governance.advocacy import advocate_of, advocating_for
-from coop.projections.governance.ballots import BallotView, elector
+from coop.projections.governance.advocacy import (
+    account_of_member,
+    advocate_name,
+    advocate_of,
+    advocating_for,
+)
+from coop.projections.governance.queries import (
+    BallotView,
+    elector,
+    interest_declared_by,
+    open_ballots_for,
+)
 from coop.projections.membership.queries import member_by_number, member_record
-from coop.web.auth import User, allow
+from coop.web.auth import User
+from coop.web.commands import carry_out
 from coop.web.forms import Checked
-from coop.web.governance.ballot_words import KIND_NAMES, describe, money, when
-from coop.web.governance.ballots import _ballot, _choices, _values_from, read_mark
+from coop.web.governance.ballot_paper import PAPER_FIELDS, choices, read_mark, vote_so_far
+from coop.web.governance.ballot_words import KIND_NAMES, describe
 from coop.web.governance.forms import check_advocate_number, check_interest
-from coop.web.governance.meetings_admin import form_of
-from coop.web.membership.my_membership import no_record
-from coop.web.pages import page, see_other
+from coop.web.governance.lookups import ballot_named, rules_in_force
+from coop.web.pages import form_page, no_membership, page, posted_form, see_other
 from coop.web.services import services
-
-MEMBERS = allow("member")
-_FIELDS = {"answer": "answer", "approvals": "approvals", "ranking": "rank-1"}
+from coop.web.words import day, money, when
 
 
 def _member(request: Request[Any, Any, Any]) -> UUID | None:
@@ -45,11 +53,8 @@ def _member(request: Request[Any, Any, Any]) -> UUID | None:
 
 
 async def _policy(request: Request[Any, Any, Any], topic: str) -> ConflictPolicy:
-    s = services(request.app)
-    try:
-        return (await s.run(s.coop.rules_in_force)).rules.policy_for(topic)
-    except RulesNotAdopted:
-        return ConflictPolicy.DECLARE
+    in_force = await rules_in_force(request)
+    return in_force.policy_for(topic) if in_force else ConflictPolicy.DECLARE
 
 
 async def _declare_page(
@@ -63,20 +68,14 @@ async def _declare_page(
     s = services(request.app)
     checked = checked or Checked()
     policy = await _policy(request, b.topic)
-    declared = await s.pool.fetchval(
-        "SELECT interest FROM ballot_declarations WHERE ballot_id = $1 AND member_id = $2",
-        b.ballot_id,
-        member_id,
-    )
+    declared = await interest_declared_by(s.pool, b.ballot_id, member_id)
     closed = b.state in ("closed", "counted") or s.clock.now() >= b.closes_at
     too_late = policy is ConflictPolicy.RECUSE and b.state != "drafted"
-    return page(
+    return form_page(
         request,
         "governance/declare.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
         ballot=b,
         recuse=policy is ConflictPolicy.RECUSE,
         declared=declared,
@@ -87,75 +86,51 @@ async def _declare_page(
     )
 
 
-@get("/ballots/{ballot_id:uuid}/declare", opt=MEMBERS)
+@get("/ballots/{ballot_id:uuid}/declare")
 async def declare_form(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template:
-    b = await _ballot(request, ballot_id)
+    b = await ballot_named(request, ballot_id)
     member_id = _member(request)
     if member_id is None:
-        return no_record(request)
+        return no_membership(request)
     return await _declare_page(request, b, member_id)
 
 
-@post("/ballots/{ballot_id:uuid}/declare", opt=MEMBERS, status_code=303)
+@post("/ballots/{ballot_id:uuid}/declare", status_code=303)
 async def declare(
     request: Request[Any, Any, Any], ballot_id: FromPath[UUID]
 ) -> Template | Redirect:
     s = services(request.app)
-    b = await _ballot(request, ballot_id)
+    b = await ballot_named(request, ballot_id)
     member_id = _member(request)
     if member_id is None:
-        return no_record(request)
-    checked = check_interest(await form_of(request))
-    status = 422
-    if checked.ok:
-        try:
-            done = await s.run(
-                s.coop.declare_interest, ballot_id, member_id, checked.values["interest"]
-            )
-        except CoopError as e:
-            checked.problem("interest", str(e))
-            status = e.status
-        else:
-            await s.seen(done.position, "governance")
-            return see_other(f"/ballots/{ballot_id}/declare?done=declared")
-    return await _declare_page(request, b, member_id, checked, status=status)
+        return no_membership(request)
+    checked = check_interest(await posted_form(request))
+    interest = checked.values.get("interest", "")
+    command = partial(s.coop.declare_interest, ballot_id, member_id, interest)
+
+    async def again(checked: Checked, status: int) -> Template:
+        return await _declare_page(request, b, member_id, checked, status=status)
+
+    return await carry_out(
+        request,
+        checked,
+        command,
+        seen_by=("governance",),
+        then=f"/ballots/{ballot_id}/declare?done=declared",
+        field="interest",
+        again=again,
+    )
 
 
 # Naming an advocate ----------------------------------------------------------------------
 
 
-async def _account_of(pool: asyncpg.Pool, member_id: UUID) -> UUID | None:
-    found: UUID | None = await pool.fetchval(
-        "SELECT account_id FROM accounts WHERE member_id = $1", member_id
-    )
-    return found
-
-
-async def _advocate_name(pool: asyncpg.Pool, account_id: UUID) -> str:
-    row = await pool.fetchrow(
-        "SELECT a.name, m.membership_number FROM accounts a"
-        " LEFT JOIN members m ON m.member_id = a.member_id WHERE a.account_id = $1",
-        account_id,
-    )
-    if row is None:
+async def _advocate_in_words(request: Request[Any, Any, Any], account_id: UUID) -> str:
+    named = await advocate_name(services(request.app).pool, account_id)
+    if named is None:
         return "Someone who can no longer sign in"
-    number = f", member {row['membership_number']}" if row["membership_number"] else ""
-    return f"{row['name']}{number}"
-
-
-async def _open_for(pool: asyncpg.Pool, member_ids: list[UUID], now: Any) -> list[Any]:
-    """Open ballots these members may vote in, and whether they have."""
-    return list(
-        await pool.fetch(
-            "SELECT e.member_id, m.name, b.ballot_id, b.title, b.closes_at,"
-            " e.voted_at IS NOT NULL AS voted FROM ballot_electors e"
-            " JOIN ballots b ON b.ballot_id = e.ballot_id JOIN members m"
-            " ON m.member_id = e.member_id WHERE e.member_id = ANY($1) AND b.state = 'open'"
-            " AND b.closes_at > $2 ORDER BY m.name, b.closes_at",
-            member_ids,
-            now,
-        )
-    )
+    number = f", member {named.membership_number}" if named.membership_number else ""
+    return f"{named.name}{number}"
 
 
 async def _advocate_page(
@@ -173,27 +148,25 @@ async def _advocate_page(
         "named": "You have named your advocate.",
         "ended": "Your advocate can no longer vote for you.",
     }
-    return page(
+    return form_page(
         request,
         "governance/advocate.html",
+        checked,
         status=status,
-        errors=checked.summary(),
-        field_errors=checked.errors,
-        values=checked.values,
-        advocate=await _advocate_name(s.pool, advocate.account_id) if advocate else None,
-        advocate_since=f"{advocate.since:%-d %B %Y}" if advocate else "",
-        named_me=[(m.name, f"{m.since:%-d %B %Y}") for m in named_me],
-        ballots=await _open_for(s.pool, [m.member_id for m in named_me], s.clock.now()),
+        advocate=await _advocate_in_words(request, advocate.account_id) if advocate else None,
+        advocate_since=day(advocate.since) if advocate else "",
+        named_me=[(m.name, day(m.since)) for m in named_me],
+        ballots=await open_ballots_for(s.pool, [m.member_id for m in named_me], s.clock.now()),
         when=when,
         done=done.get(request.query_params.get("done", "")),
     )
 
 
-@get("/my/advocate", opt=MEMBERS)
+@get("/my/advocate")
 async def advocate_form(request: Request[Any, Any, Any]) -> Template:
     member_id = _member(request)
     if member_id is None:
-        return no_record(request)
+        return no_membership(request)
     return await _advocate_page(request, member_id)
 
 
@@ -209,7 +182,7 @@ async def _chosen_account(
     if chosen.member_id == member_id:
         checked.problem("number", "That is your own membership number: enter your advocate's")
         return None
-    account = await _account_of(s.pool, chosen.member_id)
+    account = await account_of_member(s.pool, chosen.member_id)
     current = await advocate_of(s.pool, member_id)
     if account is None:
         checked.problem(
@@ -223,41 +196,48 @@ async def _chosen_account(
     return account
 
 
-@post("/my/advocate", opt=MEMBERS, status_code=303)
+@post("/my/advocate", status_code=303)
 async def name_advocate(request: Request[Any, Any, Any]) -> Template | Redirect:
     s = services(request.app)
     member_id = _member(request)
     if member_id is None:
-        return no_record(request)
-    number, checked = check_advocate_number(await form_of(request))
+        return no_membership(request)
+    number, checked = check_advocate_number(await posted_form(request))
     account = None if number is None else await _chosen_account(request, member_id, number, checked)
-    status = 422
-    if account is not None and checked.ok:
-        try:
-            done = await s.run(s.coop.name_advocate, member_id, account)
-        except CoopError as e:
-            checked.problem("number", str(e))
-            status = e.status
-        else:
-            await s.seen(done.position, "advocacy")
-            return see_other("/my/advocate?done=named")
-    return await _advocate_page(request, member_id, checked, status=status)
+
+    async def again(checked: Checked, status: int) -> Template:
+        return await _advocate_page(request, member_id, checked, status=status)
+
+    return await carry_out(
+        request,
+        checked,
+        None if account is None else partial(s.coop.name_advocate, member_id, account),
+        seen_by=("advocacy",),
+        then="/my/advocate?done=named",
+        field="number",
+        again=again,
+    )
 
 
-@post("/my/advocate/end", opt=MEMBERS, status_code=303)
+@post("/my/advocate/end", status_code=303)
 async def end_advocacy(request: Request[Any, Any, Any]) -> Template | Redirect:
     s = services(request.app)
     member_id = _member(request)
     if member_id is None:
-        return no_record(request)
-    try:
-        done = await s.run(s.coop.end_advocacy, member_id)
-    except CoopError as e:
-        checked = Checked()
-        checked.problem("end", str(e))
-        return await _advocate_page(request, member_id, checked, status=e.status)
-    await s.seen(done.position, "advocacy")
-    return see_other("/my/advocate?done=ended")
+        return no_membership(request)
+
+    async def again(checked: Checked, status: int) -> Template:
+        return await _advocate_page(request, member_id, checked, status=status)
+
+    return await carry_out(
+        request,
+        Checked(),
+        partial(s.coop.end_advocacy, member_id),
+        seen_by=("advocacy",),
+        then="/my/advocate?done=ended",
+        field="end",
+        again=again,
+    )
 
 
 # Voting for a member, as their advocate ----------------------------------------------------
@@ -287,14 +267,14 @@ async def _vote_for_page(
         errors=list(errors.items()),
         field_errors=errors,
         # The vote already recorded is shown chosen, as on the member's own ballot page.
-        values=values if values is not None else _values_from(b, them),
+        values=values if values is not None else vote_so_far(b, them),
         ballot=b,
         member_id=member_id,
         name=record.name if record else "this member",
         them=them,
         their_vote=describe(b.kind, b.options, them.mark) if them and them.mark else "",
         is_open=b.state == "open" and s.clock.now() < b.closes_at,
-        choices=_choices(b),
+        choices=choices(b),
         kind_name=KIND_NAMES.get(b.kind, b.kind),
         closes=when(b.closes_at),
         budget=money(b.budget_pence),
@@ -302,20 +282,20 @@ async def _vote_for_page(
     )
 
 
-@get("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}", opt=MEMBERS)
+@get("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}")
 async def vote_for_form(
     request: Request[Any, Any, Any], ballot_id: FromPath[UUID], member_id: FromPath[UUID]
 ) -> Template:
-    return await _vote_for_page(request, await _ballot(request, ballot_id), member_id)
+    return await _vote_for_page(request, await ballot_named(request, ballot_id), member_id)
 
 
-@post("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}", opt=MEMBERS, status_code=303)
+@post("/ballots/{ballot_id:uuid}/vote-for/{member_id:uuid}", status_code=303)
 async def vote_for(
     request: Request[Any, Any, Any], ballot_id: FromPath[UUID], member_id: FromPath[UUID]
 ) -> Template | Redirect:
     """Cast a supported vote: the record shows the advocate cast it, with the member's consent."""
     s = services(request.app)
-    b = await _ballot(request, ballot_id)
+    b = await ballot_named(request, ballot_id)
     mark, values, errors = read_mark(b, await request.form())
     status = 422
     if not errors:
@@ -332,7 +312,7 @@ async def vote_for(
             raise
         except CoopError as e:
             field = e.field if isinstance(e, InvalidInput) else None
-            errors, status = {_FIELDS.get(field or "", ""): str(e)}, e.status
+            errors, status = {PAPER_FIELDS.get(field or "", ""): str(e)}, e.status
         else:
             await s.seen(cast.position, "governance")
             if cast.receipt is None:

@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 
 from coop.domain.accounts import Role
 from coop.domain.membership.details import Cessation, MemberClass, Office, ShareSettlement
-from coop.web.forms import Checked, _many, _one, choice, text
+from coop.web.forms import Checked, choice, text
+from coop.web.forms import all_answers as _many
+from coop.web.forms import one_answer as _one
 
 MAX_PROPERTY_PENCE = 1_000_000 * 100
 _MONEY = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")

@@ -13,7 +13,7 @@ from coop.domain.governance.ballots import BallotKind, Elector, Option
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.seats import Trustee
 from coop.infra.sealing import master_key
-from coop.projections.governance.ballots import SeatsReserved, ballot
+from coop.projections.governance.queries import SeatsReserved, ballot
 from coop.projections.runner import by_name, catch_up, rebuild
 from tests.conftest import SECRET
 

@@ -7,7 +7,7 @@ import asyncpg
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.infra.sealing import master_key
-from coop.projections.governance.ballots import proposals
+from coop.projections.governance.queries import proposals
 from coop.projections.runner import by_name, catch_up, rebuild
 from tests.app.governance.test_ballots import TRUSTEE
 from tests.app.governance.test_proposals import invited

@@ -10,7 +10,7 @@ from coop.clock import FixedClock
 from coop.domain.governance.ballots import BallotKind, Mark, Option
 from coop.domain.governance.rules import model_rules
 from coop.domain.membership.details import MemberClass, Office
-from coop.projections.governance.ballots import not_voted_yet, turnout
+from coop.projections.governance.queries import not_voted_yet, turnout
 from coop.scheduler import tick
 from tests.people import details
 from tests.web.governance.test_ballots_pages import text_of

@@ -1,0 +1,98 @@
+"""Every governance route, grouped by who may use it: each group says so once.
+
+Litestar merges a route's ``opt`` from the app down through each router to the
+handler (the nearest layer wins), so every handler in a group carries the group's
+``allow``, which the one global guard (``coop.web.auth.access_guard``) reads.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from coop.web.auth import ANYONE, SIGNED_IN, allow
+from coop.web.governance import (
+    ballots,
+    ballots_admin,
+    meetings_admin,
+    proposals,
+    proposals_admin,
+    results,
+    rules,
+    taking_part,
+)
+
+# The trustees (and the secretary): ballots, meetings, proposals and the rules.
+_trustees = Router(
+    path="/",
+    opt=allow("trustee", "secretary"),
+    route_handlers=[
+        rules.rules_page,
+        rules.propose_form,
+        rules.propose,
+        ballots_admin.amend_rules,
+        meetings_admin.meetings,
+        meetings_admin.convene_form,
+        meetings_admin.convene,
+        meetings_admin.meeting,
+        meetings_admin.record_attendance,
+        meetings_admin.record_minutes,
+        meetings_admin.link_resolution,
+        ballots_admin.ballots,
+        ballots_admin.new_ballot_form,
+        ballots_admin.draft_ballot,
+        ballots_admin.ballot_admin,
+        ballots_admin.list_candidates,
+        ballots_admin.add_option,
+        ballots_admin.remove_option,
+        ballots_admin.open_now,
+        ballots_admin.close_now,
+        ballots_admin.remind,
+        proposals_admin.invite_proposals,
+        proposals_admin.list_proposal,
+        proposals_admin.decline_proposal,
+    ],
+)
+
+# Current members: voting, proposing, declaring an interest, advocates.
+_members = Router(
+    path="/",
+    opt=allow("member"),
+    route_handlers=[
+        ballots.vote,
+        ballots.voted,
+        proposals.propose_form,
+        proposals.propose,
+        proposals.withdraw,
+        proposals.propose_json,
+        taking_part.declare_form,
+        taking_part.declare,
+        taking_part.advocate_form,
+        taking_part.name_advocate,
+        taking_part.end_advocacy,
+        taking_part.vote_for_form,
+        taking_part.vote_for,
+    ],
+)
+
+# Anyone signed in, former members too: the ballots, their results, the rules.
+_signed_in = Router(
+    path="/",
+    opt=allow(SIGNED_IN),
+    route_handlers=[
+        ballots.ballots,
+        ballots.ballot_page,
+        ballots.easy_read,
+        ballots.turnout_now,
+        results.results,
+        results.results_json,
+        rules.rules_json,
+        proposals.proposals_page,
+        proposals.proposals_json,
+    ],
+)
+
+# Anyone at all: a receipt holder checks their paper is in the published count.
+_anyone = Router(path="/", opt=allow(ANYONE), route_handlers=[results.receipts])
+
+# The governance context's routes, for ``create_app``.
+router = Router(path="/", route_handlers=[_trustees, _members, _signed_in, _anyone])
