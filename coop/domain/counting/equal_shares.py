@@ -198,9 +198,12 @@ def _add1(
     step = n * unit
     raised = budget // step * step if n else 0
     why = "nothing more that anyone supported would fit in what was left"
+    idle, wait = 0, 0  # certifying costs a run more; after one that saved little, wait
     while n and not _exhaustive(election, bought, budget):
         raised += step
-        trial = equal_shares_run.run(data, raised)
+        certify = wait == 0
+        trial = equal_shares_run.run(data, raised, certify=certify)
+        wait = max(0, wait - 1)
         cost = sum(election.projects[p.rank].cost for p in trial.purchases)
         if cost > budget:
             why = (
@@ -214,6 +217,9 @@ def _add1(
             kept = max(0, -((raised - trial.stable_below) // step) - 1)
             raised += kept * step
             level, rounds = Fraction(raised), rounds + kept
+            if certify:  # a certificate that saved no run: certify less often for a while
+                idle = 0 if kept > 1 else min(2 * idle + 1, 8)
+                wait = idle
     return level, rounds, _purchases(election, data, int(level)), why
 
 

@@ -98,15 +98,18 @@ def ballots(
     )
 
 
-def run(data: Ballots, total: int, *, payments: bool = False) -> Run:
-    """The method with shares adding up to ``total``: purchases in order, and how far they hold."""
+def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = True) -> Run:
+    """The method with shares adding up to ``total``: purchases in order, and how far they hold.
+
+    Without ``certify`` the run is quicker and promises nothing beyond ``total`` itself.
+    """
     scale = data.denominator  # a voter of kind k holds money[k] / scale
     money = [int(share * scale) * total for share in data.shares]
     uncapped = [True] * len(money)  # never paid all they had: sure to gain their share of a rise
     capped = 0  # the part of the total (× denominator) of voters capped at some purchase
     remaining = [r for r in range(len(data.costs)) if data.supporters[r]]
     purchases: list[Purchase] = []
-    limit: Fraction | None = None
+    limit: Fraction | None = None if certify else Fraction(total)
     floor = dict.fromkeys(remaining, Fraction(0))  # ρ only rises during a run
     while True:
         best: tuple[Fraction, int] | None = None
@@ -119,18 +122,17 @@ def run(data: Ballots, total: int, *, payments: bool = False) -> Run:
                 continue
             floor[r] = q / data.costs[r]
             best = min(best or (floor[r], r), (floor[r], r))
-        if best is not None:
-            rho, w = best
-            gaps = [_gap(data, money, r, rho, scale, r > w) for r in remaining if r != w]
-        else:
-            gaps = [_gap(data, money, r, None, scale, False) for r in remaining]
-        for short, kinds in gaps:
-            beta = capped + sum(data.weights[k] for k in kinds if uncapped[k])
-            if kinds and beta:  # short >= 0; 0 when tied and left behind on rank
-                at = total + short * data.denominator / beta
-                limit = at if limit is None or at < limit else limit
+        for r in remaining if certify else ():
+            if best is None or r != best[1]:
+                rho_w = None if best is None else best[0]
+                loses_ties = best is not None and r > best[1]
+                at = _overtaken(
+                    data, money, r, rho_w, loses_ties, scale, uncapped, capped, total, limit
+                )
+                limit = at if at is not None and (limit is None or at < limit) else limit
         if best is None:
             return Run(purchases, limit)
+        rho, w = best
         paid, scale, capped = _charge(
             data, money, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
         )
@@ -153,38 +155,56 @@ def _price(data: Ballots, money: list[int], r: int, scale: int) -> Fraction | No
     raise AssertionError("unreachable: the supporters cover the cost")
 
 
-def _gap(
-    data: Ballots, money: list[int], r: int, rho: Fraction | None, scale: int, loses_ties: bool
-) -> tuple[Fraction, list[int]]:
-    """How far option r's supporters fall short of its cost, and those of them who could gain.
+def _overtaken(
+    data: Ballots,
+    money: list[int],
+    r: int,
+    rho: Fraction | None,
+    loses_ties: bool,
+    scale: int,
+    uncapped: list[bool],
+    capped: int,
+    total: int,
+    limit: Fraction | None,
+) -> Fraction | None:
+    """The least total at which option r could be bought before the one chosen at ``rho``.
 
-    Each pays at most ρ × cost (all they have, with no ρ): only those holding less can add
-    to what they raise. If even their reaching that could not close the gap, no rise can
-    make r the better buy (no kinds returned); nor if it could only just close it, at
-    best tying on price, when r would lose the tie on rank.
+    Its supporters, each paying at most ρ × its cost (all they have, with no ρ: the last
+    round), fall ``short`` of the cost at ``total``; only those holding less than ρ × cost
+    can add to what they raise, and together they gain at most β per unit of rise
+    (module doc). None when no rise can do it: if even their reaching ρ × cost could not
+    close the gap, or could only tie on price where r loses on rank; also when the answer
+    could not be below ``limit`` (β is at most 1, so a rise of at least ``short`` is needed).
     """
     cost = data.costs[r] * scale
-    if rho is None:  # at the end: the supporters hold less than the cost, all together
-        kinds = list(data.supporters[r])
-        return Fraction(cost - sum(data.counts[k] * money[k] for k in kinds), scale), kinds
-    x = rho * cost  # each pays at most x / scale
-    num, den = x.numerator, x.denominator
-    everyone = data.approvals[r] * num
-    if everyone < cost * den or (everyone == cost * den and loses_ties):
-        return Fraction(0), []  # all of them paying that would not close the gap (or only tie)
-    raised, headroom = 0, 0  # in units of 1 / (scale × den)
-    below: list[int] = []
+    if rho is None:
+        num, den = None, 1
+    else:
+        x = rho * cost  # each pays at most x / scale
+        num, den = x.numerator, x.denominator
+        everyone = data.approvals[r] * num
+        if everyone < cost * den or (everyone == cost * den and loses_ties):
+            return None
+        if limit is not None and total + Fraction(cost * den - everyone, scale * den) >= limit:
+            return None
+    raised, headroom, sure = 0, 0, capped  # raised in units of 1 / (scale × den)
+    counts, weights = data.counts, data.weights
     for k in data.supporters[r]:
         m = money[k] * den
-        if m < num:
-            raised += data.counts[k] * m
-            headroom += data.counts[k] * (num - m)
-            below.append(k)
+        if num is None or m < num:
+            raised += counts[k] * m
+            if num is not None:
+                headroom += counts[k] * (num - m)
+            if uncapped[k]:
+                sure += weights[k]
         else:
-            raised += data.counts[k] * num
+            raised += counts[k] * num
     short = cost * den - raised
-    closes = headroom > short or (headroom == short and not loses_ties)
-    return Fraction(short, scale * den), below if closes else []
+    if num is not None and (headroom < short or (headroom == short and loses_ties)):
+        return None
+    if not sure:
+        return None
+    return total + Fraction(short * data.denominator, scale * den * sure)
 
 
 def _charge(
