@@ -48,6 +48,7 @@ class Ballots:
     denominator: int  # of every share
     weights: tuple[int, ...]  # by kind: count × share × denominator, the kind's part of the total
     approvals: tuple[int, ...]  # by rank: how many voters approve the option
+    ranks: tuple[frozenset[int], ...]  # by kind: the options approved
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def ballots(
         approvals=tuple(
             sum(len(kinds[k]) for k in keys if rank in k[1]) for rank in range(len(costs))
         ),
+        ranks=tuple(ranks for _, ranks in keys),
     )
 
 
@@ -108,6 +110,7 @@ def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = Tr
     uncapped = [True] * len(money)  # never paid all they had: sure to gain their share of a rise
     capped = 0  # the part of the total (× denominator) of voters capped at some purchase
     remaining = [r for r in range(len(data.costs)) if data.supporters[r]]
+    active = list(range(len(money)))  # the kinds with an option still to buy
     purchases: list[Purchase] = []
     limit: Fraction | None = None if certify else Fraction(total)
     floor = dict.fromkeys(remaining, Fraction(0))  # ρ only rises during a run
@@ -134,10 +137,13 @@ def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = Tr
             return Run(purchases, limit)
         rho, w = best
         paid, scale, capped = _charge(
-            data, money, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
+            data, money, active, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
         )
         purchases.append(Purchase(w, rho, paid))
         remaining.remove(w)
+        # Voters with nothing left to buy take no further part: their money need not be kept.
+        left = set(remaining)
+        active = [k for k in active if not data.ranks[k].isdisjoint(left)]
 
 
 def _price(data: Ballots, money: list[int], r: int, scale: int) -> Fraction | None:
@@ -210,6 +216,7 @@ def _overtaken(
 def _charge(
     data: Ballots,
     money: list[int],
+    active: list[int],
     w: int,
     q: Fraction,
     scale: int,
@@ -219,8 +226,9 @@ def _charge(
 ) -> tuple[dict[str, Fraction], int, int]:
     """Each supporter of w pays min(money, q); money moves to a scale that holds q whole."""
     grow = q.denominator
-    for k in range(len(money)):
-        money[k] *= grow
+    if grow != 1:
+        for k in active:
+            money[k] *= grow
     cap, scale = q.numerator, scale * grow
     paid: dict[str, Fraction] = {}
     for k in data.supporters[w]:
