@@ -211,3 +211,10 @@ def test_a_written_pabulib_file_recounts_to_the_same_allocation(
         election.projects, election.voters, election.approvals, election.budget, election.weights
     )
     assert recount == original
+
+
+def test_names_given_only_as_alternative_name_comments_are_taken_as_the_names() -> None:
+    """As in the Glasgow 2007 files: the names as "# ALTERNATIVE NAME n:" lines, then the title."""
+    election = read_blt(read("names_in_comments.blt"))
+    assert election.names == ("Gary Barton (Ind)", "Ruth Simpson (Lab)")
+    assert election.title == "Calton ward"

@@ -12,7 +12,8 @@
     "Trustee election 2026"   the title
 
 A paper may start with an id in brackets, "(17) 1 3 2 0"; lines starting with "#" are
-comments. Candidate numbers are 1-based, as in the file.
+comments (names given only as "# ALTERNATIVE NAME 3: …" comments, as in some published
+files, are taken as the names). Candidate numbers are 1-based, as in the file.
 """
 
 from __future__ import annotations
@@ -78,10 +79,16 @@ def parse_blt(text: str) -> BltElection:
     while line != "0":
         papers.append(_paper(number, line, count))
         number, line = _next(lines, "the papers end without the closing 0 line")
-    names = []
-    for _ in range(count):
-        number, line = _next(lines, f"expected {count} candidates' names after the papers")
-        names.append(_unquote(line))
+    rest = list(lines)
+    named = _named_in_comments(text)
+    if len(rest) < count and len(named) == count:
+        # Some published files (Glasgow 2007) give the names only as comments,
+        # "# ALTERNATIVE NAME 3: Fiacra Fullerton (Sol)", and then the title.
+        rest = [(0, f'"{name}"') for name in named] + rest
+    if len(rest) < count:
+        raise MalformedFile(0, f"the file ends too soon: expected {count} candidates' names")
+    names = [_unquote(line) for _, line in rest[:count]]
+    lines = iter(rest[count:])
     title = _unquote(next(lines, (0, ""))[1])
     if (extra := next(lines, None)) is not None:
         raise MalformedFile(extra[0], f"unexpected text after the title: {extra[1]!r}")
@@ -122,6 +129,15 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         line = raw.strip()
         if line and not line.startswith("#"):
             yield number, line
+
+
+def _named_in_comments(text: str) -> list[str]:
+    found = [
+        line.strip().partition(":")[2].strip()
+        for line in text.splitlines()
+        if line.strip().upper().startswith("# ALTERNATIVE NAME")
+    ]
+    return found
 
 
 def _next(lines: Iterator[tuple[int, str]], missing: str) -> tuple[int, str]:
