@@ -409,6 +409,30 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
         return run_benchmark(args.which, url, settings, args)
 
 
+def cmd_count(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.recount import MalformedFile, RecountError, recount_mes, recount_stv
+
+    try:
+        if args.method == "stv":
+            reserved = dict(_reservation(r) for r in args.reserved)
+            print(
+                recount_stv(Path(args.file), as_json=args.json, seed=args.seed, reserved=reserved)
+            )
+        else:
+            print(recount_mes(Path(args.file), as_json=args.json))
+    except (MalformedFile, RecountError) as e:
+        print(f"coop count: {args.file}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _reservation(text: str) -> tuple[str, int]:
+    member_class, _, seats = text.partition("=")
+    if not member_class or not seats.isdigit():
+        raise ValueError(f"--reserved takes CLASS=SEATS, e.g. pa=1, not {text!r}")
+    return member_class, int(seats)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="coop", description="Membership and governance for user-led care co-ops."
@@ -457,6 +481,21 @@ def _parser() -> argparse.ArgumentParser:
     rb = proj.add_parser("rebuild", help="replay a projection into fresh tables and swap them in")
     rb.add_argument("name")
     rb.set_defaults(run=cmd_rebuild)
+    count = sub.add_parser(
+        "count", help="recount a ballot file: STV from BLT, Equal Shares from pabulib"
+    )
+    count.add_argument("method", choices=["stv", "mes"], help="stv (a .blt file) or mes (.pb)")
+    count.add_argument("file")
+    count.add_argument("--json", action="store_true", help="print the result as JSON")
+    count.add_argument("--seed", default="", help="stv: the lot's seed (coop uses the ballot id)")
+    count.add_argument(
+        "--reserved",
+        action="append",
+        default=[],
+        metavar="CLASS=SEATS",
+        help="stv: seats reserved for a class, named in brackets after each candidate",
+    )
+    count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
         "which", choices=["append", "project", "import", "vote", "matching", "money"]

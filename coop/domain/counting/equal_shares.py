@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from math import floor
 from typing import Literal
 
 import msgspec
 
+from coop.domain.counting import equal_shares_run
 from coop.domain.errors import CoopError
 
 StepKind = Literal["shares", "add1", "mes", "greedy"]
@@ -132,12 +134,17 @@ def equal_shares(
     voters: Iterable[Voter],
     approvals: Mapping[str, frozenset[str]],
     budget: int,
-    weights: Mapping[str, Fraction],
+    weights: Mapping[str, Fraction | int | Decimal],
     *,
     unit: int = POUND,
 ) -> MesResult:
-    """Allocate ``budget`` pence among ``projects`` by the Method of Equal Shares (see module doc)."""
+    """Allocate ``budget`` pence among ``projects`` by the Method of Equal Shares (see module doc).
+
+    ``weights`` must be exact (``Fraction``, ``int`` or ``Decimal``): a float is refused,
+    since 0.1 as a float is not one tenth and the shares would not add up exactly.
+    """
     projects, voters = list(projects), list(voters)
+    weights = exact_weights(weights)
     _check(projects, voters, approvals, budget, weights, unit)
     election = _election(projects, voters, approvals, weights)
     level, rounds, purchases, why = _add1(election, budget, unit)
@@ -180,77 +187,66 @@ def _add1(
     totals are (floor(budget / (n × unit)) + k) × n × unit for k = 1, 2, …; stop when the
     outcome is exhaustive or the next raise would overspend. A total is split by class
     weight, so the average member's share rises by exactly one unit each round.
+
+    A run also says below which total it would choose just the same (equal_shares_run),
+    so the raises in between, each of which would be kept, are counted without running.
     Returns the total used, the rounds of raising, its purchases and why it stopped.
     """
-    n = len(election.voters)
-    level, rounds, purchases = Fraction(budget), 0, _fixed_budget(election, Fraction(budget))
-    raised = budget // (n * unit) * n * unit if n else 0
-    while n and not _exhaustive(election, purchases, budget):
-        raised += n * unit
-        trial = _fixed_budget(election, Fraction(raised))
-        cost = sum(p.project.cost for p in trial)
+    n, data = len(election.voters), _ballots(election)
+    level, rounds = Fraction(budget), 0
+    bought = _bought(election, equal_shares_run.run(data, budget).purchases)
+    step = n * unit
+    raised = budget // step * step if n else 0
+    why = "nothing more that anyone supported would fit in what was left"
+    idle, wait = 0, 0  # certifying costs a run more; after one that saved little, wait
+    while n and not _exhaustive(election, bought, budget):
+        raised += step
+        certify = wait == 0
+        trial = equal_shares_run.run(data, raised, certify=certify)
+        wait = max(0, wait - 1)
+        cost = sum(election.projects[p.rank].cost for p in trial.purchases)
         if cost > budget:
-            return (
-                level,
-                rounds,
-                purchases,
-                (
-                    f"raising them to {_money(raised)} in all would have chosen options "
-                    f"costing {_money(cost)}"
-                ),
+            why = (
+                f"raising them to {_money(raised)} in all would have chosen options "
+                f"costing {_money(cost)}"
             )
-        level, rounds, purchases = Fraction(raised), rounds + 1, trial
-    return level, rounds, purchases, "nothing more that anyone supported would fit in what was left"
+            break
+        level, rounds, bought = Fraction(raised), rounds + 1, _bought(election, trial.purchases)
+        if trial.stable_below is not None and not _exhaustive(election, bought, budget):
+            # Every raise below stable_below chooses the same options, so each is kept.
+            kept = max(0, -((raised - trial.stable_below) // step) - 1)
+            raised += kept * step
+            level, rounds = Fraction(raised), rounds + kept
+            if certify:  # a certificate that saved no run: certify less often for a while
+                idle = 0 if kept > 1 else min(2 * idle + 1, 8)
+                wait = idle
+    return level, rounds, _purchases(election, data, int(level)), why
 
 
-def _fixed_budget(election: _Election, total: Fraction) -> list[_Purchase]:
-    """One run of the Method of Equal Shares with cost utilities, shares summing to ``total``."""
-    money = election.shares(total)
-    by_id = {p.id: p for p in election.projects}
-    rank = {p.id: r for r, p in enumerate(election.projects)}
-    # A project's price can only rise as money is spent, so its last price is a lower
-    # bound: scan in that order and stop once no project left could beat the best.
-    lowest = {p.id: Fraction(0) for p in election.projects if election.support[p.id]}
-    purchases: list[_Purchase] = []
-    while True:
-        best: tuple[Fraction, int] | None = None  # (rho, rank)
-        for pid in sorted(lowest, key=lambda c: (lowest[c], rank[c])):
-            if best is not None and lowest[pid] > best[0]:
-                break
-            cap = _cap(by_id[pid].cost, [money[v] for v in election.approvers[pid]])
-            if cap is None:  # unaffordable now, so for ever
-                del lowest[pid]
-                continue
-            lowest[pid] = cap / by_id[pid].cost
-            best = min(best or (lowest[pid], rank[pid]), (lowest[pid], rank[pid]))
-        if best is None:
-            return purchases
-        rho, project = best[0], election.projects[best[1]]
-        cap = rho * project.cost
-        paid = {v: min(money[v], cap) for v in election.approvers[project.id] if money[v]}
-        for v, amount in paid.items():
-            money[v] -= amount
-        purchases.append(_Purchase(project, rho, paid))
-        del lowest[project.id]
+def _ballots(election: _Election) -> equal_shares_run.Ballots:
+    return equal_shares_run.ballots(
+        [p.cost for p in election.projects],
+        [election.approvers[p.id] for p in election.projects],
+        election.unit_share,
+    )
 
 
-def _cap(cost: int, budgets: list[Fraction]) -> Fraction | None:
-    """The least q such that paying min(budget, q) each raises ``cost``; None if they cannot."""
-    if sum(budgets) < cost:
-        return None
-    paid, left = Fraction(0), len(budgets)
-    for b in sorted(budgets):
-        q = (cost - paid) / left
-        if b >= q:
-            return q
-        paid, left = paid + b, left - 1
-    raise AssertionError("unreachable: the budgets cover the cost")
+def _bought(election: _Election, purchases: list[equal_shares_run.Purchase]) -> list[Project]:
+    return [election.projects[p.rank] for p in purchases]
 
 
-def _exhaustive(election: _Election, purchases: list[_Purchase], budget: int) -> bool:
-    """Whether no supported project left fits in what the purchases leave of ``budget``."""
-    chosen = {p.project.id for p in purchases}
-    left = budget - sum(p.project.cost for p in purchases)
+def _purchases(election: _Election, data: equal_shares_run.Ballots, total: int) -> list[_Purchase]:
+    """The purchases at ``total``, with who paid what."""
+    return [
+        _Purchase(election.projects[p.rank], p.rho, p.payments)
+        for p in equal_shares_run.run(data, total, payments=True).purchases
+    ]
+
+
+def _exhaustive(election: _Election, bought: list[Project], budget: int) -> bool:
+    """Whether no supported project left fits in what ``bought`` leaves of ``budget``."""
+    chosen = {p.id for p in bought}
+    left = budget - sum(p.cost for p in bought)
     return not any(
         p.cost <= left for p in election.projects if p.id not in chosen and election.support[p.id]
     )
@@ -294,6 +290,21 @@ def _election(
     }
     ordered = sorted(projects, key=lambda p: (p.cost, -support[p.id], -len(approvers[p.id]), p.id))
     return _Election(tuple(ordered), tuple(sorted(unit_share)), approvers, unit_share, support)
+
+
+def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
+    """The class weights as fractions; a float or anything else inexact is refused."""
+    exact: dict[str, Fraction] = {}
+    for member_class, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, Fraction | int | Decimal):
+            raise InvalidAllocation(
+                f"The weight of class {member_class!r} must be exact (a fraction, a whole "
+                f"number or a decimal), not {type(weight).__name__} {weight!r}."
+            )
+        if isinstance(weight, Decimal) and not weight.is_finite():
+            raise InvalidAllocation(f"The weight of class {member_class!r} must be a number.")
+        exact[member_class] = Fraction(weight)
+    return exact
 
 
 def _check(

@@ -20,8 +20,12 @@ Schedule 1, rules 45-52, plus one co-op rule of our own, reserved seats:
   preferences).
 - 51: equal lowest: exclude the one with fewer votes at the most recent preceding stage
   at which they differed; equal at every stage: by lot.
-- 52: when the continuing candidates are as many as the vacancies, they are deemed
-  elected and nothing more moves.
+- 52(1): when the continuing candidates are no more than the vacancies, they are deemed
+  elected, at the end of the stage that brought them there (there is no stage of its own);
+  52(2): the last vacancies filled so, no further transfer is made, surpluses included.
+  The Order has no other early-election rule (unlike Northern Ireland's and Ireland's,
+  which elect the last candidate once the others together cannot catch up): Scottish
+  counts go on excluding until continuing candidates and vacancies are as many.
 
 Where three or more are tied, looking back narrows the group to those highest (or lowest)
 at that stage and keeps looking back among them. The lot is deterministic: among those
@@ -56,7 +60,7 @@ SCALE = 100_000
 NO_RESERVED: Mapping[str, int] = MappingProxyType({})
 
 Ballot = tuple[str, ...]
-StageKind = Literal["first preferences", "surplus", "exclusion", "guarded", "deemed elected"]
+StageKind = Literal["first preferences", "surplus", "exclusion", "guarded"]
 
 
 class InvalidRanking(ValueError):
@@ -234,10 +238,7 @@ class _Count:
         self._record("first preferences", (), "First preferences", "First preferences counted.")
         while self.vacancies:
             continuing = self._continuing()
-            if not continuing:
-                break
-            if len(continuing) <= self.vacancies:  # rule 52
-                self._deem_elected(continuing)
+            if not continuing:  # fewer standing than seats
                 break
             guarded = [c for c in continuing if self._guarded(c)]
             if guarded:
@@ -305,19 +306,6 @@ class _Count:
             description = f"{names} excluded; papers move at their current values."
         self._record(kind, tuple(cids), heading, description, excluded=tuple(cids))
 
-    def _deem_elected(self, continuing: list[str]) -> None:
-        order = self._by_votes(continuing, "when deemed elected")
-        for cid in order:
-            self._elect(cid)
-        names = ", ".join(self._name(c) for c in order)
-        self._record(
-            "deemed elected",
-            tuple(order),
-            "Deemed elected",
-            f"{names}: as many continuing candidates as vacancies, so deemed elected (rule 52).",
-            elected=tuple(order),
-        )
-
     # Recording and electing
 
     def _record(
@@ -328,11 +316,9 @@ class _Count:
         description: str,
         transfer_values: tuple[tuple[int, int], ...] = (),
         excluded: tuple[str, ...] = (),
-        elected: tuple[str, ...] = (),
     ) -> None:
         self.history.append(dict(self.votes))
-        if kind != "deemed elected":
-            elected = self._elect_reaching_quota()
+        elected = self._elect_reaching_quota() + self._fill_last_vacancies()
         self.stages.append(
             Stage(
                 number=len(self.history),
@@ -369,6 +355,24 @@ class _Count:
             if self.votes[cid] > self.threshold:
                 self.pending.append(cid)
         return tuple(newly)
+
+    def _fill_last_vacancies(self) -> tuple[str, ...]:
+        """Rule 52: as many continuing candidates as vacancies (or fewer) are deemed elected."""
+        continuing = self._continuing()
+        if not self.vacancies or not continuing or len(continuing) > self.vacancies:
+            return ()
+        order = self._by_votes(continuing, "when deemed elected")
+        for cid in order:
+            self._elect(cid)
+        names = ", ".join(self._name(c) for c in order)
+        unmoved = [self._name(c) for c in self.pending if self.votes[c] > self.threshold]
+        self.notes.append(
+            f"{names}: no more continuing candidates than vacancies, so deemed elected "
+            "(rule 52(1)); no further transfer is made (rule 52(2))"
+            + (f", so the surplus of {', '.join(unmoved)} stays where it is." if unmoved else ".")
+        )
+        self.pending.clear()
+        return tuple(order)
 
     def _elect(self, cid: str) -> None:
         self.status[cid] = "elected"

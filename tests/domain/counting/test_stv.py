@@ -106,7 +106,9 @@ def test_the_wikipedia_food_election_elects_chocolate_oranges_and_strawberries()
 
     Chocolate's 12 leave a surplus of 6, moving at 6 / 12 = 0.5: strawberries 1 + 8 × 0.5 = 5,
     sweets 1 + 4 × 0.5 = 3. Pears (2) are excluded, giving oranges 6: elected. Sweets (3) are
-    excluded, their 3 votes non-transferable, and strawberries are deemed elected.
+    excluded, their 3 votes non-transferable, and strawberries, the one continuing candidate
+    for the one seat left, are deemed elected at that same stage (rule 52): the sheet has no
+    stage of its own for it, as a returning officer's has none.
     """
     food = people("oranges", "pears", "chocolate", "strawberries", "sweets")
     ballots = papers(
@@ -126,12 +128,51 @@ def test_the_wikipedia_food_election_elects_chocolate_oranges_and_strawberries()
         "surplus",
         "exclusion",
         "exclusion",
-        "deemed elected",
     ]
     assert result.stages[1].transfer_values == ((SCALE, 50000),)
     assert votes(result.stages[1])["strawberries"] == "5.00000"
     assert result.stages[2].elected == ("oranges",)
-    assert format_votes(result.stages[-1].non_transferable) == "3.00000"
+    last = result.stages[-1]
+    assert last.excluded == ("sweets",) and last.elected == ("strawberries",)
+    assert any("deemed elected (rule 52(1))" in note for note in last.notes)
+    assert format_votes(last.non_transferable) == "3.00000"
+
+
+def test_once_the_last_vacancies_are_filled_a_surplus_is_not_transferred() -> None:
+    """Rule 52: 16 papers, 3 seats, quota 5. Amira (6) is elected; her surplus of 1 is
+    non-transferable. Eve (1) goes to Chen (4); Dana's 2 papers take Bill to 6, over the
+    quota. Chen is now the one continuing candidate for the one seat left: deemed elected
+    at that same stage, and Bill's surplus stays where it is (52(2)): 4 stages, not 5.
+    """
+    five = people("amira", "bill", "chen", "dana", "eve")
+    ballots = papers(
+        (6, ("amira",)), (4, ("bill",)), (3, ("chen",)), (2, ("dana", "bill")), (1, ("eve", "chen"))
+    )
+    result = count_stv(five, ballots, seats=3)
+
+    assert result.quota == 5 and result.elected == ("amira", "bill", "chen")
+    assert [s.kind for s in result.stages] == [
+        "first preferences",
+        "surplus",
+        "exclusion",
+        "exclusion",
+    ]
+    last = result.stages[-1]
+    assert last.excluded == ("dana",) and last.elected == ("bill", "chen")
+    assert votes(last)["bill"] == "6.00000"
+    assert any("surplus of Bill stays where it is" in note for note in last.notes)
+
+
+def test_with_one_seat_left_the_leader_is_not_elected_before_the_last_exclusion() -> None:
+    """The Order has no rule electing a candidate who can no longer be caught (Northern
+    Ireland's and Ireland's rules do). In the worked example Bill leads Chen after stage 3
+    by more than Chen has, but Chen is still excluded at stage 4, as a returning officer
+    would: the Scottish wards of 2017 all end so (tests/domain/test_scottish_councils.py).
+    """
+    result = count_stv([AMIRA, BILL, CHEN, DANA], _worked_example(), seats=2)
+    third = result.stages[2]
+    assert third.totals["bill"] > third.totals["chen"] and third.elected == ()
+    assert len(result.stages) == 4 and result.stages[3].excluded == ("chen",)
 
 
 def test_a_transfer_value_is_truncated_to_five_places_never_rounded_up() -> None:

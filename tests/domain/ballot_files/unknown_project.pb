@@ -1,0 +1,11 @@
+META
+key;value
+budget;1000
+vote_type;approval
+PROJECTS
+project_id;cost;name
+a;100;Known
+VOTES
+voter_id;vote
+1;a
+2;a,zz
