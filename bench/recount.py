@@ -6,7 +6,7 @@
 
 DIR is searched for .pb (pabulib) or .blt files. For Equal Shares, only approval
 instances within the size limits are counted; --oracle also counts each with the
-unit-by-unit Add1 kept in tests/domain/equal_shares_oracle.py (skipping any that takes
+unit-by-unit Add1 kept in tests/domain/counting/equal_shares_oracle.py (skipping any that takes
 longer than SECONDS) and says whether the results are identical, field for field.
 """
 
@@ -107,7 +107,7 @@ def _count(election: PbElection) -> Any:
 
 def _compare(election: PbElection, result: Any, seconds: int) -> tuple[bool | None, float | None]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests.domain import equal_shares_oracle as oracle
+    from tests.domain.counting import equal_shares_oracle as oracle
 
     def give_up(signum: int, frame: object) -> None:
         raise TimeoutError

@@ -410,16 +410,26 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_count(settings: Settings, args: argparse.Namespace) -> int:
-    from coop.recount import MalformedFile, RecountError, recount_mes, recount_stv
+    from coop.domain.counting.recount import (
+        MalformedFile,
+        RecountError,
+        recount_mes,
+        recount_stv,
+    )
 
+    path = Path(args.file)
     try:
+        data = path.read_bytes()
         if args.method == "stv":
             reserved = dict(_reservation(r) for r in args.reserved)
             print(
-                recount_stv(Path(args.file), as_json=args.json, seed=args.seed, reserved=reserved)
+                recount_stv(data, path.name, as_json=args.json, seed=args.seed, reserved=reserved)
             )
         else:
-            print(recount_mes(Path(args.file), as_json=args.json))
+            print(recount_mes(data, path.name, as_json=args.json))
+    except OSError as e:
+        print(f"coop count: cannot read {args.file}: {e.strerror or e}", file=sys.stderr)
+        return 1
     except (MalformedFile, RecountError) as e:
         print(f"coop count: {args.file}: {e}", file=sys.stderr)
         return 1

@@ -6,7 +6,6 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from coop.domain.counting.ballot_file import MalformedFile
 from coop.domain.counting.blt import read_blt
@@ -20,10 +19,15 @@ class RecountError(ValueError):
 
 
 def recount_stv(
-    path: Path, *, as_json: bool, seed: str = "", reserved: Mapping[str, int] | None = None
+    data: bytes,
+    name: str,
+    *,
+    as_json: bool,
+    seed: str = "",
+    reserved: Mapping[str, int] | None = None,
 ) -> str:
     """The count sheet of a BLT file (or, as JSON, who was elected, when, and the stages)."""
-    election = read_blt(_read(path))
+    election = read_blt(data)
     candidates, ballots = election.count_input()
     try:
         result = count_stv(candidates, ballots, election.seats, reserved or {}, lot_seed=seed)
@@ -31,12 +35,12 @@ def recount_stv(
         raise RecountError(str(e)) from e
     if as_json:
         return json.dumps(_stv_json(result), indent=2)
-    return _stv_sheet(election.title or path.name, result)
+    return _stv_sheet(election.title or name, result)
 
 
-def recount_mes(path: Path, *, as_json: bool) -> str:
+def recount_mes(data: bytes, name: str, *, as_json: bool) -> str:
     """Equal Shares with Add1 and greedy completion on a pabulib file."""
-    election = read_pabulib(_read(path))
+    election = read_pabulib(data)
     try:
         result = equal_shares(
             election.projects,
@@ -49,14 +53,7 @@ def recount_mes(path: Path, *, as_json: bool) -> str:
         raise RecountError(str(e)) from e
     if as_json:
         return json.dumps(_mes_json(result), indent=2)
-    return _mes_steps(election.meta.get("description") or path.name, election.currency, result)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise RecountError(f"cannot read {path}: {e.strerror or e}") from e
+    return _mes_steps(election.meta.get("description") or name, election.currency, result)
 
 
 def _stv_json(result: StvResult) -> dict[str, object]:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-FILES = Path(__file__).parent.parent / "domain" / "ballot_files"
+FILES = Path(__file__).parents[2] / "domain" / "counting" / "ballot_files"
 
 
 def coop_count(*args: str) -> subprocess.CompletedProcess[str]:

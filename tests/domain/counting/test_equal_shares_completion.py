@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coop.domain.counting.equal_shares import InvalidAllocation, Project, Voter, equal_shares
-from tests.domain import equal_shares_oracle as oracle
+from tests.domain.counting import equal_shares_oracle as oracle
 
 WEIGHTS = {"user": Fraction(1, 2), "carer": Fraction(1, 4), "pa": Fraction(1, 4)}
 CLASSES = tuple(WEIGHTS)
