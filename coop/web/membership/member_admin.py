@@ -25,11 +25,18 @@ from coop.clock import UK, today
 from coop.domain.errors import CoopError, NotFound
 from coop.domain.membership.details import Office
 from coop.domain.membership.members import years_after
+from coop.infra.one_time_links import open_invitation
+from coop.infra.personal_traces import clear_traces
+from coop.projections.accounts.queries import account_of_member
 from coop.projections.membership.members import CLASS_NAMES
-from coop.projections.membership.queries import MemberRecord, member_record, members_list, timeline
-from coop.web.auth import allow
+from coop.projections.membership.queries import (
+    MemberRecord,
+    addresses_and_account_of,
+    member_record,
+    members_list,
+    timeline,
+)
 from coop.web.forms import Checked
-from coop.web.membership.erasure import clear_traces, traces_of
 from coop.web.membership.forms import (
     STAFF_ROLES,
     check_class,
@@ -43,7 +50,6 @@ from coop.web.membership.forms import (
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.services import services
 
-TRUSTEES = allow("trustee", "secretary")
 _STATUS_FILTER = {"current": "admitted", "ceased": "ceased"}
 # A refusal's field, as named by the domain, to the field on the page.
 _FIELDS = {"on": "day"}
@@ -72,27 +78,16 @@ async def _record(request: Request[Any, Any, Any], member_id: UUID) -> MemberRec
 
 
 async def _sign_in(pool: asyncpg.Pool, m: MemberRecord, now: datetime) -> SignIn:
-    account = await pool.fetchrow(
-        "SELECT account_id, roles FROM accounts"
-        " WHERE member_id = $1 OR ($2 <> '' AND email = lower($2)) LIMIT 1",
-        m.member_id,
-        m.email,
-    )
+    account = await account_of_member(pool, m.member_id, m.email)
     if account is not None:
-        staff = tuple(r for r in account["roles"] if r in {str(s) for s in STAFF_ROLES})
-        return SignIn(account["account_id"], staff)
-    invitation = await pool.fetchrow(
-        "SELECT created_at, expires_at FROM one_time_tokens WHERE purpose = 'invitation'"
-        " AND member_id = $1 AND used_at IS NULL AND expires_at > $2"
-        " ORDER BY created_at DESC LIMIT 1",
-        m.member_id,
-        now,
-    )
+        staff = tuple(r for r in account.roles if r in {str(s) for s in STAFF_ROLES})
+        return SignIn(account.account_id, staff)
+    invitation = await open_invitation(pool, m.member_id, now)
     if invitation is None:
         return SignIn()
+    sent, expires = invitation
     return SignIn(
-        invited_on=invitation["created_at"].astimezone(UK).date(),
-        invitation_expires=invitation["expires_at"].astimezone(UK).date(),
+        invited_on=sent.astimezone(UK).date(), invitation_expires=expires.astimezone(UK).date()
     )
 
 
@@ -151,7 +146,7 @@ def _done_message(done: str, m: MemberRecord) -> str | None:
 # The list and the record --------------------------------------------------------
 
 
-@get("/trustees/members", opt=TRUSTEES)
+@get("/trustees/members")
 async def members(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
     search, status = search_terms(request.query_params)
@@ -164,7 +159,7 @@ async def members(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/trustees/members/{member_id:uuid}", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}")
 async def record(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     s = services(request.app)
     m = await _record(request, member_id)
@@ -244,12 +239,12 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return (await request.form()).dict()
 
 
-@get("/trustees/members/{member_id:uuid}/class", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/class")
 async def class_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     return await _ask(request, member_id, "class")
 
 
-@post("/trustees/members/{member_id:uuid}/class", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/class", status_code=303)
 async def change_class(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -266,14 +261,14 @@ async def change_class(
     return await _answer(request, m, "class", checked, command, "class")
 
 
-@get("/trustees/members/{member_id:uuid}/property", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/property")
 async def property_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     m = await _record(request, member_id)
     values = {"loans": f"{m.loans:.2f}", "deposits": f"{m.deposits:.2f}"}
     return _question(request, m, "property", Checked(values=values))
 
 
-@post("/trustees/members/{member_id:uuid}/property", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/property", status_code=303)
 async def record_property(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -293,7 +288,7 @@ async def record_property(
     return await _answer(request, m, "property", checked, command, "property")
 
 
-@get("/trustees/members/{member_id:uuid}/end", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/end")
 async def end_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     now = today(services(request.app).clock)
     return await _ask(
@@ -301,7 +296,7 @@ async def end_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -
     )
 
 
-@post("/trustees/members/{member_id:uuid}/end", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/end", status_code=303)
 async def end_membership(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -318,12 +313,12 @@ async def end_membership(
     return await _answer(request, m, "end", checked, command, "ended")
 
 
-@get("/trustees/members/{member_id:uuid}/share", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/share")
 async def share_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     return await _ask(request, member_id, "share")
 
 
-@post("/trustees/members/{member_id:uuid}/share", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/share", status_code=303)
 async def settle_share(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -344,7 +339,7 @@ def _appointable(m: MemberRecord) -> tuple[Office, ...]:
     return () if "secretary" in m.offices else (Office.SECRETARY,)
 
 
-@get("/trustees/members/{member_id:uuid}/office", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/office")
 async def office_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     m = await _record(request, member_id)
     offices = [str(o) for o in _appointable(m)]
@@ -353,7 +348,7 @@ async def office_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]
     return _question(request, m, "office", Checked(values={"office": chosen}))
 
 
-@post("/trustees/members/{member_id:uuid}/office", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/office", status_code=303)
 async def take_office(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -371,14 +366,14 @@ async def take_office(
     return await _answer(request, m, "office", checked, command, f"appointed-{office}")
 
 
-@get("/trustees/members/{member_id:uuid}/stand-down", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/stand-down")
 async def stand_down_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     m = await _record(request, member_id)
     chosen = m.offices[0] if len(m.offices) == 1 else ""
     return _question(request, m, "stand-down", Checked(values={"office": chosen}))
 
 
-@post("/trustees/members/{member_id:uuid}/stand-down", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/stand-down", status_code=303)
 async def stand_down(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -397,12 +392,12 @@ async def stand_down(
     return await _answer(request, m, "stand-down", checked, command, f"left-{office}")
 
 
-@get("/trustees/members/{member_id:uuid}/erase", opt=TRUSTEES)
+@get("/trustees/members/{member_id:uuid}/erase")
 async def erase_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     return await _ask(request, member_id, "erase")
 
 
-@post("/trustees/members/{member_id:uuid}/erase", opt=TRUSTEES, status_code=303)
+@post("/trustees/members/{member_id:uuid}/erase", status_code=303)
 async def erase(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template | Redirect:
     m = await _record(request, member_id)
     checked = check_erasure(await _form(request))
@@ -412,7 +407,7 @@ async def erase(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> T
         return coop.erase(member_id, by=by, retention_years=years)
 
     pool = services(request.app).pool
-    addresses, account_id = await traces_of(pool, member_id)  # before they are masked
+    addresses, account_id = await addresses_and_account_of(pool, member_id)  # before masking
     answer = await _answer(request, m, "erase", checked, command, "erased")
     if isinstance(answer, Redirect):
         await clear_traces(pool, member_id, addresses, account_id)
