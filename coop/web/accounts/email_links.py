@@ -41,7 +41,16 @@ LinkProblems = Mapping[str, LinkProblem]
 
 def link_page(request: Request[Any, Any, Any], problem: LinkProblem) -> Template:
     """The page that says why a link cannot be used."""
-    return page(request, "accounts/link_not_working.html", **problem._asdict())
+    return page(
+        request,
+        "accounts/link_not_working.html",
+        status=problem.status,
+        title=problem.title,
+        what=problem.what,
+        todo=problem.todo,
+        href=problem.href,
+        link_text=problem.link_text,
+    )
 
 
 async def holder_of_link(
