@@ -163,7 +163,9 @@ class Register(Generic[L]):
 
     file_name: str  # e.g. register-of-members, then -<date>.csv or .pdf
     title: str
+    template: str  # the page's
     read: Callable[[asyncpg.Pool, date], Awaitable[list[L]]]
+    is_current: Callable[[L], bool]  # counted on the page
     columns: Sequence[str]  # the page's and the PDF's
     cells: Callable[[L], list[str]]
     csv_fields: Sequence[str]  # the spreadsheet's: one per field, unformatted
@@ -173,7 +175,9 @@ class Register(Generic[L]):
 MEMBERS = Register(
     "register-of-members",
     "Register of members",
+    "membership/registers/members.html",
     register_of_members,
+    lambda line: line.date_ceased is None,
     MEMBER_COLUMNS,
     _member_cells,
     _CSV_MEMBERS,
@@ -183,7 +187,9 @@ MEMBERS = Register(
 TRUSTEES = Register(
     "register-of-trustees",
     "Register of trustees",
+    "membership/registers/trustees.html",
     register_of_trustees,
+    lambda line: line.left_on is None and line.office == "trustee",
     TRUSTEE_COLUMNS,
     _trustee_cells,
     _CSV_TRUSTEES,
@@ -239,22 +245,27 @@ async def _csv(request: Request[Any, Any, Any], register: Register[L]) -> Respon
     return _download(body, "text/csv; charset=utf-8", f"{register.file_name}-{as_at}.csv")
 
 
-@get("/register")
-async def register(request: Request[Any, Any, Any]) -> Template:
+async def _page(request: Request[Any, Any, Any], register: Register[L]) -> Template:
+    """The register as at the date asked for, or as at today with what is wrong with the date."""
     as_at, given, error = as_at_asked(request)
-    lines = await register_of_members(services(request.app).pool, as_at)
+    lines = await register.read(services(request.app).pool, as_at)
     return page(
         request,
-        "membership/registers/members.html",
+        register.template,
         status=422 if error else 200,
         errors=[("day", error)] if error else [],
         as_at=as_at,
         given=given,
         date_error=error,
         lines=lines,
-        rows=[_member_cells(line) for line in lines],
-        current=sum(1 for line in lines if line.date_ceased is None),
+        rows=[register.cells(line) for line in lines],
+        current=sum(1 for line in lines if register.is_current(line)),
     )
+
+
+@get("/register")
+async def register(request: Request[Any, Any, Any]) -> Template:
+    return await _page(request, MEMBERS)
 
 
 @get("/register.csv")
@@ -269,19 +280,7 @@ async def register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 @get("/trustees-register")
 async def trustees_register(request: Request[Any, Any, Any]) -> Template:
-    as_at, given, error = as_at_asked(request)
-    lines = await register_of_trustees(services(request.app).pool, as_at)
-    return page(
-        request,
-        "membership/registers/trustees.html",
-        status=422 if error else 200,
-        errors=[("day", error)] if error else [],
-        as_at=as_at,
-        given=given,
-        date_error=error,
-        rows=[_trustee_cells(line) for line in lines],
-        current=sum(1 for line in lines if line.left_on is None and line.office == "trustee"),
-    )
+    return await _page(request, TRUSTEES)
 
 
 @get("/trustees-register.csv")
