@@ -173,27 +173,27 @@ class Register(Generic[L]):
 
 
 MEMBERS = Register(
-    "register-of-members",
-    "Register of members",
-    "membership/registers/members.html",
-    register_of_members,
-    lambda line: line.date_ceased is None,
-    MEMBER_COLUMNS,
-    _member_cells,
-    _CSV_MEMBERS,
-    "Kept under section 30 of the Co-operative and Community Benefit Societies Act 2014."
+    file_name="register-of-members",
+    title="Register of members",
+    template="membership/registers/members.html",
+    read=register_of_members,
+    is_current=lambda line: line.date_ceased is None,
+    columns=MEMBER_COLUMNS,
+    cells=_member_cells,
+    csv_fields=_CSV_MEMBERS,
+    note="Kept under section 30 of the Co-operative and Community Benefit Societies Act 2014."
     " Entries of former members are kept, with the date they ceased.",
 )
 TRUSTEES = Register(
-    "register-of-trustees",
-    "Register of trustees",
-    "membership/registers/trustees.html",
-    register_of_trustees,
-    lambda line: line.left_on is None and line.office == "trustee",
-    TRUSTEE_COLUMNS,
-    _trustee_cells,
-    _CSV_TRUSTEES,
-    "Every term of office begun by this date, with the date it ended if it had.",
+    file_name="register-of-trustees",
+    title="Register of trustees",
+    template="membership/registers/trustees.html",
+    read=register_of_trustees,
+    is_current=lambda line: line.left_on is None and line.office == "trustee",
+    columns=TRUSTEE_COLUMNS,
+    cells=_trustee_cells,
+    csv_fields=_CSV_TRUSTEES,
+    note="Every term of office begun by this date, with the date it ended if it had.",
 )
 
 _pdf_renders: list[anyio.CapacityLimiter] = []
