@@ -56,9 +56,10 @@ from coop.domain.membership.details import ContactDetails, ContactMethod, Member
 from coop.domain.membership.members import imported_member_id
 from coop.domain.membership.old_records import OldRecord
 from coop.infra.db import create_pool, eventsourcing_env
+from coop.infra.sessions import start_session
 from coop.projections.runner import ALL
 from coop.projections.waiting import ProjectionWaiter
-from coop.web.accounts import sessions
+from coop.web.accounts.session_cookie import COOKIE
 
 BENCH_SECRET = "coop bench secret"  # noqa: S105  (a throw-away scratch database)
 CLIENTS = 200
@@ -147,9 +148,7 @@ async def _sessions(url: str, accounts: list[UUID]) -> list[str]:
     pool = await create_pool(url, min_size=8, max_size=8)
     try:
         now = datetime.now(UTC)
-        return list(
-            await asyncio.gather(*(sessions.start_session(pool, a, now, 20) for a in accounts))
-        )
+        return list(await asyncio.gather(*(start_session(pool, a, now, 20) for a in accounts)))
     finally:
         await pool.close()
 
@@ -327,7 +326,7 @@ async def _vote_all(ports: list[int], ballot_id: UUID, tokens: list[str], seed: 
     voting = Voting()
 
     async def vote(conn: Connection, elector: int, answer: str) -> None:
-        head = f"{path}{form}Cookie: {sessions.COOKIE}={tokens[elector]}; csrftoken={csrf}\r\n"
+        head = f"{path}{form}Cookie: {COOKIE}={tokens[elector]}; csrftoken={csrf}\r\n"
         started = time.perf_counter()
         try:
             status, _, _ = await conn.request(head, f"answer={answer}&_csrf_token={csrf}".encode())

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import asyncpg
 
-from coop.projections.accounts import accounts
+from coop.projections.accounts.handlers import accounts
 from coop.projections.base import Projection
 from coop.projections.batches import (
     BATCH,

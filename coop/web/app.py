@@ -25,24 +25,18 @@ from coop.clock import Clock, SystemClock
 from coop.config import Settings
 from coop.domain.errors import CoopError
 from coop.infra.db import create_pool, eventsourcing_env
-from coop.infra.mail import outbox
+from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.mail.sender import run_sender
 from coop.infra.migrate import migrate
 from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import api, home, problems
-from coop.web.accounts import email_links as accounts
-from coop.web.accounts import outbox as office
-from coop.web.accounts import signing_in, staff_roles, tokens
-from coop.web.accounts.sessions import remove_expired
+from coop.web import home, problems
+from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.governance import routes as governance
-from coop.web.membership import applications as trustees
-from coop.web.membership import applying, importing, members, my_carers, registers
-from coop.web.membership import my_membership as my
-from coop.web.membership import uploads as import_uploads
+from coop.web.membership import routes as membership
 from coop.web.security import add_security_headers
 from coop.web.services import Services
 
@@ -94,71 +88,10 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
 
     return Litestar(
         route_handlers=[
-            home.home,
-            home.help_page,
-            home.accessibility,
-            applying.apply_form,
-            applying.apply,
-            applying.received,
-            signing_in.sign_in_form,
-            signing_in.sign_in,
-            signing_in.sign_out,
-            accounts.invite,
-            accounts.invitation_form,
-            accounts.accept_invitation,
-            accounts.password_reset_form,
-            accounts.password_reset,
-            accounts.new_password_form,
-            accounts.new_password,
-            office.outbox_page,
-            office.outbox_message,
-            trustees.applications,
-            trustees.admit,
-            trustees.refuse_form,
-            trustees.refuse,
-            members.members,
-            members.record,
-            members.class_form,
-            members.change_class,
-            members.property_form,
-            members.record_property,
-            members.end_form,
-            members.end_membership,
-            members.share_form,
-            members.settle_share,
-            members.office_form,
-            members.take_office,
-            members.stand_down_form,
-            members.stand_down,
-            members.erase_form,
-            members.erase,
-            staff_roles.roles_form,
-            staff_roles.change_roles,
-            importing.import_form,
-            importing.import_members,
-            my.membership,
-            my.details_form,
-            my.update_details,
-            my.share,
-            my.data_page,
-            my.data_download,
-            my.leave_form,
-            my.leave,
-            my.left,
-            my_carers.carers,
-            my_carers.ask,
-            my_carers.ask_again,
-            my_carers.consent,
-            my_carers.decline,
-            my_carers.withdraw,
+            home.router,
+            accounts.router,
+            membership.router,
             governance.router,
-            registers.register,
-            registers.register_csv,
-            registers.register_pdf,
-            registers.trustees_register,
-            registers.trustees_register_csv,
-            registers.trustees_register_pdf,
-            api.Api,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],
@@ -213,9 +146,6 @@ async def _housekeeping(pool: asyncpg.Pool, clock: Clock, stop: asyncio.Event) -
     """Clear expired sessions, old sign-in failures, old links and old sent mail."""
     while not stop.is_set():
         with contextlib.suppress(Exception):
-            await remove_expired(pool, clock.now())
-            await tokens.remove_old(pool, clock.now())
-            await outbox.remove_old(pool, clock.now())
-            await import_uploads.remove_old(pool, clock.now())
+            await remove_what_has_expired(pool, clock.now())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=300)

@@ -1,7 +1,8 @@
 """Who is asking, and may they? Deny by default.
 
-Every route handler states who may use it with ``opt=allow(...)``; the one
-global guard refuses any handler that does not. Pages identify people by the
+Every route states who may use it with ``opt=allow(...)``, said once for a
+group of handlers by the router that holds them (each context's ``routes.py``);
+the one global guard refuses any handler that has no rule. Pages identify people by the
 session cookie; the JSON API only by a bearer token (so no cross-site request
 can act through it).
 """
@@ -15,8 +16,9 @@ import msgspec
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from coop.projections.accounts import AccountRow, account_by_id
-from coop.web.accounts import sessions
+from coop.infra.api_tokens import api_token_account
+from coop.projections.accounts.queries import AccountRow, account_by_id, account_signed_in
+from coop.web.accounts.session_cookie import COOKIE
 from coop.web.services import services
 
 ANYONE = "anyone"
@@ -32,6 +34,7 @@ class User(msgspec.Struct, frozen=True):
     member_id: UUID | None
 
     def has(self, role: str) -> bool:
+        """True if the person has this role."""
         return role in self.roles
 
 
@@ -48,7 +51,11 @@ def allow(*who: str) -> dict[str, Any]:
     return {"allow": frozenset(who)}
 
 
+TRUSTEES = allow("trustee", "secretary")
+
+
 def is_api(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """True for the JSON API's paths (bearer tokens, problem documents)."""
     return connection.url.path.startswith("/api/")
 
 
@@ -63,10 +70,10 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User |
     if is_api(connection):
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token:
-            account_id = await sessions.api_token_account(s.pool, token.strip(), now)
+            account_id = await api_token_account(s.pool, token.strip(), now)
             row = None if account_id is None else await account_by_id(s.pool, account_id)
-    elif cookie := connection.cookies.get(sessions.COOKIE):
-        row = await sessions.session_user(s.pool, cookie, now, s.settings.session_hours)
+    elif cookie := connection.cookies.get(COOKIE):
+        row = await account_signed_in(s.pool, cookie, now, s.settings.session_hours)
     user = (
         None if row is None else User(row.account_id, row.name, frozenset(row.roles), row.member_id)
     )

@@ -62,6 +62,9 @@ def all_answers(data: Mapping[str, Any], name: str) -> list[str]:
     return [str(value)]
 
 
+# The old private names, still imported by coop/web/governance (another engineer's
+
+
 def text(
     checked: Checked,
     data: Mapping[str, Any],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.response import Template
 
 from coop.projections.membership.queries import applications_awaiting_decision
@@ -13,7 +13,7 @@ from coop.web.pages import page
 from coop.web.services import services
 
 
-@get("/", opt=allow(ANYONE), name="home")
+@get("/", name="home")
 async def home(request: Request[Any, Any, Any]) -> Template:
     user = request.state.get("user")
     waiting = None
@@ -22,11 +22,14 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     return page(request, "home/index.html", waiting=waiting)
 
 
-@get("/help", opt=allow(ANYONE))
+@get("/help")
 async def help_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "pages/help.html")
 
 
-@get("/accessibility", opt=allow(ANYONE))
+@get("/accessibility")
 async def accessibility(request: Request[Any, Any, Any]) -> Template:
     return page(request, "pages/accessibility.html")
+
+
+router = Router(path="/", opt=allow(ANYONE), route_handlers=[home, help_page, accessibility])

@@ -147,3 +147,18 @@ async def timeline(pool: asyncpg.Pool, member_id: UUID) -> list[TimelineEntry]:
         member_id,
     )
     return [TimelineEntry(*r) for r in rows]
+
+
+async def addresses_and_account_of(
+    pool: asyncpg.Pool, member_id: UUID
+) -> tuple[list[str], UUID | None]:
+    """A person's e-mail addresses (contact and sign-in, lower-cased) and their account."""
+    row = await pool.fetchrow(
+        "SELECT m.email, a.email AS sign_in, m.account_id FROM members m"
+        " LEFT JOIN accounts a ON a.account_id = m.account_id WHERE m.member_id = $1",
+        member_id,
+    )
+    if row is None:
+        return [], None
+    addresses = sorted({e.lower() for e in (row["email"], row["sign_in"]) if e})
+    return addresses, row["account_id"]

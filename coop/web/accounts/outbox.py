@@ -13,18 +13,15 @@ from litestar.response import Template
 from coop.clock import UK
 from coop.infra.mail import outbox
 from coop.infra.mail.sender import MAX_ATTEMPTS
-from coop.web.auth import allow
 from coop.web.pages import page
 from coop.web.services import services
-
-OFFICE = allow("coordinator", "trustee", "secretary")
 
 
 def _when(at: datetime | None) -> str:
     return at.astimezone(UK).strftime("%-d %b %Y at %H:%M") if at else ""
 
 
-@get("/office/outbox", opt=OFFICE)
+@get("/office/outbox")
 async def outbox_page(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
     return page(
@@ -37,7 +34,7 @@ async def outbox_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/office/outbox/{mail_id:int}", opt=OFFICE)
+@get("/office/outbox/{mail_id:int}")
 async def outbox_message(request: Request[Any, Any, Any], mail_id: FromPath[int]) -> Template:
     s = services(request.app)
     mail = await outbox.message(s.pool, mail_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from coop.projections.accounts import account_by_email
-from coop.web.accounts import sessions
+from coop.infra.sessions import end_session
+from coop.infra.sign_in_limit import clear_failures, record_failure, too_many_failures
+from coop.projections.accounts.queries import account_by_email
 from coop.web.accounts.passwords import verify_password
-from coop.web.auth import ANYONE, SIGNED_IN, allow
+from coop.web.accounts.session_cookie import COOKIE, signed_in_as, signed_out
 from coop.web.forms import check_sign_in
-from coop.web.pages import page, see_other
+from coop.web.pages import page
 from coop.web.services import services
 
 
@@ -38,12 +38,12 @@ def _form(
     )
 
 
-@get("/sign-in", opt=allow(ANYONE))
+@get("/sign-in")
 async def sign_in_form(request: Request[Any, Any, Any]) -> Template:
     return _form(request, "", {})
 
 
-@post("/sign-in", opt=allow(ANYONE), status_code=303)
+@post("/sign-in", status_code=303)
 async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     s = services(request.app)
     checked = check_sign_in((await request.form()).dict())
@@ -52,7 +52,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         return _form(request, email, checked.errors, status=422)
     now = s.clock.now()
     address = request.client.host if request.client else "unknown"
-    if await sessions.too_many_failures(s.pool, email, address, now):
+    if await too_many_failures(s.pool, email, address, now):
         return _form(
             request,
             email,
@@ -66,39 +66,21 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         verify_password, account.password_hash if account else None, checked.values["password"]
     )
     if account is None or not ok:
-        await sessions.record_failure(s.pool, email, address, now)
+        await record_failure(s.pool, email, address, now)
         return _form(
             request,
             email,
             {"email": "The email address or password is not right. Check them and try again"},
             status=422,
         )
-    await sessions.clear_failures(s.pool, email)
-    token = await sessions.start_session(s.pool, account.account_id, now, s.settings.session_hours)
-    response = see_other(_safe_next((await request.form()).get("next")))
-    # The cookie may outlive the session: the server decides when it has ended.
-    longest = int(sessions.LONGEST_SESSION.total_seconds())
-    response.cookies.append(_cookie(token, s.settings.secure_cookies, longest))
-    return response
+    await clear_failures(s.pool, email)
+    then = _safe_next((await request.form()).get("next"))
+    return await signed_in_as(s, account.account_id, now, then)
 
 
-@post("/sign-out", opt=allow(SIGNED_IN), status_code=303)
+@post("/sign-out", status_code=303)
 async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     s = services(request.app)
-    if token := request.cookies.get(sessions.COOKIE):
-        await sessions.end_session(s.pool, token)
-    response = see_other("/?signed_out=1")
-    response.cookies.append(_cookie("", s.settings.secure_cookies, 0))
-    return response
-
-
-def _cookie(value: str, secure: bool, max_age: int) -> Cookie:
-    return Cookie(
-        key=sessions.COOKIE,
-        value=value,
-        max_age=max_age,
-        httponly=True,
-        secure=secure,
-        samesite="lax",
-        path="/",
-    )
+    if token := request.cookies.get(COOKIE):
+        await end_session(s.pool, token)
+    return signed_out(s, "/?signed_out=1")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -17,31 +16,18 @@ from litestar.response import Redirect, Template
 
 from coop.domain.accounts import Role
 from coop.domain.errors import CoopError
-from coop.web.auth import allow
+from coop.projections.accounts.queries import StaffAccount, staff_account
 from coop.web.forms import Checked
 from coop.web.membership.forms import STAFF_ROLES, check_roles
 from coop.web.pages import page, see_other
 from coop.web.services import services
 
-TRUSTEES = allow("trustee", "secretary")
-
-
-class StaffAccount(msgspec.Struct, frozen=True):
-    account_id: UUID
-    name: str
-    email: str
-    roles: list[str]
-    member_id: UUID | None
-
 
 async def _account(request: Request[Any, Any, Any], account_id: UUID) -> StaffAccount:
-    row = await services(request.app).pool.fetchrow(
-        "SELECT account_id, name, email, roles, member_id FROM accounts WHERE account_id = $1",
-        account_id,
-    )
-    if row is None:
+    found = await staff_account(services(request.app).pool, account_id)
+    if found is None:
         raise NotFoundException("There is no account with that reference.")
-    return StaffAccount(*row)
+    return found
 
 
 def _roles_page(
@@ -59,13 +45,13 @@ def _roles_page(
     )
 
 
-@get("/trustees/accounts/{account_id:uuid}/roles", opt=TRUSTEES)
+@get("/trustees/accounts/{account_id:uuid}/roles")
 async def roles_form(request: Request[Any, Any, Any], account_id: FromPath[UUID]) -> Template:
     account = await _account(request, account_id)
     return _roles_page(request, account, Checked(values={"roles": account.roles}))
 
 
-@post("/trustees/accounts/{account_id:uuid}/roles", opt=TRUSTEES, status_code=303)
+@post("/trustees/accounts/{account_id:uuid}/roles", status_code=303)
 async def change_roles(
     request: Request[Any, Any, Any], account_id: FromPath[UUID]
 ) -> Template | Redirect:

@@ -1,4 +1,4 @@
-"""The trustees' pages: applications awaiting a decision, and the register."""
+"""The trustees' page of applications awaiting a decision: admit, or refuse with a reason."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from coop.projections.membership.queries import (
     application,
     applications_awaiting_decision,
 )
-from coop.web.auth import allow
 from coop.web.forms import check_admission, check_refusal
+from coop.web.membership import decisions
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.services import services
-
-TRUSTEES = allow("trustee", "secretary")
 
 
 async def _applicant(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Applicant:
@@ -31,7 +29,7 @@ async def _applicant(request: Request[Any, Any, Any], member_id: FromPath[UUID])
     return found
 
 
-@get("/trustees/applications", opt=TRUSTEES)
+@get("/trustees/applications")
 async def applications(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
     decided = None
@@ -49,23 +47,17 @@ async def applications(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@post("/trustees/applications/{member_id:uuid}/admit", opt=TRUSTEES, status_code=303)
+@post("/trustees/applications/{member_id:uuid}/admit", status_code=303)
 async def admit(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template | Redirect:
     s = services(request.app)
     applicant = await _applicant(request, member_id)
     checked = check_admission((await request.form()).dict())
     if checked.ok:
         try:
-            done = await s.run(
-                s.coop.admit,
-                member_id,
-                by=request.state.user.account_id,
-                minute_reference=checked.values["minute_reference"],
-            )
+            await decisions.admit(request, member_id, checked)
         except CoopError as e:
             checked.problem("minute_reference", str(e))
         else:
-            await s.seen(done.position, "members")
             if is_htmx(request):
                 return page(
                     request,
@@ -96,7 +88,7 @@ async def admit(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> T
     )
 
 
-@get("/trustees/applications/{member_id:uuid}/refuse", opt=TRUSTEES)
+@get("/trustees/applications/{member_id:uuid}/refuse")
 async def refuse_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     applicant = await _applicant(request, member_id)
     return page(
@@ -104,24 +96,16 @@ async def refuse_form(request: Request[Any, Any, Any], member_id: FromPath[UUID]
     )
 
 
-@post("/trustees/applications/{member_id:uuid}/refuse", opt=TRUSTEES, status_code=303)
+@post("/trustees/applications/{member_id:uuid}/refuse", status_code=303)
 async def refuse(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template | Redirect:
-    s = services(request.app)
     applicant = await _applicant(request, member_id)
     checked = check_refusal((await request.form()).dict())
     if checked.ok:
         try:
-            done = await s.run(
-                s.coop.refuse,
-                member_id,
-                by=request.state.user.account_id,
-                reason=checked.values["reason"],
-                minute_reference=checked.values["minute_reference"],
-            )
+            await decisions.refuse(request, member_id, checked)
         except CoopError as e:
             checked.problem("reason", str(e))
         else:
-            await s.seen(done.position, "members")
             return see_other(f"/trustees/applications?decided={member_id}")
     return page(
         request,

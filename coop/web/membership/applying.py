@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 from coop.domain.errors import CoopError
 from coop.domain.membership.members import ContactMethod, MemberClass
 from coop.projections.membership.queries import application
-from coop.web.auth import ANYONE, allow
 from coop.web.forms import check_application
 from coop.web.pages import page, reference, see_other
 from coop.web.services import services
@@ -63,12 +62,12 @@ def _form(
     )
 
 
-@get("/apply", opt=allow(ANYONE))
+@get("/apply")
 async def apply_form(request: Request[Any, Any, Any]) -> Template:
     return _form(request, {"contact_methods": []}, {})
 
 
-@post("/apply", opt=allow(ANYONE), status_code=303)
+@post("/apply", status_code=303)
 async def apply(request: Request[Any, Any, Any]) -> Template | Redirect:
     data = (await request.form()).dict()
     details, checked = check_application(data)
@@ -83,7 +82,7 @@ async def apply(request: Request[Any, Any, Any]) -> Template | Redirect:
     return see_other(f"/apply/received/{done.subject}")
 
 
-@get("/apply/received/{member_id:uuid}", opt=allow(ANYONE))
+@get("/apply/received/{member_id:uuid}")
 async def received(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
     found = await application(services(request.app).pool, member_id)
     if found is None:

@@ -13,9 +13,7 @@ from typing import Any, NamedTuple
 
 from coop.domain.accounts import Role
 from coop.domain.membership.details import Cessation, MemberClass, Office, ShareSettlement
-from coop.web.forms import Checked, choice, text
-from coop.web.forms import all_answers as _many
-from coop.web.forms import one_answer as _one
+from coop.web.forms import Checked, all_answers, choice, one_answer, text
 
 MAX_PROPERTY_PENCE = 1_000_000 * 100
 _MONEY = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
@@ -50,7 +48,7 @@ class OfficeChange(NamedTuple):
 
 def money(c: Checked, data: Mapping[str, Any], name: str, *, label: str, missing: str) -> int:
     """An amount in pounds, like 250 or 1,250.50, as pence (0 when there is a problem)."""
-    raw = _one(data, name).strip()
+    raw = one_answer(data, name).strip()
     c.values[name] = raw
     value = raw.removeprefix("£").strip()
     found = _MONEY.match(value)
@@ -77,7 +75,7 @@ def date_answer(c: Checked, data: Mapping[str, Any], *, what: str, today: date) 
     The problem is filed under ``day`` (the first box, which the summary links to);
     ``what`` names the date in messages, like "The date the membership ended".
     """
-    parts = {p: _one(data, p).strip() for p in ("day", "month", "year")}
+    parts = {p: one_answer(data, p).strip() for p in ("day", "month", "year")}
     c.values.update(parts)
     empty = [p for p, v in parts.items() if not v]
     if len(empty) == 3:
@@ -171,7 +169,7 @@ def check_office(
 def check_erasure(data: Mapping[str, Any]) -> Checked:
     """The trustee's confirmation that this person's personal data is to be erased."""
     c = Checked()
-    c.values["confirm"] = _one(data, "confirm")
+    c.values["confirm"] = one_answer(data, "confirm")
     if c.values["confirm"] != "yes":
         c.problem("confirm", "Select 'Yes, erase their personal data' to confirm")
     return c
@@ -180,7 +178,7 @@ def check_erasure(data: Mapping[str, Any]) -> Checked:
 def check_roles(data: Mapping[str, Any]) -> tuple[tuple[Role, ...] | None, Checked]:
     """The staff roles ticked for an account (none is an answer too)."""
     c = Checked()
-    given = _many(data, "roles")
+    given = all_answers(data, "roles")
     c.values["roles"] = given
     allowed = {str(r): r for r in STAFF_ROLES}
     if any(g not in allowed for g in given):
@@ -191,6 +189,6 @@ def check_roles(data: Mapping[str, Any]) -> tuple[tuple[Role, ...] | None, Check
 
 def search_terms(query: Mapping[str, Any]) -> tuple[str, str]:
     """The members list's search text and status filter (unknown filters show everyone)."""
-    search = " ".join(_one(query, "q").split())[:100]
-    status = _one(query, "status")
+    search = " ".join(one_answer(query, "q").split())[:100]
+    status = one_answer(query, "status")
     return search, status if status in ("current", "ceased") else ""

@@ -23,8 +23,7 @@ from coop.clock import Clock, today
 from coop.domain.errors import CoopError
 from coop.domain.membership.csv_register import MAX_BYTES, read_members_csv, source
 from coop.domain.membership.old_records import OldRecord, Problem
-from coop.web.membership import uploads
-from coop.web.membership.applications import TRUSTEES
+from coop.infra import uploads
 from coop.web.pages import page, see_other
 from coop.web.services import services
 
@@ -38,7 +37,7 @@ _CHOOSE_AGAIN = (
 )
 
 
-@get("/trustees/import", opt=TRUSTEES)
+@get("/trustees/import")
 async def import_form(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
     if done := _uuid(request.query_params.get("done")):
@@ -64,7 +63,6 @@ _TOO_LARGE = (
 
 @post(
     "/trustees/import",
-    opt=TRUSTEES,
     status_code=200,
     request_max_body_size=UPLOAD_LIMIT,
     exception_handlers={RequestEntityTooLarge: _too_large},

@@ -20,14 +20,10 @@ from coop.commands.base import Done
 from coop.domain.errors import CoopError
 from coop.projections.membership.carers import links_of_carer, links_of_user
 from coop.projections.membership.queries import MemberRecord, member_by_number
-from coop.web.auth import allow
 from coop.web.forms import check_membership_number
 from coop.web.membership.my_membership import no_record, own_record, signed_in
 from coop.web.pages import page, see_other
 from coop.web.services import services
-
-USERS = allow("user")
-CARERS = allow("carer")
 
 DONE = {
     "asked": "Your request has been sent. You will be linked once they agree.",
@@ -63,7 +59,7 @@ async def _carers_page(
     )
 
 
-@get("/my/carers", opt=allow("user", "carer"))
+@get("/my/carers")
 async def carers(request: Request[Any, Any, Any]) -> Template:
     record = await own_record(request)
     if record is None:
@@ -90,7 +86,7 @@ async def _acting(
 # A carer asks --------------------------------------------------------------------------
 
 
-@post("/my/carers/ask", opt=CARERS, status_code=303)
+@post("/my/carers/ask", status_code=303)
 async def ask(request: Request[Any, Any, Any]) -> Template | Redirect:
     record = await own_record(request)
     if record is None:
@@ -121,7 +117,7 @@ async def ask(request: Request[Any, Any, Any]) -> Template | Redirect:
     )
 
 
-@post("/my/carers/ask-again/{user_id:uuid}", opt=CARERS, status_code=303)
+@post("/my/carers/ask-again/{user_id:uuid}", status_code=303)
 async def ask_again(
     request: Request[Any, Any, Any], user_id: FromPath[UUID]
 ) -> Template | Redirect:
@@ -138,21 +134,21 @@ async def ask_again(
 # The user answers ------------------------------------------------------------------------
 
 
-@post("/my/carers/{carer_id:uuid}/consent", opt=USERS, status_code=303)
+@post("/my/carers/{carer_id:uuid}/consent", status_code=303)
 async def consent(request: Request[Any, Any, Any], carer_id: FromPath[UUID]) -> Template | Redirect:
     me = signed_in(request).member_id
     s = services(request.app)
     return await _acting(request, s.coop.consent_to_carer, me, carer_id, done="consented")
 
 
-@post("/my/carers/{carer_id:uuid}/decline", opt=USERS, status_code=303)
+@post("/my/carers/{carer_id:uuid}/decline", status_code=303)
 async def decline(request: Request[Any, Any, Any], carer_id: FromPath[UUID]) -> Template | Redirect:
     me = signed_in(request).member_id
     s = services(request.app)
     return await _acting(request, s.coop.decline_carer, me, carer_id, done="declined")
 
 
-@post("/my/carers/{carer_id:uuid}/withdraw", opt=USERS, status_code=303)
+@post("/my/carers/{carer_id:uuid}/withdraw", status_code=303)
 async def withdraw(
     request: Request[Any, Any, Any], carer_id: FromPath[UUID]
 ) -> Template | Redirect:

@@ -16,16 +16,14 @@ from litestar.response import Redirect, Response, Template
 from coop.clock import today
 from coop.domain.errors import CoopError
 from coop.domain.membership.details import Cessation, ContactMethod
-from coop.projections.accounts import account_by_id
+from coop.projections.accounts.queries import account_by_id
 from coop.projections.membership.queries import MemberRecord, member_record
-from coop.web.auth import SIGNED_IN, User, allow
+from coop.web.auth import User
 from coop.web.forms import check_contact_details
 from coop.web.membership.applying import CONTACT_METHODS
 from coop.web.membership.my_data import as_json, my_data
 from coop.web.pages import page, see_other
 from coop.web.services import services
-
-MEMBERS = allow("member")  # current members: former members keep SIGNED_IN only
 
 CLASS_NAMES = {
     "user": "User (someone who uses care and support)",
@@ -63,7 +61,7 @@ def no_record(request: Request[Any, Any, Any]) -> Template:
     return page(request, "membership/my/no_record.html", status=404)
 
 
-@get("/my", opt=allow(SIGNED_IN))
+@get("/my")
 async def membership(request: Request[Any, Any, Any]) -> Template:
     record = await own_record(request)
     return page(request, "membership/my/index.html", record=record, class_names=CLASS_NAMES)
@@ -99,7 +97,7 @@ async def _sign_in_email(request: Request[Any, Any, Any]) -> str:
     return account.email if account else ""
 
 
-@get("/my/details", opt=MEMBERS)
+@get("/my/details")
 async def details_form(request: Request[Any, Any, Any]) -> Template:
     record = await own_record(request)
     if record is None:
@@ -108,7 +106,7 @@ async def details_form(request: Request[Any, Any, Any]) -> Template:
     return _details_form(request, values, {}, await _sign_in_email(request))
 
 
-@post("/my/details", opt=MEMBERS, status_code=303)
+@post("/my/details", status_code=303)
 async def update_details(request: Request[Any, Any, Any]) -> Template | Redirect:
     user = signed_in(request)
     record = await own_record(request)
@@ -137,7 +135,7 @@ async def update_details(request: Request[Any, Any, Any]) -> Template | Redirect
 # Share -------------------------------------------------------------------------------
 
 
-@get("/my/share", opt=MEMBERS)
+@get("/my/share")
 async def share(request: Request[Any, Any, Any]) -> Template:
     record = await own_record(request)
     if record is None:
@@ -148,14 +146,14 @@ async def share(request: Request[Any, Any, Any]) -> Template:
 # Data --------------------------------------------------------------------------------
 
 
-@get("/my/data", opt=allow(SIGNED_IN))
+@get("/my/data")
 async def data_page(request: Request[Any, Any, Any]) -> Template:
     return page(
         request, "membership/my/data.html", has_record=signed_in(request).member_id is not None
     )
 
 
-@get("/my/data.json", opt=allow(SIGNED_IN))
+@get("/my/data.json")
 async def data_download(request: Request[Any, Any, Any]) -> Response[bytes]:
     s = services(request.app)
     now = s.clock.now()
@@ -189,7 +187,7 @@ def _leave_form(
     )
 
 
-@get("/my/leave", opt=MEMBERS)
+@get("/my/leave")
 async def leave_form(request: Request[Any, Any, Any]) -> Template:
     record = await own_record(request)
     if record is None:
@@ -197,7 +195,7 @@ async def leave_form(request: Request[Any, Any, Any]) -> Template:
     return _leave_form(request, record)
 
 
-@post("/my/leave", opt=MEMBERS, status_code=303)
+@post("/my/leave", status_code=303)
 async def leave(request: Request[Any, Any, Any]) -> Template | Redirect:
     user = signed_in(request)
     record = await own_record(request)
@@ -222,7 +220,7 @@ async def leave(request: Request[Any, Any, Any]) -> Template | Redirect:
     return see_other("/my/leave/done")
 
 
-@get("/my/leave/done", opt=allow(SIGNED_IN))  # by now they are a former member
+@get("/my/leave/done")
 async def left(request: Request[Any, Any, Any]) -> Template | Redirect:
     record = await own_record(request)
     if record is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio
 import anyio.to_thread
+import asyncpg
 from litestar import Request, get
 from litestar.response import Response, Template
 
@@ -16,12 +18,11 @@ from coop.domain.membership.registers import RegisterLine, TrusteeLine
 from coop.infra.documents.csv_files import csv_bytes
 from coop.projections.membership.members import CLASS_NAMES
 from coop.projections.membership.registers import register_of_members, register_of_trustees
-from coop.web.auth import allow
 from coop.web.membership.register_documents import render_register_pdf
 from coop.web.pages import page
 from coop.web.services import services
 
-REGISTER_KEEPERS = allow("trustee", "secretary")
+L = TypeVar("L", RegisterLine, TrusteeLine)
 
 MEMBER_COLUMNS = (
     "Number",
@@ -156,34 +157,69 @@ _CSV_TRUSTEES = (
 )
 
 
+@dataclass(frozen=True)
+class Register(Generic[L]):
+    """One of the legal registers: how to read it as at a date, and how to lay it out."""
+
+    file_name: str  # e.g. register-of-members, then -<date>.csv or .pdf
+    title: str
+    template: str  # the page's
+    read: Callable[[asyncpg.Pool, date], Awaitable[list[L]]]
+    is_current: Callable[[L], bool]  # counted on the page
+    columns: Sequence[str]  # the page's and the PDF's
+    cells: Callable[[L], list[str]]
+    csv_fields: Sequence[str]  # the spreadsheet's: one per field, unformatted
+    note: str  # the PDF's footnote
+
+
+MEMBERS = Register(
+    file_name="register-of-members",
+    title="Register of members",
+    template="membership/registers/members.html",
+    read=register_of_members,
+    is_current=lambda line: line.date_ceased is None,
+    columns=MEMBER_COLUMNS,
+    cells=_member_cells,
+    csv_fields=_CSV_MEMBERS,
+    note="Kept under section 30 of the Co-operative and Community Benefit Societies Act 2014."
+    " Entries of former members are kept, with the date they ceased.",
+)
+TRUSTEES = Register(
+    file_name="register-of-trustees",
+    title="Register of trustees",
+    template="membership/registers/trustees.html",
+    read=register_of_trustees,
+    is_current=lambda line: line.left_on is None and line.office == "trustee",
+    columns=TRUSTEE_COLUMNS,
+    cells=_trustee_cells,
+    csv_fields=_CSV_TRUSTEES,
+    note="Every term of office begun by this date, with the date it ended if it had.",
+)
+
 _pdf_renders: list[anyio.CapacityLimiter] = []
 
 
-async def _pdf(
-    title: str,
-    as_at: date,
-    columns: Sequence[str],
-    rows: list[list[str]],
-    note: str,
-    request: Request[Any, Any, Any],
-) -> bytes:
-    """Render a register as PDF off the event loop, one at a time (WeasyPrint's font
+async def _pdf(request: Request[Any, Any, Any], register: Register[L]) -> Response[bytes]:
+    """The register as PDF, rendered off the event loop one at a time (WeasyPrint's font
     libraries are not reliably thread-safe, and a long register takes seconds)."""
     s = services(request.app)
+    as_at, _, _ = as_at_asked(request)
+    rows = [register.cells(line) for line in await register.read(s.pool, as_at)]
     if not _pdf_renders:
         _pdf_renders.append(anyio.CapacityLimiter(1))
-    return await anyio.to_thread.run_sync(
+    pdf = await anyio.to_thread.run_sync(
         lambda: render_register_pdf(
-            title,
+            register.title,
             f"As at {as_at:%-d %B %Y}",
-            list(columns),
+            list(register.columns),
             rows,
-            note,
+            register.note,
             s.settings.coop_name,
             generated_at=s.clock.now(),
         ),
         limiter=_pdf_renders[0],
     )
+    return _download(pdf, "application/pdf", f"{register.file_name}-{as_at}.pdf")
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
@@ -194,97 +230,64 @@ def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
     )
 
 
-def _csv(
-    lines: Sequence[RegisterLine | TrusteeLine], fields: Sequence[str], filename: str
-) -> Response[bytes]:
+async def _csv(request: Request[Any, Any, Any], register: Register[L]) -> Response[bytes]:
     """The register as a spreadsheet: one column per field, the address on one line."""
+    as_at, _, _ = as_at_asked(request)
+    lines = await register.read(services(request.app).pool, as_at)
     rows = [
         [
             getattr(line, f).replace("\n", ", ") if f == "address" else getattr(line, f)
-            for f in fields
+            for f in register.csv_fields
         ]
         for line in lines
     ]
-    return _download(csv_bytes(fields, rows), "text/csv; charset=utf-8", filename)
+    body = csv_bytes(register.csv_fields, rows)
+    return _download(body, "text/csv; charset=utf-8", f"{register.file_name}-{as_at}.csv")
 
 
-@get("/register", opt=REGISTER_KEEPERS)
-async def register(request: Request[Any, Any, Any]) -> Template:
+async def _page(request: Request[Any, Any, Any], register: Register[L]) -> Template:
+    """The register as at the date asked for, or as at today with what is wrong with the date."""
     as_at, given, error = as_at_asked(request)
-    lines = await register_of_members(services(request.app).pool, as_at)
+    lines = await register.read(services(request.app).pool, as_at)
     return page(
         request,
-        "membership/registers/members.html",
+        register.template,
         status=422 if error else 200,
         errors=[("day", error)] if error else [],
         as_at=as_at,
         given=given,
         date_error=error,
         lines=lines,
-        rows=[_member_cells(line) for line in lines],
-        current=sum(1 for line in lines if line.date_ceased is None),
+        rows=[register.cells(line) for line in lines],
+        current=sum(1 for line in lines if register.is_current(line)),
     )
 
 
-@get("/register.csv", opt=REGISTER_KEEPERS)
+@get("/register")
+async def register(request: Request[Any, Any, Any]) -> Template:
+    return await _page(request, MEMBERS)
+
+
+@get("/register.csv")
 async def register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
-    as_at, _, _ = as_at_asked(request)
-    lines = await register_of_members(services(request.app).pool, as_at)
-    return _csv(lines, _CSV_MEMBERS, f"register-of-members-{as_at}.csv")
+    return await _csv(request, MEMBERS)
 
 
-@get("/register.pdf", opt=REGISTER_KEEPERS)
+@get("/register.pdf")
 async def register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
-    s = services(request.app)
-    as_at, _, _ = as_at_asked(request)
-    lines = await register_of_members(s.pool, as_at)
-    pdf = await _pdf(
-        "Register of members",
-        as_at,
-        MEMBER_COLUMNS,
-        [_member_cells(line) for line in lines],
-        "Kept under section 30 of the Co-operative and Community Benefit Societies Act 2014."
-        " Entries of former members are kept, with the date they ceased.",
-        request,
-    )
-    return _download(pdf, "application/pdf", f"register-of-members-{as_at}.pdf")
+    return await _pdf(request, MEMBERS)
 
 
-@get("/trustees-register", opt=REGISTER_KEEPERS)
+@get("/trustees-register")
 async def trustees_register(request: Request[Any, Any, Any]) -> Template:
-    as_at, given, error = as_at_asked(request)
-    lines = await register_of_trustees(services(request.app).pool, as_at)
-    return page(
-        request,
-        "membership/registers/trustees.html",
-        status=422 if error else 200,
-        errors=[("day", error)] if error else [],
-        as_at=as_at,
-        given=given,
-        date_error=error,
-        rows=[_trustee_cells(line) for line in lines],
-        current=sum(1 for line in lines if line.left_on is None and line.office == "trustee"),
-    )
+    return await _page(request, TRUSTEES)
 
 
-@get("/trustees-register.csv", opt=REGISTER_KEEPERS)
+@get("/trustees-register.csv")
 async def trustees_register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
-    as_at, _, _ = as_at_asked(request)
-    lines = await register_of_trustees(services(request.app).pool, as_at)
-    return _csv(lines, _CSV_TRUSTEES, f"register-of-trustees-{as_at}.csv")
+    return await _csv(request, TRUSTEES)
 
 
-@get("/trustees-register.pdf", opt=REGISTER_KEEPERS)
+@get("/trustees-register.pdf")
 async def trustees_register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
-    s = services(request.app)
-    as_at, _, _ = as_at_asked(request)
-    lines = await register_of_trustees(s.pool, as_at)
-    pdf = await _pdf(
-        "Register of trustees",
-        as_at,
-        TRUSTEE_COLUMNS,
-        [_trustee_cells(line) for line in lines],
-        "Every term of office begun by this date, with the date it ended if it had.",
-        request,
-    )
-    return _download(pdf, "application/pdf", f"register-of-trustees-{as_at}.pdf")
+    return await _pdf(request, TRUSTEES)

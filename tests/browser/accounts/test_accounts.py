@@ -14,8 +14,8 @@ from playwright.async_api import Page, expect
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.config import DEFAULT_COOP_NAME
+from coop.infra import one_time_links as tokens
 from coop.infra.mail import messages, outbox
-from coop.web.accounts import tokens
 from coop.web.accounts.passwords import hash_password
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
 from tests.people import details

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from coop.application import Coop
 from coop.domain.membership.details import ContactMethod
-from coop.web.accounts.tokens import INVITATION_LIFETIME
+from coop.infra.one_time_links import INVITATION_LIFETIME
 from tests.conftest import lifespan_of
 from tests.people import details
 from tests.smtp import body, mail_settings, smtp_server

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from coop.application import Coop
-from coop.web.accounts.sessions import MAX_FAILURES_PER_EMAIL
-from coop.web.accounts.tokens import PASSWORD_RESET_LIFETIME
+from coop.infra.one_time_links import PASSWORD_RESET_LIFETIME
+from coop.infra.sign_in_limit import MAX_FAILURES_PER_EMAIL
 from tests.web.accounts.outbox_helpers import another_browser, link_in_last_mail
 from tests.web.helpers import TRUSTEE_PASSWORD, open_trustee, post_form, sign_in
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coop.application import Coop
-from coop.web.accounts.sessions import MAX_FAILURES_PER_EMAIL
+from coop.infra.sign_in_limit import MAX_FAILURES_PER_EMAIL
 from tests.web.helpers import open_trustee, post_form, sign_in
 
 EMAIL = "grace.okafor@example.org"

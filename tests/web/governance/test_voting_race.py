@@ -41,9 +41,10 @@ from coop.domain.governance.votes import Vote
 from coop.domain.membership.details import ContactDetails, ContactMethod, MemberClass
 from coop.domain.membership.members import imported_member_id
 from coop.domain.membership.old_records import OldRecord
+from coop.infra.sessions import start_session
 from coop.projections.runner import ALL
 from coop.projections.waiting import ProjectionWaiter
-from coop.web.accounts import sessions
+from coop.web.accounts.session_cookie import COOKIE
 from tests.conftest import SECRET
 
 VOTERS = 500
@@ -392,8 +393,7 @@ async def test_500_members_voting_at_once_as_the_ballots_close_each_have_one_bal
     open_id = ballot(coop, clock, electors, secret=False)
     secret_id = ballot(coop, clock, electors, secret=True)
     tokens = [
-        await sessions.start_session(pool, accounts[e.member_id], clock.now(), hours=20)
-        for e in electors
+        await start_session(pool, accounts[e.member_id], clock.now(), hours=20) for e in electors
     ]
     rng = random.Random(23)
     with coop_serve(db_url, tmp_path / "server") as url:
@@ -405,9 +405,7 @@ async def test_500_members_voting_at_once_as_the_ballots_close_each_have_one_bal
             Voter(
                 e.member_id,
                 e.member_class,
-                httpx.AsyncClient(
-                    base_url=url, cookies={sessions.COOKIE: t}, timeout=60, limits=limits
-                ),
+                httpx.AsyncClient(base_url=url, cookies={COOKIE: t}, timeout=60, limits=limits),
                 {open_id: plan(rng), secret_id: plan(rng)},
                 late=n % 5 == 0,
             )

@@ -27,7 +27,7 @@ PASSWORD_RESET_LIFETIME = timedelta(hours=1)
 KEEP_FOR = timedelta(days=30)
 
 
-class Token(msgspec.Struct, frozen=True):
+class OneTimeLink(msgspec.Struct, frozen=True):
     """What a one-time link is for, and whether it can still be used."""
 
     purpose: str
@@ -37,6 +37,7 @@ class Token(msgspec.Struct, frozen=True):
     used_at: datetime | None
 
     def state(self, now: datetime) -> Literal["ready", "used", "expired"]:
+        """Whether the link can be used now, or why not."""
         if self.used_at is not None:
             return "used"
         return "ready" if self.expires_at > now else "expired"
@@ -84,19 +85,19 @@ async def issue(
     return token
 
 
-async def look_up(pool: asyncpg.Pool, purpose: Purpose, token: str) -> Token | None:
+async def look_up(pool: asyncpg.Pool, purpose: Purpose, token: str) -> OneTimeLink | None:
     """The token, used or not, if it exists and is for ``purpose``."""
     row = await pool.fetchrow(
         _SELECT + " WHERE token_hash = $1 AND purpose = $2",
         _hash(token),
         purpose,
     )
-    return Token(**dict(row)) if row else None
+    return OneTimeLink(**dict(row)) if row else None
 
 
 async def redeem(
     conn: asyncpg.Connection, purpose: Purpose, token: str, now: datetime
-) -> Token | None:
+) -> OneTimeLink | None:
     """Use the token, if it is unused and unexpired; None if it cannot be used.
 
     Run it in the transaction that does what the token allows: the row stays
@@ -110,8 +111,23 @@ async def redeem(
         purpose,
         now,
     )
-    return Token(**dict(row)) if row else None
+    return OneTimeLink(**dict(row)) if row else None
 
 
-async def remove_old(pool: asyncpg.Pool, now: datetime) -> None:
+async def remove_old_links(pool: asyncpg.Pool, now: datetime) -> None:
+    """Forget links that expired more than KEEP_FOR ago."""
     await pool.execute("DELETE FROM one_time_tokens WHERE expires_at <= $1", now - KEEP_FOR)
+
+
+async def open_invitation(
+    pool: asyncpg.Pool, member_id: UUID, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """When the member's newest unused, unexpired invitation was sent, and when it expires."""
+    row = await pool.fetchrow(
+        "SELECT created_at, expires_at FROM one_time_tokens WHERE purpose = 'invitation'"
+        " AND member_id = $1 AND used_at IS NULL AND expires_at > $2"
+        " ORDER BY created_at DESC LIMIT 1",
+        member_id,
+        now,
+    )
+    return None if row is None else (row["created_at"], row["expires_at"])

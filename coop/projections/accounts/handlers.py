@@ -1,11 +1,6 @@
-"""Accounts: who can sign in, with which roles."""
+"""The accounts projection: who can sign in, with which roles (events to rows)."""
 
 from __future__ import annotations
-
-from uuid import UUID
-
-import asyncpg
-import msgspec
 
 from coop.domain.accounts import Account
 from coop.domain.membership.members import Member
@@ -65,34 +60,3 @@ def roles_changed(event: Account.RolesChanged, position: int) -> list[Statement]
 def member_erased(event: Member.Erased, position: int) -> list[Statement]:
     # An erased person can no longer sign in (their sessions then find no account).
     return [("DELETE FROM {accounts} WHERE member_id = $1", (event.originator_id,))]
-
-
-class AccountRow(msgspec.Struct, frozen=True):
-    """A sign-in as the read side knows it."""
-
-    account_id: UUID
-    email: str
-    name: str
-    roles: list[str]
-    member_id: UUID | None
-    password_hash: str
-
-
-# Roles: those given to the account (e.g. coordinator), plus what the person's
-# membership makes them now: member, their class, and any office they hold.
-ACCOUNT_SELECT = (
-    "SELECT a.account_id, a.email, a.name,"
-    " a.roles || CASE WHEN m.status = 'admitted'"
-    "   THEN ARRAY['member', m.member_class] || m.offices ELSE '{}'::text[] END AS roles,"
-    " a.member_id, a.password_hash FROM accounts a LEFT JOIN members m ON m.member_id = a.member_id"
-)
-
-
-async def account_by_email(pool: asyncpg.Pool, email: str) -> AccountRow | None:
-    row = await pool.fetchrow(ACCOUNT_SELECT + " WHERE a.email = $1", email.strip().lower())
-    return AccountRow(**dict(row)) if row else None
-
-
-async def account_by_id(pool: asyncpg.Pool, account_id: UUID) -> AccountRow | None:
-    row = await pool.fetchrow(ACCOUNT_SELECT + " WHERE a.account_id = $1", account_id)
-    return AccountRow(**dict(row)) if row else None

@@ -103,7 +103,7 @@ async def imported(pool: asyncpg.Pool, upload_id: UUID, *, account_id: UUID) -> 
     return None if row is None else _upload(row)
 
 
-async def remove_old(pool: asyncpg.Pool, now: datetime) -> None:
+async def remove_old_uploads(pool: asyncpg.Pool, now: datetime) -> None:
     """Forget files checked more than a day ago, imported or not."""
     await pool.execute("DELETE FROM import_uploads WHERE created_at < $1", now - KEEP_FOR)
 

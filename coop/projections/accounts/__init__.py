@@ -1,0 +1,1 @@
+"""Accounts: who can sign in, with which roles (handlers write the table, queries read it)."""

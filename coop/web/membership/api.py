@@ -1,0 +1,150 @@
+"""The JSON API's membership part: applying, deciding applications, and the registers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from coop.clock import today
+from coop.domain.errors import CoopError
+from coop.domain.membership.registers import RegisterLine, TrusteeLine
+from coop.projections.membership.queries import (
+    Applicant,
+    application,
+    applications_awaiting_decision,
+)
+from coop.projections.membership.registers import register_of_members, register_of_trustees
+from coop.web.api import checked_or_problem
+from coop.web.forms import check_admission, check_application, check_refusal
+from coop.web.membership import decisions
+from coop.web.pages import reference
+from coop.web.problems import Problem
+from coop.web.services import services
+
+
+class ApplicationRequest(msgspec.Struct, kw_only=True):
+    """An application to join (see the apply page for what each field means)."""
+
+    name: str = ""
+    preferred_name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postcode: str = ""
+    requested_class: str = ""
+    contact_methods: list[str] = msgspec.field(default_factory=list)
+    access_needs: str = ""
+    agrees_with_purpose: bool = False
+
+
+class ApplicationReceived(msgspec.Struct):
+    member_id: UUID
+    reference: str
+    status: str
+
+
+class AdmitRequest(msgspec.Struct):
+    minute_reference: str = ""
+
+
+class RefuseRequest(msgspec.Struct):
+    reason: str = ""
+    minute_reference: str = ""
+
+
+class Decided(msgspec.Struct):
+    member_id: UUID
+    status: str
+    membership_number: int | None
+
+
+async def _found(request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
+    found = await application(services(request.app).pool, member_id)
+    if found is None:
+        raise Problem(404, "There is no application with that id.")
+    return found
+
+
+@post("/applications", status_code=201, summary="Apply to join")
+async def apply(
+    request: Request[Any, Any, Any], data: JSONBody[ApplicationRequest]
+) -> ApplicationReceived:
+    details, checked = check_application(msgspec.structs.asdict(data))
+    checked_or_problem(checked)
+    assert details is not None
+    s = services(request.app)
+    try:
+        done = await s.run(s.coop.apply_for_membership, details)
+    except CoopError as e:
+        raise Problem(409, str(e), {"email": str(e)}) from None
+    await s.seen(done.position, "members")
+    return ApplicationReceived(done.subject, reference(done.subject), "applied")
+
+
+@get("/applications", summary="Applications awaiting a decision")
+async def awaiting(request: Request[Any, Any, Any]) -> list[Applicant]:
+    return await applications_awaiting_decision(services(request.app).pool)
+
+
+@get("/applications/{member_id:uuid}", summary="One application")
+async def one(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Applicant:
+    return await _found(request, member_id)
+
+
+@post("/applications/{member_id:uuid}/admit", status_code=200, summary="Admit")
+async def admit(
+    request: Request[Any, Any, Any], member_id: FromPath[UUID], data: JSONBody[AdmitRequest]
+) -> Decided:
+    await _found(request, member_id)
+    checked = check_admission(msgspec.structs.asdict(data))
+    checked_or_problem(checked)
+    await decisions.admit(request, member_id, checked)
+    found = await _found(request, member_id)
+    return Decided(member_id, found.status, found.membership_number)
+
+
+@post("/applications/{member_id:uuid}/refuse", status_code=200, summary="Refuse")
+async def refuse(
+    request: Request[Any, Any, Any], member_id: FromPath[UUID], data: JSONBody[RefuseRequest]
+) -> Decided:
+    await _found(request, member_id)
+    checked = check_refusal(msgspec.structs.asdict(data))
+    checked_or_problem(checked)
+    await decisions.refuse(request, member_id, checked)
+    return Decided(member_id, "refused", None)
+
+
+@get("/register", summary="The register of members, as at a date (default today)")
+async def register(
+    request: Request[Any, Any, Any], as_at: FromQuery[str | None] = None
+) -> list[RegisterLine]:
+    s = services(request.app)
+    return await register_of_members(s.pool, _as_at(as_at, today(s.clock)))
+
+
+@get("/trustees-register", summary="The register of trustees, as at a date")
+async def trustees_register(
+    request: Request[Any, Any, Any], as_at: FromQuery[str | None] = None
+) -> list[TrusteeLine]:
+    s = services(request.app)
+    return await register_of_trustees(s.pool, _as_at(as_at, today(s.clock)))
+
+
+def _as_at(given: str | None, now: date) -> date:
+    """The date a register is asked for (today if none), or a problem naming the format.
+
+    Taken as text and checked here, not by Litestar, so the refusal is ours: specific
+    wording in the same problem document as the rest of the API.
+    """
+    if not given or not given.strip():
+        return now
+    try:
+        return date.fromisoformat(given.strip())
+    except ValueError:
+        message = f"as_at must be a date like {now.isoformat()}, not “{given[:40]}”"
+        raise Problem(400, "Check the date", {"as_at": message}) from None
