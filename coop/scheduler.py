@@ -18,9 +18,9 @@ import asyncpg
 from coop.application import Coop
 from coop.clock import Clock
 from coop.domain.errors import CoopError
-from coop.domain.governance.ballots import Elector
-from coop.domain.governance.seats import Trustee
+from coop.projections.batches import log_head
 from coop.projections.governance.queries import ballots_due_to_open_or_close
+from coop.projections.membership.queries import current_electorate, trustees_in_office
 
 log = logging.getLogger(__name__)
 
@@ -48,29 +48,10 @@ class Scheduling(Protocol):
         """Wait until the named projections have applied ``position``."""
 
 
-async def current_electorate(pool: asyncpg.Pool) -> list[Elector]:
-    """Members in good standing now: admitted, not ceased."""
-    rows = await pool.fetch(
-        "SELECT member_id, member_class FROM members WHERE status = 'admitted' ORDER BY member_id"
-    )
-    return [Elector(r["member_id"], r["member_class"]) for r in rows]
-
-
-async def trustees_in_office(pool: asyncpg.Pool) -> list[Trustee]:
-    """Trustees in office now, from the register of trustees: an election's reserved
-    seats are fixed from them as it opens, as its electorate is from the members."""
-    rows = await pool.fetch(
-        "SELECT t.member_id, m.member_class, t.appointed_on FROM trustee_terms t"
-        " JOIN members m ON m.member_id = t.member_id"
-        " WHERE t.office = 'trustee' AND t.left_on IS NULL AND m.status = 'admitted'"
-        " ORDER BY t.member_id"
-    )
-    return [Trustee(r["member_id"], r["member_class"], r["appointed_on"]) for r in rows]
-
-
 async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
     """Open and close whatever is due now; what was done, for the log and the tests."""
-    head = await s.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM coop_events")
+    async with s.pool.acquire() as conn:
+        head = await log_head(conn)
     # The electorate and the due list come from read models: let them catch up first.
     await s.seen(head, "members", "governance")
     done: list[tuple[str, UUID]] = []

@@ -25,6 +25,11 @@ _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 
 
+# The most any one amount on a form may be: more is a typing mistake.
+MAX_PENCE = 1_000_000 * 100
+_MONEY = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
+
+
 @dataclass
 class Checked:
     """Cleaned values and the problems found, field by field, in page order."""
@@ -304,3 +309,28 @@ def check_membership_number(data: Mapping[str, Any]) -> Checked:
         c.problem("number", "Enter the membership number in figures, like 57")
     c.values["number"] = number
     return c
+
+
+def pounds_as_pence(
+    c: Checked, data: Mapping[str, Any], name: str, *, label: str, missing: str
+) -> int:
+    """An amount in pounds, like 250 or 1,250.50, as pence (0 when there is a problem)."""
+    raw = one_answer(data, name).strip()
+    c.values[name] = raw
+    value = raw.removeprefix("£").strip()
+    found = _MONEY.match(value)
+    if not raw:
+        c.problem(name, missing)
+    elif value.startswith("-"):
+        c.problem(name, f"{label} must be £0 or more")
+    elif found is None:
+        c.problem(name, f"{label} must be an amount of money in pounds, like 250 or 250.50")
+    else:
+        pence = int(found["pounds"].replace(",", "")) * 100 + int(
+            (found["pence"] or "0").ljust(2, "0")
+        )
+        if pence > MAX_PENCE:
+            c.problem(name, f"{label} must be £1,000,000 or less")
+        else:
+            return pence
+    return 0

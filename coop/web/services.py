@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from uuid import UUID
 
 import anyio
 import anyio.to_thread
@@ -16,8 +15,6 @@ from coop.application import Coop
 from coop.clock import Clock
 from coop.commands.governance.loop_voting import LoopVoting
 from coop.config import Settings
-from coop.infra.shared_loads import SharedLoads
-from coop.projections.governance.queries import BallotView
 from coop.projections.waiting import ProjectionWaiter
 
 T = TypeVar("T")
@@ -35,10 +32,6 @@ class Services:
     clock: Clock
     # Commands block on psycopg; this bound matches the psycopg pool.
     limiter: anyio.CapacityLimiter
-    # The read model's view of each open ballot, for reading vote forms
-    # (see governance/ballots.py, _open_ballot); the domain's copy is coop.open_ballots.
-    open_ballot_views: dict[UUID, BallotView] = field(default_factory=dict)
-    ballot_view_loads: SharedLoads[UUID, BallotView | None] = field(default_factory=SharedLoads)
     votes: LoopVoting = field(init=False)
 
     def __post_init__(self) -> None:

@@ -75,6 +75,12 @@ class LoopVoting:
         self._saved[cast.id] = cast
         return Cast(positions[-1], None)
 
+    async def ballot(self, ballot_id: UUID) -> Ballot:
+        """The ballot as this process knows it, to read a vote's paper by (never change it).
+
+        BallotNotFound if there is none."""
+        return await self._ballot(ballot_id, 0)
+
     async def _ballot(self, ballot_id: UUID, version: int) -> Ballot:
         return await self.voting.open_ballots.at_least_on_loop(ballot_id, version, self.in_thread)
 

@@ -9,6 +9,9 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from coop.domain.governance.ballots import Elector
+from coop.domain.governance.seats import Trustee
+
 
 class Applicant(msgspec.Struct, frozen=True):
     """An application as the trustees see it."""
@@ -162,3 +165,23 @@ async def addresses_and_account_of(
         return [], None
     addresses = sorted({e.lower() for e in (row["email"], row["sign_in"]) if e})
     return addresses, row["account_id"]
+
+
+async def current_electorate(pool: asyncpg.Pool) -> list[Elector]:
+    """Members in good standing now: admitted, not ceased."""
+    rows = await pool.fetch(
+        "SELECT member_id, member_class FROM members WHERE status = 'admitted' ORDER BY member_id"
+    )
+    return [Elector(r["member_id"], r["member_class"]) for r in rows]
+
+
+async def trustees_in_office(pool: asyncpg.Pool) -> list[Trustee]:
+    """Trustees in office now, from the register of trustees: an election's reserved
+    seats are fixed from them as it opens, as its electorate is from the members."""
+    rows = await pool.fetch(
+        "SELECT t.member_id, m.member_class, t.appointed_on FROM trustee_terms t"
+        " JOIN members m ON m.member_id = t.member_id"
+        " WHERE t.office = 'trustee' AND t.left_on IS NULL AND m.status = 'admitted'"
+        " ORDER BY t.member_id"
+    )
+    return [Trustee(r["member_id"], r["member_class"], r["appointed_on"]) for r in rows]

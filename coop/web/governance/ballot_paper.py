@@ -4,6 +4,7 @@ the form (a member's own, or an advocate's for a member)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from litestar.datastructures import FormMultiDict
@@ -13,13 +14,25 @@ from coop.projections.governance.queries import BallotView, ElectorView
 from coop.web.governance.forms import BENEFITS
 from coop.web.words import class_name, money
 
+
+def candidates_on(b: BallotView) -> list[tuple[str, str]]:
+    """The ballot's options as (id, name), in its order, as the read model has them."""
+    return [(o["id"], o["label"]) for o in b.options]
+
+
 # A refusal's field, as the vote command names it, to the field on the paper.
 PAPER_FIELDS = {"answer": "answer", "approvals": "approvals", "ranking": "rank-1"}
 
 
-def read_mark(b: BallotView, form: FormMultiDict) -> tuple[Mark, dict[str, Any], dict[str, str]]:
-    """The mark the form asks for, the answers to show again, and what is wrong with them."""
-    if b.kind == "resolution":
+def read_mark(
+    kind: str, candidates: Sequence[tuple[str, str]], form: FormMultiDict
+) -> tuple[Mark, dict[str, Any], dict[str, str]]:
+    """The mark the form asks for, the answers to show again, and what is wrong with them.
+
+    ``candidates`` are the ballot's options as (id, name), in the ballot's order; only
+    an election's paper reads them.
+    """
+    if kind == "resolution":
         answer = str(form.get("answer", ""))
         if not answer:
             return (
@@ -28,22 +41,22 @@ def read_mark(b: BallotView, form: FormMultiDict) -> tuple[Mark, dict[str, Any],
                 {"answer": "Choose how you vote: for, against or abstain"},
             )
         return Mark(answer=answer), {"answer": answer}, {}
-    if b.kind == "reinvestment":
+    if kind == "reinvestment":
         approvals = tuple(str(a) for a in form.getall("approvals", []))
         if not approvals:
             return Mark(), {"approvals": []}, {"approvals": "Select the options you support"}
         return Mark(approvals=approvals), {"approvals": list(approvals)}, {}
-    ranking, numbers, errors = read_ranking(b.options, form)
+    ranking, numbers, errors = read_ranking(candidates, form)
     return Mark(ranking=ranking), {"rank": numbers}, errors
 
 
 def read_ranking(
-    options: list[dict[str, Any]], form: FormMultiDict
+    candidates: Sequence[tuple[str, str]], form: FormMultiDict
 ) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
     """Candidates numbered 1, 2, 3...: blank is not ranked; no gaps, no repeats."""
-    field = {o["id"]: f"rank-{i}" for i, o in enumerate(options, 1)}
-    names = {o["id"]: o["label"] for o in options}
-    n = len(options)
+    field = {cid: f"rank-{i}" for i, (cid, _) in enumerate(candidates, 1)}
+    names = dict(candidates)
+    n = len(candidates)
     typed: dict[str, str] = {}
     numbered: dict[int, list[str]] = {}
     errors: dict[str, str] = {}

@@ -13,16 +13,16 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.clock import UK
 from coop.domain.errors import CoopError, InvalidInput
-from coop.domain.governance.ballots import NotAnElector
+from coop.domain.governance.ballots import BallotNotFound, NotAnElector
 from coop.projections.governance.queries import (
     BallotView,
     Turnout,
-    ballot,
     ballots_for,
     elector,
     turnout,
@@ -35,35 +35,13 @@ from coop.web.governance.ballot_words import (
     reservation,
     turnout_in_words,
 )
-from coop.web.governance.lookups import ballot_named, found_ballot
+from coop.web.governance.lookups import ballot_named
 from coop.web.governance.rules_words import rules_proposed_by
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.services import services
 from coop.web.words import money, when
 
 # Pages ------------------------------------------------------------------------------------
-
-
-async def _open_ballot(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
-    """The ballot a vote is for, read once per process once it is open.
-
-    An open ballot's kind, options, title and times never change (only its
-    state does, and the command checks that against the event log), and the
-    form is read by kind and options alone; so votes skip a query each. The
-    votes that come in together as it opens share one read.
-    """
-    s = services(request.app)
-    known = s.open_ballot_views
-    found = known.get(ballot_id)
-    if found is None:
-        found = found_ballot(
-            await s.ballot_view_loads.load(ballot_id, lambda: ballot(s.pool, ballot_id))
-        )
-        if found.state == "open":
-            if len(known) >= 64:
-                known.clear()  # ballots are few; a long-lived process forgets old ones
-            known[ballot_id] = found
-    return found
 
 
 def _digest(b: BallotView, counts: list[Turnout]) -> str:
@@ -164,15 +142,19 @@ async def turnout_now(
 @post("/ballots/{ballot_id:uuid}/vote", status_code=303)
 async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template | Redirect:
     """Cast or change a vote; a secret ballot's receipt is shown now, and only now."""
-    b = await _open_ballot(request, ballot_id)
     s, user = services(request.app), request.state.user
+    try:
+        # As this process knows it: the copy every vote on it decides on (OpenBallots).
+        paper = await s.votes.ballot(ballot_id)
+    except BallotNotFound:
+        raise NotFoundException("There is no ballot with that reference.") from None
     form = await request.form()
     view = (
         "governance/ballots/easy_read.html"
         if form.get("view") == "easy-read"
         else "governance/ballots/ballot.html"
     )
-    mark, values, errors = read_mark(b, form)
+    mark, values, errors = read_mark(paper.kind, [(o.id, o.label) for o in paper.options], form)
     status = 422
     if not errors:
         try:
@@ -186,6 +168,7 @@ async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Te
             await s.seen(cast.position, "governance")
             if cast.receipt is None:
                 return see_other(f"/ballots/{ballot_id}/voted")
+            b = await ballot_named(request, ballot_id)
             return page(
                 request,
                 "governance/ballots/voted.html",

@@ -25,7 +25,7 @@ from coop.projections.governance.queries import (
     current_members,
     electors_yet_to_vote,
 )
-from coop.scheduler import current_electorate, trustees_in_office
+from coop.projections.membership.queries import current_electorate, trustees_in_office
 from coop.web.commands import carry_out, caught_up, field_on_page
 from coop.web.forms import Checked, one_answer, text
 from coop.web.governance.ballot_admin_page import STATES, ballot_admin_page, change_ballot

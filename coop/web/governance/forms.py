@@ -16,8 +16,7 @@ from uuid import UUID
 from coop.clock import UK
 from coop.domain.governance.ballots import BallotKind, Option
 from coop.domain.governance.meetings import MeetingKind
-from coop.web.forms import Checked, all_answers, choice, one_answer, text
-from coop.web.membership.forms import money
+from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # What a ballot can be about; the rules may set a conflict policy for any of them.
 TOPICS = {
@@ -185,7 +184,7 @@ def _seats(c: Checked, data: Mapping[str, Any], most: int) -> int:
 
 
 def _budget(c: Checked, data: Mapping[str, Any]) -> int:
-    pence = money(
+    pence = pounds_as_pence(
         c, data, "budget", label="The surplus", missing="Enter the surplus to share out, in pounds"
     )
     if "budget" not in c.errors and pence == 0:
@@ -327,7 +326,7 @@ def check_reinvestment_option(
         max_length=2000,
         multiline=True,
     )
-    cost = money(
+    cost = pounds_as_pence(
         c, data, "cost", label="The cost", missing="Enter what the option costs, in pounds"
     )
     if "cost" not in c.errors and cost == 0:

@@ -16,9 +16,8 @@ from uuid import UUID
 from coop.clock import UK
 from coop.domain.governance.proposals import Rate
 from coop.projections.governance.queries import BallotView, ProposalView
-from coop.web.forms import Checked, one_answer, text
+from coop.web.forms import Checked, one_answer, pounds_as_pence, text
 from coop.web.governance.forms import BENEFITS, moment
-from coop.web.membership.forms import money as pounds
 from coop.web.words import money
 
 RATES = {
@@ -81,7 +80,9 @@ def check_proposal(
     c.values["costing"] = how
     cost, rate, per_hour = 0, "", 0
     if how == "sum":
-        cost = pounds(c, data, "cost", label="The cost", missing="Enter what it costs, in pounds")
+        cost = pounds_as_pence(
+            c, data, "cost", label="The cost", missing="Enter what it costs, in pounds"
+        )
         if "cost" not in c.errors and cost == 0:
             c.problem("cost", "The cost must be more than £0")
     elif how == "rate" and can_cost_rates:

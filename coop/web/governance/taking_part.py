@@ -35,7 +35,13 @@ from coop.projections.membership.queries import member_by_number, member_record
 from coop.web.auth import User
 from coop.web.commands import carry_out
 from coop.web.forms import Checked
-from coop.web.governance.ballot_paper import PAPER_FIELDS, choices, read_mark, vote_so_far
+from coop.web.governance.ballot_paper import (
+    PAPER_FIELDS,
+    candidates_on,
+    choices,
+    read_mark,
+    vote_so_far,
+)
 from coop.web.governance.ballot_words import KIND_NAMES, describe
 from coop.web.governance.forms import check_advocate_number, check_interest
 from coop.web.governance.lookups import ballot_named, rules_in_force
@@ -296,7 +302,7 @@ async def vote_for(
     """Cast a supported vote: the record shows the advocate cast it, with the member's consent."""
     s = services(request.app)
     b = await ballot_named(request, ballot_id)
-    mark, values, errors = read_mark(b, await request.form())
+    mark, values, errors = read_mark(b.kind, candidates_on(b), await request.form())
     status = 422
     if not errors:
         try:

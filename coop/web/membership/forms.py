@@ -6,17 +6,14 @@ answers, with a message per field in the GOV.UK error-message style.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
 from coop.domain.accounts import Role
 from coop.domain.membership.details import Cessation, MemberClass, Office, ShareSettlement
-from coop.web.forms import Checked, all_answers, choice, one_answer, text
+from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
-MAX_PROPERTY_PENCE = 1_000_000 * 100
-_MONEY = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
 # Roles trustees give to an account; membership roles follow from the member's record.
 STAFF_ROLES = (Role.COORDINATOR,)
 
@@ -44,29 +41,6 @@ class Settlement(NamedTuple):
 class OfficeChange(NamedTuple):
     office: Office
     reference: str
-
-
-def money(c: Checked, data: Mapping[str, Any], name: str, *, label: str, missing: str) -> int:
-    """An amount in pounds, like 250 or 1,250.50, as pence (0 when there is a problem)."""
-    raw = one_answer(data, name).strip()
-    c.values[name] = raw
-    value = raw.removeprefix("£").strip()
-    found = _MONEY.match(value)
-    if not raw:
-        c.problem(name, missing)
-    elif value.startswith("-"):
-        c.problem(name, f"{label} must be £0 or more")
-    elif found is None:
-        c.problem(name, f"{label} must be an amount of money in pounds, like 250 or 250.50")
-    else:
-        pence = int(found["pounds"].replace(",", "")) * 100 + int(
-            (found["pence"] or "0").ljust(2, "0")
-        )
-        if pence > MAX_PROPERTY_PENCE:
-            c.problem(name, f"{label} must be £1,000,000 or less")
-        else:
-            return pence
-    return 0
 
 
 def date_answer(c: Checked, data: Mapping[str, Any], *, what: str, today: date) -> date | None:
@@ -117,10 +91,10 @@ def check_property(
 ) -> tuple[Property | None, Checked]:
     """The loans and deposits a member holds in the society, in pounds."""
     c = Checked()
-    new_loans = money(
+    new_loans = pounds_as_pence(
         c, data, "loans", label="Loans", missing="Enter the member's loans, or 0 if they have none"
     )
-    new_deposits = money(
+    new_deposits = pounds_as_pence(
         c,
         data,
         "deposits",
