@@ -101,7 +101,9 @@ async def draft_ballot(request: Request[Any, Any, Any]) -> Template | Redirect:
     return await carry_out(
         request,
         checked,
-        None if answer is None else partial(s.coop.draft_ballot, by=by, **answer._asdict()),
+        None
+        if answer is None
+        else partial(s.coop.draft_ballot, by=by, **msgspec.structs.asdict(answer)),
         seen_by=("governance",),
         then=lambda done: f"/trustees/ballots/{done.subject}?done=drafted",
         field=lambda refusal: field_on_page(refusal, "kind", _FIELDS),

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from coop.clock import UK
-from coop.domain.governance.ballots import BallotKind, Option
+from coop.domain.governance.ballots import BallotDraft, BallotKind, Option
 from coop.domain.governance.meetings import MeetingKind
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
@@ -43,21 +43,6 @@ class MeetingAnswer(NamedTuple):
     starts_at: datetime
     place: str
     agenda: tuple[str, ...]
-
-
-class BallotAnswer(NamedTuple):
-    kind: BallotKind
-    title: str
-    question: str
-    easy_read: str
-    topic: str
-    special: bool
-    secret: bool
-    opens_at: datetime
-    closes_at: datetime
-    seats: int
-    budget_pence: int
-    meeting_id: UUID | None
 
 
 def _date(c: Checked, data: Mapping[str, Any], prefix: str, what: str, today: date) -> date | None:
@@ -212,7 +197,7 @@ _BALLOT_ORDER = (
 
 def check_ballot(
     data: Mapping[str, Any], now: datetime, *, meetings: Mapping[str, str], most_seats: int
-) -> tuple[BallotAnswer | None, Checked]:
+) -> tuple[BallotDraft | None, Checked]:
     """A ballot to draft: what it asks, its window, and what its kind needs."""
     c = Checked()
     today = now.astimezone(UK).date()
@@ -258,19 +243,19 @@ def check_ballot(
     if not c.ok or kind is None or opens_at is None or closes_at is None:
         return None, c
     return (
-        BallotAnswer(
-            kind,
-            title,
-            question,
-            easy_read,
-            topic,
-            special,
-            secret,
-            opens_at,
-            closes_at,
-            seats,
-            budget,
-            UUID(meeting) if meeting else None,
+        BallotDraft(
+            kind=kind,
+            title=title,
+            question=question,
+            easy_read=easy_read,
+            topic=topic,
+            special=special,
+            secret=secret,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            seats=seats,
+            budget_pence=budget,
+            meeting_id=UUID(meeting) if meeting else None,
         ),
         c,
     )

@@ -135,7 +135,11 @@ async def propose(request: Request[Any, Any, Any]) -> Template | Redirect:
     command = None
     if book is not None and answer is not None:
         by = request.state.user.account_id
-        command = partial(s.coop.draft_ballot, by=by, proposed_rules=book, **answer._asdict())
+        command = partial(
+            s.coop.draft_ballot,
+            by=by,
+            **msgspec.structs.asdict(msgspec.structs.replace(answer, proposed_rules=book)),
+        )
 
     async def again(checked: Checked, status: int) -> Template:
         return await _propose_form(request, in_force, checked, status=status)
