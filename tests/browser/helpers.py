@@ -123,6 +123,8 @@ class Problems:
     seen: list[str] = field(default_factory=list)
     # Statuses a test asks for on purpose (its "page not found" page, say).
     expected: set[int] = field(default_factory=set)
+    # Files sent as attachments: Chromium ends such a navigation as ERR_ABORTED by design.
+    downloads: set[str] = field(default_factory=set)
 
     def console(self, message: ConsoleMessage) -> None:
         if _FORM_REDISPLAYED.match(message.text) or (
@@ -135,9 +137,13 @@ class Problems:
     def failed(self, request: Request) -> None:
         if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
             return  # the page navigated on before a sub-resource (say the favicon) arrived
+        if request.failure == "net::ERR_ABORTED" and request.url in self.downloads:
+            return  # a download: the page stays where it was
         self.seen.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def response(self, response: Response) -> None:
+        if response.headers.get("content-disposition", "").startswith("attachment"):
+            self.downloads.add(response.url)
         # 422 is a form re-rendered with its errors; any other 4xx or 5xx is a fault.
         if (
             response.status >= 400

@@ -98,6 +98,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/ballots/{ballot_id:uuid}/vote"): MEMBER,
     ("GET", "/ballots/{ballot_id:uuid}/voted"): MEMBER,
     ("GET", "/ballots/{ballot_id:uuid}/results"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/results.blt"): SIGNED_IN,
+    ("GET", "/ballots/{ballot_id:uuid}/results.pb"): SIGNED_IN,
     ("GET", "/ballots/{ballot_id:uuid}/receipts"): ANYONE,
     ("GET", "/trustees/rules"): TRUSTEE,
     ("GET", "/trustees/rules/propose"): TRUSTEE,

@@ -30,10 +30,12 @@ grows by the number of full payers at each purchase.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import accumulate
 from math import lcm
+from operator import itemgetter, mul
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,26 @@ class Ballots:
     weights: tuple[int, ...]  # by kind: count × share × denominator, the kind's part of the total
     approvals: tuple[int, ...]  # by rank: how many voters approve the option
     ranks: tuple[frozenset[int], ...]  # by kind: the options approved
+    # Derived: each kind's money at a total of 1, and per option its supporters' money and counts.
+    start: tuple[int, ...] = field(init=False)
+    holdings: tuple[Callable[[list[int]], tuple[int, ...]], ...] = field(init=False)
+    heads: tuple[tuple[int, ...], ...] = field(init=False)  # by rank: the supporters' counts
+    singles: tuple[bool, ...] = field(init=False)  # by rank: each supporting kind one voter
+
+    def __post_init__(self) -> None:
+        start = tuple(int(share * self.denominator) for share in self.shares)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "holdings", tuple(map(_getter, self.supporters)))
+        heads = tuple(tuple(self.counts[k] for k in s) for s in self.supporters)
+        object.__setattr__(self, "heads", heads)
+        object.__setattr__(self, "singles", tuple(set(h) <= {1} for h in heads))
+
+
+def _getter(keys: tuple[int, ...]) -> Callable[[list[int]], tuple[int, ...]]:
+    """``money -> tuple(money[k] for k in keys)``, done in C."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    return lambda money: tuple(money[k] for k in keys)
 
 
 @dataclass(frozen=True)
@@ -106,11 +128,10 @@ def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = Tr
     Without ``certify`` the run is quicker and promises nothing beyond ``total`` itself.
     """
     scale = data.denominator  # a voter of kind k holds money[k] / scale
-    money = [int(share * scale) * total for share in data.shares]
+    money = [m * total for m in data.start]
     uncapped = [True] * len(money)  # never paid all they had: sure to gain their share of a rise
     capped = 0  # the part of the total (× denominator) of voters capped at some purchase
     remaining = [r for r in range(len(data.costs)) if data.supporters[r]]
-    active = list(range(len(money)))  # the kinds with an option still to buy
     purchases: list[Purchase] = []
     limit: Fraction | None = None if certify else Fraction(total)
     floor = dict.fromkeys(remaining, Fraction(0))  # ρ only rises during a run
@@ -137,28 +158,43 @@ def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = Tr
             return Run(purchases, limit)
         rho, w = best
         paid, scale, capped = _charge(
-            data, money, active, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
+            data, money, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
         )
         purchases.append(Purchase(w, rho, paid))
         remaining.remove(w)
-        # Voters with nothing left to buy take no further part: their money need not be kept.
-        left = set(remaining)
-        active = [k for k in active if not data.ranks[k].isdisjoint(left)]
 
 
 def _price(data: Ballots, money: list[int], r: int, scale: int) -> Fraction | None:
-    """ρ × cost: each supporter paying at most that (or all they have) raises the cost; or None."""
-    cost = data.costs[r] * scale
-    held = [(money[k], data.counts[k]) for k in data.supporters[r] if money[k]]
-    if sum(m * c for m, c in held) < cost:
+    """ρ × cost: each supporter paying at most that (or all they have) raises the cost; or None.
+
+    The supporters' money is gathered, summed and sorted in C (itemgetter, map, sorted):
+    this is the count's inner loop.
+    """
+    cost, heads, everyone = data.costs[r] * scale, data.heads[r], data.approvals[r]
+    held = data.holdings[r](money)
+    if sum(map(mul, held, heads)) < cost:
         return None
-    held.sort()
-    paid, left = 0, sum(c for _, c in held)
-    for m, c in held:
-        if m * left >= cost - paid:  # m >= q = (cost - paid) / left
-            return Fraction(cost - paid, left * scale)
-        paid, left = paid + m * c, left - c
-    raise AssertionError("unreachable: the supporters cover the cost")
+    if min(held) * everyone >= cost:  # nobody short: an equal split
+        return Fraction(cost, everyone * scale)
+    if data.singles[r]:  # one voter of each kind: money alone
+        ordered: Sequence[int] = sorted(held)
+        paid = list(accumulate(ordered, initial=0))
+        took: Sequence[int] = range(len(ordered) + 1)
+    else:
+        order = itemgetter(*sorted(range(len(held)), key=held.__getitem__))
+        ordered, heads = order(held), order(heads)
+        paid = list(accumulate(map(mul, ordered, heads), initial=0))
+        took = list(accumulate(heads, initial=0))
+    # The first supporter who can pay the equal split of what the poorer ones leave; the
+    # test only turns true further along the sorted money (module doc of the count).
+    lo, hi = 0, len(ordered) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ordered[mid] * (everyone - took[mid]) >= cost - paid[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return Fraction(cost - paid[lo], (everyone - took[lo]) * scale)
 
 
 def _overtaken(
@@ -216,7 +252,6 @@ def _overtaken(
 def _charge(
     data: Ballots,
     money: list[int],
-    active: list[int],
     w: int,
     q: Fraction,
     scale: int,
@@ -227,19 +262,19 @@ def _charge(
     """Each supporter of w pays min(money, q); money moves to a scale that holds q whole."""
     grow = q.denominator
     if grow != 1:
-        for k in active:
-            money[k] *= grow
+        money[:] = map(grow.__mul__, money)
     cap, scale = q.numerator, scale * grow
     paid: dict[str, Fraction] = {}
-    for k in data.supporters[w]:
-        m = money[k]
-        if not m:
-            continue
-        pays = min(m, cap)
-        if named:
-            paid.update(dict.fromkeys(data.voters[k], Fraction(pays, scale)))
-        if m < cap and uncapped[k]:
-            uncapped[k] = False
-            capped += data.weights[k]
-        money[k] = m - pays
+    for k, m in zip(data.supporters[w], data.holdings[w](money), strict=True):
+        if m >= cap:
+            money[k] = m - cap
+            if named:
+                paid.update(dict.fromkeys(data.voters[k], Fraction(cap, scale)))
+        elif m:
+            money[k] = 0
+            if named:
+                paid.update(dict.fromkeys(data.voters[k], Fraction(m, scale)))
+            if uncapped[k]:
+                uncapped[k] = False
+                capped += data.weights[k]
     return paid, scale, capped

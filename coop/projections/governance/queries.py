@@ -180,6 +180,29 @@ async def elector(pool: asyncpg.Pool, ballot_id: UUID, member_id: UUID) -> Elect
     return ElectorView(member_class=row["member_class"], voted_at=row["voted_at"], mark=mark)
 
 
+class MarkCast(msgspec.Struct, frozen=True, kw_only=True):
+    """A counted vote in a ballot that was not secret: the voter's class and last mark."""
+
+    member_class: str
+    mark: dict[str, Any]
+
+
+async def marks_cast(pool: asyncpg.Pool, ballot_id: UUID) -> list[MarkCast]:
+    """Each voter's last mark in a ballot that was not secret (none in a secret one).
+
+    A vote is saved only while the ballot is open, so once it is counted these are the
+    marks the count used. In the order of the votes' ids, which says nothing of who cast them.
+    """
+    rows = await pool.fetch(
+        "SELECT member_class, mark FROM ballot_electors"
+        " WHERE ballot_id = $1 AND mark IS NOT NULL ORDER BY vote_id",
+        ballot_id,
+    )
+    return [
+        MarkCast(member_class=r["member_class"], mark=msgspec.json.decode(r["mark"])) for r in rows
+    ]
+
+
 class ProposalView(msgspec.Struct, frozen=True, kw_only=True):
     """A member's proposal for a reinvestment ballot, and what the trustees decided."""
 

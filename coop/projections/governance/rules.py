@@ -84,3 +84,9 @@ async def proposed_rules(pool: asyncpg.Pool, ballot_id: UUID) -> RuleBook | None
         "SELECT rules FROM ballot_proposed_rules WHERE ballot_id = $1", ballot_id
     )
     return None if found is None else msgspec.json.decode(found, type=RuleBook)
+
+
+async def rules_version(pool: asyncpg.Pool, version: int) -> RuleBook | None:
+    """The rules as ``version`` of them said, or None if there is no such version."""
+    found = await pool.fetchval("SELECT rules FROM rules_versions WHERE version = $1", version)
+    return None if found is None else msgspec.json.decode(found, type=RuleBook)

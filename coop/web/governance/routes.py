@@ -11,6 +11,7 @@ from litestar import Router
 
 from coop.web.auth import ANYONE, SIGNED_IN, allow
 from coop.web.governance import (
+    ballot_files,
     ballots,
     ballots_admin,
     meetings_admin,
@@ -74,7 +75,7 @@ _members = Router(
     ],
 )
 
-# Anyone signed in, former members too: the ballots, their results, the rules.
+# Anyone signed in, former members too: the ballots, their results and papers, the rules.
 _signed_in = Router(
     path="/",
     opt=allow(SIGNED_IN),
@@ -85,6 +86,8 @@ _signed_in = Router(
         ballots.turnout_now,
         results.results,
         results.results_json,
+        ballot_files.election_file,
+        ballot_files.reinvestment_file,
         rules.rules_json,
         proposals.proposals_page,
         proposals.proposals_json,

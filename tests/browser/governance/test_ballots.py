@@ -278,3 +278,8 @@ async def test_an_elections_reserved_seats_read_clearly_on_its_page_and_its_resu
     await page.goto(f"/ballots/{ballot}/results")
     await expect(page.get_by_text(reserved)).to_be_visible()
     await checks("election-results-reserved-seats")
+    # The papers download by a plain link, with or without JavaScript.
+    papers = page.get_by_role("link", name="Download the ballot papers to recount them (BLT file)")
+    async with page.expect_download() as downloading:
+        await papers.click()
+    assert (await downloading.value).suggested_filename == "trustee-election-2026.blt"
