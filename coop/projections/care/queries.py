@@ -71,7 +71,7 @@ async def upcoming_visits(
         "SELECT v.visit_id, v.day, v.start_time, v.minutes, v.starts_at, v.ends_at, v.tasks,"
         f" v.state, v.pa_id, {_NAME.format(m='m')} FROM care_visits v"
         " LEFT JOIN members m ON m.member_id = v.pa_id"
-        " WHERE v.user_id = $1 AND v.starts_at > $2 - interval '1 day' AND v.ends_at > $2"
+        " WHERE v.user_id = $1 AND v.starts_at > $2::timestamptz - interval '1 day' AND v.ends_at > $2"
         " AND v.state <> 'cancelled' ORDER BY v.starts_at LIMIT $3",
         user_id,
         now,
