@@ -64,13 +64,20 @@ class People:
 
     def __init__(self, repository: Repository[UUID]) -> None:
         self.repository = repository
+        # What one command has read already (read-only aggregates): a PA is
+        # often both the one asking and the one named, and it costs a read each.
+        self._seen: dict[UUID, object] = {}
 
     def actor(self, account_id: UUID) -> Actor:
         """The person behind an account (a forged or unknown id is refused)."""
-        account = self._get(Account, account_id)
+        account = self._get(Account, account_id, changing=False)
         if account is None:
             raise UnknownActor()
-        member = None if account.member_id is None else self._get(Member, account.member_id)
+        member = (
+            None
+            if account.member_id is None
+            else self._get(Member, account.member_id, changing=False)
+        )
         name = _name(member) if member is not None else _holder_name(account)
         return Actor(
             account_id=account_id,
@@ -81,7 +88,7 @@ class People:
 
     def name(self, member_id: UUID) -> str:
         """What refusals call a member: their preferred name."""
-        member = self._get(Member, member_id)
+        member = self._get(Member, member_id, changing=False)
         return ERASED_NAME if member is None else _name(member)
 
     def pa(self, pa_id: UUID) -> str:
@@ -94,26 +101,32 @@ class People:
 
     def consents(self, carer_id: UUID, user_id: UUID) -> bool:
         """True while the user consents to this carer acting for them."""
-        link = self._get(CarerLink, CarerLink.create_id(carer_id, user_id))
+        link = self._get(CarerLink, CarerLink.create_id(carer_id, user_id), changing=False)
         return link is not None and link.state == "consented"
 
     def is_carer(self, member_id: UUID) -> bool:
-        member = self._get(Member, member_id)
+        member = self._get(Member, member_id, changing=False)
         return member is not None and member.member_class == MemberClass.CARER
 
     def _current(self, member_id: UUID, member_class: MemberClass, what: str) -> str:
-        member = self._get(Member, member_id)
+        member = self._get(Member, member_id, changing=False)
         if member is None or member.member_class is None:
             raise UnknownPerson(what)
         if member.status != "admitted" or member.member_class != member_class:
             raise NotCurrent(_name(member), what)
         return _name(member)
 
-    def _get(self, cls: type[T], aggregate_id: UUID) -> T | None:
-        try:
-            aggregate: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
+    def _get(self, cls: type[T], aggregate_id: UUID, *, changing: bool = True) -> T | None:
+        """The aggregate, or None; ``changing=False`` shares one copy, read once per command."""
+        if not changing and aggregate_id in self._seen:
+            aggregate: Any = self._seen[aggregate_id]
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=changing)
+            except AggregateNotFoundError:
+                aggregate = None
+            if not changing:
+                self._seen[aggregate_id] = aggregate
         return aggregate if isinstance(aggregate, cls) else None
 
 
