@@ -108,8 +108,11 @@ async def mark_missed_visits(s: Scheduling) -> list[tuple[str, UUID]]:
     due = await confirmed_visits_started_before(s.pool, s.clock.now() - timedelta(minutes=minutes))
     done: list[tuple[str, UUID]] = []
     for visit in due:
-        if await s.run(s.coop.mark_missed, visit.visit_id) is not None:
-            done.append(("missed", visit.visit_id))
+        try:
+            if await s.run(s.coop.mark_missed, visit.visit_id) is not None:
+                done.append(("missed", visit.visit_id))
+        except CoopError as e:  # one visit's trouble must not hold up the others
+            log.warning("Visit %s: %s", visit.visit_id, e)
     return done
 
 
