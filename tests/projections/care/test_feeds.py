@@ -11,6 +11,7 @@ import icalendar
 from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.domain.membership.details import Cessation, ShareSettlement
+from coop.infra.sealing import master_key
 from coop.projections.care.calendar import FeedVisit, calendar
 from coop.projections.care.feeds import (
     FeedKind,
@@ -19,7 +20,9 @@ from coop.projections.care.feeds import (
     renew_feed_token,
     revoke_feed_token,
 )
+from coop.projections.runner import by_name, rebuild
 from tests.app.care.leeds import TRUSTEE, TUESDAY, at, book, leeds
+from tests.conftest import SECRET
 from tests.projections.care.test_care_reads import caught_up
 
 # The clocks go forward on Sunday 28 March 2027 and back on Sunday 31 October 2027.
@@ -120,3 +123,28 @@ def test_a_year_of_visits_builds_a_feed_whose_long_lines_fold_without_splitting_
     got = events(feed)
     assert len(got) == 1500
     assert str(next(iter(got.values()))["SUMMARY"]).startswith("Care visit: Siobhán Ní Bhriain")
+
+
+async def test_a_rebuild_after_an_erasure_gives_the_same_rows_with_the_place_still_gone(
+    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    town = leeds(coop)
+    book(coop, town, "Grace", TUESDAY, 10)
+    book(coop, town, "Siobhan", TUESDAY, 12)
+    grace = town.member["Grace"]
+    coop.cease(grace, Cessation.WITHDRAWAL, on=today(clock), by=TRUSTEE, reference="Letter")
+    coop.settle_share(grace, ShareSettlement.REPAID, by=TRUSTEE)
+    clock.advance(timedelta(days=3653))
+    coop.erase(grace, by=TRUSTEE, retention_years=10)
+    await caught_up(pool)
+    tables = ("care_visits", "care_pas", "care_plans", "care_notes_reads")
+
+    async def rows() -> list[list[asyncpg.Record]]:
+        return [await pool.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]
+
+    live = await rows()
+    async with pool.acquire() as conn:
+        await rebuild(conn, by_name("care"), master_key(SECRET))
+    assert await rows() == live
+    plans = {r["user_id"]: r["postcode"] for r in live[2]}
+    assert plans == {grace: None, town.member["Siobhan"]: "WF1 1JY"}
