@@ -241,7 +241,7 @@ class DemoCare:
                     yield day, slot
             day += timedelta(days=1)
 
-    def _book(self, name: str, day: date, slot: Slot) -> Booked:
+    def _book(self, name: str, day: date, slot: Slot) -> BookedVisit:
         """The user (or their carer) asks for the visit from their PA, who accepts."""
         care = USERS[name]
         pa = care.pa if self._works(care.pa, day) else care.cover
@@ -256,11 +256,11 @@ class DemoCare:
         ).subject
         self.coop.accept_visit(visit, by=self.account(pa))
         start = datetime.combine(day, slot.start, tzinfo=UK)
-        return Booked(
+        return BookedVisit(
             visit, self.account(care.booker or name), self.account(pa), start, slot.minutes
         )
 
-    def _on_the_day(self, name: str, visit: Booked) -> list[Step]:
+    def _on_the_day(self, name: str, visit: BookedVisit) -> list[Step]:
         """What happens to one visit, as (when, order, visit, action)."""
         coop, v, by, start = self.coop, visit.visit_id, visit.pa, visit.start
         n = self.visits[name] = self.visits.get(name, 0) + 1
@@ -325,7 +325,7 @@ class DemoCare:
         return self._current(pa, day) and not on_leave
 
 
-class Booked(msgspec.Struct, frozen=True):
+class BookedVisit(msgspec.Struct, frozen=True):
     """A visit booked this week: who booked it, its PA's account, when."""
 
     visit_id: UUID
