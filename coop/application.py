@@ -14,6 +14,11 @@ from uuid import UUID, uuid4
 from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
+from coop.commands.care.diaries import DiaryCommands
+from coop.commands.care.missed import MissedVisitCommands
+from coop.commands.care.notes import NotesCommands
+from coop.commands.care.on_the_day import OnTheDayCommands
+from coop.commands.care.visits import VisitCommands
 from coop.commands.governance.advocacy import AdvocacyCommands
 from coop.commands.governance.ballots import BallotCommands
 from coop.commands.governance.meetings import MeetingCommands
@@ -42,6 +47,11 @@ class Coop(
     VotingCommands,  # votes: open and secret, own and supported (and the open ballots)
     ProposalCommands,  # members' proposals for a reinvestment ballot, and the decisions
     AdvocacyCommands,  # advocates named for supported voting, and ended
+    DiaryCommands,  # care: PAs' availability and skills, users' support plans
+    VisitCommands,  # care: visits requested, offered, accepted, confirmed, moved, cancelled
+    OnTheDayCommands,  # care: the visit's PA checks in and out; the visit completed
+    NotesCommands,  # care: visit notes written, and read only with the read recorded
+    MissedVisitCommands,  # care: the scheduler marks visits nobody checked in to
 ):
     """Every command of the co-op, on one event log in one total order."""
 

@@ -1,7 +1,9 @@
-"""The app's own scheduler: ballots open and close on time, with nothing to set up outside.
+"""The app's own scheduler: ballots open and close on time, and visits nobody checked in
+to are marked missed, with nothing to set up outside.
 
 Every web process runs it. Two processes doing the same step at once is safe:
-the second finds the ballot already opened (or counted) and does nothing.
+the second finds the ballot already opened (or counted), or the visit already
+missed, and does nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
@@ -18,7 +21,9 @@ import asyncpg
 from coop.application import Coop
 from coop.clock import Clock
 from coop.domain.errors import CoopError
+from coop.domain.governance.rules import RulesNotAdopted
 from coop.projections.batches import log_head
+from coop.projections.care.queries import confirmed_visits_started_before
 from coop.projections.governance.queries import ballots_due_to_open_or_close
 from coop.projections.membership.queries import current_electorate, trustees_in_office
 
@@ -53,7 +58,7 @@ async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
     async with s.pool.acquire() as conn:
         head = await log_head(conn)
     # The electorate and the due list come from read models: let them catch up first.
-    await s.seen(head, "members", "governance")
+    await s.seen(head, "members", "governance", "care")
     done: list[tuple[str, UUID]] = []
     for ballot in await ballots_due_to_open_or_close(s.pool, s.clock.now()):
         try:
@@ -67,6 +72,28 @@ async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
                 done.append(("counted", ballot.ballot_id))
         except CoopError as e:  # another process got there first
             log.info("Ballot %s: %s", ballot.ballot_id, e)
+    return done + await mark_missed_visits(s)
+
+
+async def mark_missed_visits(s: Scheduling) -> list[tuple[str, UUID]]:
+    """Mark missed every confirmed visit with no check-in the rules' minutes after its start.
+
+    The read model says which visits may be due; each visit itself decides (a
+    check-in that has just arrived wins), so a visit is marked once however
+    many processes tick.
+    """
+    try:
+        minutes = await s.run(s.coop.missed_after_minutes)
+    except RulesNotAdopted:
+        return []
+    due = await confirmed_visits_started_before(s.pool, s.clock.now() - timedelta(minutes=minutes))
+    done: list[tuple[str, UUID]] = []
+    for visit in due:
+        try:
+            if await s.run(s.coop.mark_missed, visit.visit_id) is not None:
+                done.append(("missed", visit.visit_id))
+        except CoopError as e:  # one visit's trouble must not hold up the others
+            log.warning("Visit %s: %s", visit.visit_id, e)
     return done
 
 
@@ -76,6 +103,6 @@ async def run_scheduler(s: Scheduling, stop: asyncio.Event) -> None:
         try:
             await tick(s)
         except Exception:  # keep scheduling: one bad ballot must not stop the others
-            log.exception("The ballot scheduler failed a tick")
+            log.exception("The scheduler failed a tick")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)

@@ -5,7 +5,9 @@ of those members had long since left; one who died in 2014 has since been
 erased), then admitted members month by month: users, carers and PAs, a few
 refused, a PA who became a carer, carers linked to the users they support,
 members who left, trustees elected and standing down, an AGM with its ballots,
-and this year's surplus ballot, open now.
+and this year's surplus ballot, open now. Since the first AGM in coop, a year
+ago, the co-op's care has run on it too: every visit, week by week, and next
+week's rota (``care``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.demo import governance, membership
+from coop.demo.care import DemoCare
 from coop.demo.days import Days
 from coop.demo.people import PEOPLE
 from coop.domain.claims import Claim, claim_id
@@ -66,13 +69,20 @@ def _two_years(coop: Coop, days: Days, password: str) -> None:
     governance.last_years_agm(coop, days, trustee, by_name)
     days.go_to(365)
     membership.first_agm_in_coop(coop, ids, by_name, trustee)
+    care = DemoCare(coop, days, by_name, {PEOPLE[0][0]: trustee})
+    care.begin()
+    care.deliver(until=430)
     days.go_to(430)
     membership.robert_chooses_his_own_pa(coop, by_name)
+    care.deliver(until=500)
     days.go_to(500)
     membership.changes_of_life(coop, days, by_name, trustee)
+    care.deliver(until=560)
     membership.members_leave(coop, days, by_name, trustee)
+    care.deliver(until=730)
     days.go_to(705)
     membership.erase_dorothy(coop, trustee)
     membership.applications_waiting(coop, days)
     days.go_to(730)
+    care.rota_ahead()
     governance.open_surplus_ballot(coop, days.clock, trustee, by_name)

@@ -9,8 +9,10 @@ import gc
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 import asyncpg
+import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 
@@ -27,6 +29,22 @@ _transcoder = MsgspecTranscoder()
 def _sealed(topic: str) -> bool:
     """Does this kind of event carry personal data (so its reader needs keys)?"""
     return bool(personal_fields(resolve_topic(topic)))
+
+
+@functools.cache
+def _sealed_with(topic: str) -> str | None:
+    """The field naming whose key seals this kind of event, if not its own aggregate's."""
+    field: str | None = getattr(resolve_topic(topic), "SEALED_WITH", None)
+    return field
+
+
+def _key_subject(row: asyncpg.Record) -> UUID:
+    """Whose key opens the event's personal data (a visit's notes: the user's)."""
+    field = _sealed_with(row["topic"])
+    if field is None:
+        subject: UUID = row["originator_id"]
+        return subject
+    return UUID(msgspec.json.decode(row["state"])[field])
 
 
 async def events_after(conn: asyncpg.Connection, position: int, limit: int) -> list[asyncpg.Record]:
@@ -92,7 +110,7 @@ async def decode_events(
     wanted = [r for r in rows if r["topic"] in projection.handlers]
     mapper = EventMapper(_transcoder)
     mapper.keyring = await batch_keyring(
-        keys_conn, master, (r["originator_id"] for r in wanted if _sealed(r["topic"]))
+        keys_conn, master, (_key_subject(r) for r in wanted if _sealed(r["topic"]))
     )
     for start in range(0, len(wanted), _DECODE_SLICE):
         if start:

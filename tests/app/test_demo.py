@@ -1,29 +1,68 @@
-"""The demo co-op: two believable years of history, built through the real commands."""
+"""The demo co-op: two believable years of history, built through the real commands.
+
+The demo is built once for this module (a year of care makes it the slowest
+thing the tests build), in a database of its own; each test reads it.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import msgspec
+import pytest
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.demo.story import build_demo
+from coop.domain.care.times import monday_of
+from coop.infra.db import create_pool, eventsourcing_env, with_database
 from coop.infra.sealing import master_key
+from coop.projections.care.queries import Status, day_board, pa_week
 from coop.projections.membership.carers import links_of_user
 from coop.projections.membership.queries import applications_awaiting_decision, members_list
 from coop.projections.membership.registers import register_of_members, register_of_trustees
 from coop.projections.runner import catch_up
-from tests.conftest import SECRET
+from tests.conftest import RUN, SECRET, _admin
+
+
+class Demo(msgspec.Struct):
+    coop: Coop
+    clock: FixedClock
+    password: str
+
+
+@pytest.fixture(scope="module")
+def demo_url(server_url: str, template_db: str) -> Iterator[str]:
+    name = f"coop_t_{RUN}_demo"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+    yield with_database(server_url, name)
+    asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_url: str) -> Iterator[Demo]:
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    coop = Coop(eventsourcing_env(demo_url, pool_size=8), secret_key=SECRET, clock=clock)
+    yield Demo(coop, clock, build_demo(coop, clock.now()))
+    coop.close()
+
+
+@pytest.fixture(scope="module")
+async def demo_pool(demo: Demo, demo_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(demo_url, min_size=1, max_size=4)
+    async with pool.acquire() as conn:
+        await catch_up(conn, master_key(SECRET))
+    yield pool
+    await pool.close()
 
 
 async def test_the_demo_has_two_years_of_joiners_leavers_trustees_and_one_erasure(
-    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+    demo: Demo, demo_pool: asyncpg.Pool
 ) -> None:
-    build_demo(coop, clock.now())
-    async with pool.acquire() as conn:
-        await catch_up(conn, master_key(SECRET))
-    now = today(clock)
+    pool, now = demo_pool, today(demo.clock)
     register = await register_of_members(pool, now)
     ceased = [line for line in register if line.date_ceased]
     assert len(register) == 32 and len(ceased) == 5
@@ -42,23 +81,10 @@ async def test_the_demo_has_two_years_of_joiners_leavers_trustees_and_one_erasur
     assert [link.state for link in await links_of_user(pool, siobhan.member_id)] == ["consented"]
 
 
-def test_running_the_demo_again_only_gives_the_trustee_a_new_password(
-    coop: Coop, clock: FixedClock
-) -> None:
-    first = build_demo(coop, clock.now())
-    events = coop.recorder.max_notification_id()
-    second = build_demo(coop, clock.now())
-    assert first != second
-    assert coop.recorder.max_notification_id() == (events or 0) + 1  # one PasswordChanged
-
-
 async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus_ballot(
-    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+    demo: Demo, demo_pool: asyncpg.Pool
 ) -> None:
-    build_demo(coop, clock.now())
-    async with pool.acquire() as conn:
-        await catch_up(conn, master_key(SECRET))
-    rows = await pool.fetch(
+    rows = await demo_pool.fetch(
         "SELECT kind, state, secret, electorate, result FROM ballots ORDER BY drafted_position"
     )
     assert [(r["kind"], r["state"]) for r in rows] == [
@@ -67,8 +93,8 @@ async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus
         ("reinvestment", "open"),
     ]
     assert 10 < rows[0]["electorate"] < 32  # the members of that day, not of today
-    assert coop.rules_in_force().version == 1
-    proposals = await pool.fetch(
+    assert demo.coop.rules_in_force().version == 1
+    proposals = await demo_pool.fetch(
         "SELECT title, state, cost_pence, rate FROM ballot_proposals ORDER BY position"
     )
     assert [(p["state"], p["rate"]) for p in proposals] == [
@@ -79,3 +105,39 @@ async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus
         ("declined", ""),
     ]
     assert proposals[0]["cost_pence"] == 780_000  # 50p × 15,600 hours
+
+
+async def test_the_demo_has_a_year_of_care_and_next_weeks_rota_part_filled(
+    demo: Demo, demo_pool: asyncpg.Pool
+) -> None:
+    pool, now = demo_pool, demo.clock.now()
+    states = dict(await pool.fetch("SELECT state, count(*) FROM care_visits GROUP BY state"))
+    assert states["completed"] > 1000 and states["missed"] == 1
+    first, last = await pool.fetchrow(
+        "SELECT min(starts_at), max(starts_at) FROM care_visits WHERE state = 'completed'"
+    )
+    assert last - first > timedelta(days=360) and last < now
+    late = await pool.fetchval("SELECT count(*) FROM care_visits WHERE chargeable")
+    assert 5 <= late <= 20
+    assert await pool.fetchval("SELECT count(*) FROM care_visits WHERE notes > 0") > 300
+    assert await pool.fetchval("SELECT count(*) FROM care_pas") == 11
+    assert await pool.fetchval("SELECT count(*) FROM care_plans WHERE funded_minutes > 0") == 12
+    next_monday = monday_of(today(demo.clock)) + timedelta(days=7)
+    ahead = dict(
+        await pool.fetch(
+            "SELECT state, count(*) FROM care_visits WHERE starts_at >= $1 GROUP BY state",
+            datetime.combine(next_monday, datetime.min.time(), tzinfo=UTC),
+        )
+    )
+    assert ahead["confirmed"] > ahead["requested"] > 5  # part filled, the rest open
+    ewan = next(m for m in await members_list(pool, "Ewan McAllister"))
+    assert await pa_week(pool, ewan.member_id, next_monday)  # his rota for next week
+    board = await day_board(pool, next_monday, now)
+    assert {b.status for b in board} == {Status.BOOKED, Status.UNFILLED}
+
+
+def test_running_the_demo_again_only_gives_the_trustee_a_new_password(demo: Demo) -> None:
+    events = demo.coop.recorder.max_notification_id()
+    again = build_demo(demo.coop, demo.clock.now())
+    assert again != demo.password
+    assert demo.coop.recorder.max_notification_id() == (events or 0) + 1  # one PasswordChanged

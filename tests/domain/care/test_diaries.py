@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date, timedelta
 from uuid import uuid4
 
@@ -207,3 +208,13 @@ def test_a_plan_that_cannot_be_right_is_refused() -> None:
         with pytest.raises(InvalidInput, match=words):
             grace.set_plan(bad, GRACE_HOME, on=MONDAY, by=GRACE)
     assert grace.plan is None
+
+
+def test_a_copy_of_a_diary_for_a_command_changes_apart_from_the_original() -> None:
+    original = pa_diary()
+    original.collect_events()
+    copy = deepcopy(original)
+    copy.hold(uuid4(), visit(TUESDAY, 10), (), pa="Sam", buffer_minutes=15)
+    assert original.held == {} and len(copy.held) == 1
+    assert original.collect_events() == [] and len(copy.collect_events()) == 1
+    assert copy.version == original.version + 1

@@ -1,0 +1,1 @@
+"""Care bookings' commands: diaries, visits, the day itself, notes, missed visits."""

@@ -1,0 +1,35 @@
+"""Loading care's aggregates for a command: visits, diaries, and the people (``People``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from coop.commands.care.people import People
+from coop.domain.care.diaries import NoPlan, PaDiary, UserDiary, pa_diary_id, user_diary_id
+from coop.domain.care.errors import VisitNotFound
+from coop.domain.care.visits import Visit
+
+
+class CareLoads(People):
+    """The people, and care's aggregates; forged or unknown ids are refused as not found."""
+
+    def visit(self, visit_id: UUID) -> Visit:
+        visit = self._get(Visit, visit_id)
+        if visit is None:
+            raise VisitNotFound()
+        return visit
+
+    def user_diary(self, user_id: UUID, user: str) -> UserDiary:
+        """The user's diary: it exists once they have a plan, and visits need one."""
+        diary = self._get(UserDiary, user_diary_id(user_id))
+        if diary is None or diary.plan is None:
+            raise NoPlan(user)
+        return diary
+
+    def pa_diary(self, pa_id: UUID) -> PaDiary:
+        """The PA's diary, or a new empty one (saved only if something is recorded in it)."""
+        return self._get(PaDiary, pa_diary_id(pa_id)) or PaDiary(pa_id=pa_id)
+
+    def pa_diary_of(self, visit: Visit) -> PaDiary | None:
+        """The diary of the visit's PA, if it has one."""
+        return None if visit.pa_id is None else self.pa_diary(visit.pa_id)
