@@ -24,8 +24,15 @@ from coop.domain.errors import InvalidInput
 from coop.domain.finance.closing import Check
 from coop.domain.finance.ledger import Entry, check_entry
 from coop.domain.finance.money import FinanceError, pounds
+from coop.domain.finance.pricing import PricingRules
 from coop.domain.finance.rates import long_date
-from coop.domain.finance.surplus import most_distributable, reserve_for
+from coop.domain.finance.surplus import (
+    RateChangeBasis,
+    SurplusStatement,
+    most_distributable,
+    reserve_for,
+)
+from coop.domain.governance.proposals import Rate
 
 _NAMESPACE = UUID("7d4e2b1a-9c3f-4a5e-8b6d-0f1e2d3c4b5a")
 CALENDAR_ID = uuid5(_NAMESPACE, "financial periods")
@@ -35,6 +42,11 @@ _LONGEST_DAYS = 549  # eighteen months: the longest accounting period a society 
 def period_id(starts: date) -> UUID:
     """One period per start date."""
     return uuid5(_NAMESPACE, f"period:{starts.isoformat()}")
+
+
+def commitment_id(ballot_id: UUID, option_id: str) -> UUID:
+    """One commitment per funded option."""
+    return uuid5(_NAMESPACE, f"commitment:{ballot_id}:{option_id}")
 
 
 class Span(msgspec.Struct, frozen=True):
@@ -56,10 +68,21 @@ class PeriodTotals(msgspec.Struct, frozen=True, kw_only=True):
     costs_pence: int
     care_minutes: int
     visits: int
+    basis: RateChangeBasis = RateChangeBasis()  # to cost rate changes from the care delivered
 
     @property
     def surplus_pence(self) -> int:
         return self.revenue_pence - self.costs_pence
+
+
+class Commitment(msgspec.Struct, frozen=True, kw_only=True):
+    """A funded one-off option: money promised from the period's surplus, shown until spent."""
+
+    commitment_id: UUID
+    ballot_id: UUID
+    option_id: str
+    title: str
+    pence: int
 
 
 class PeriodsOverlap(FinanceError):
@@ -89,7 +112,11 @@ class PeriodError(FinanceError):
 
 
 class PeriodCalendar(Aggregate):
-    """Every financial period's dates, so no two overlap."""
+    """Every financial period's dates, so no two overlap, and how far the books are closed.
+
+    A close is recorded here too (saved with the period's), so rates adopted at the
+    same moment can't slip in behind it: they check ``locked_until`` on this aggregate.
+    """
 
     class Started(Aggregate.Created):
         pass
@@ -98,6 +125,10 @@ class PeriodCalendar(Aggregate):
         span: Span
         by: UUID
 
+    class Locked(Aggregate.Event):
+        period_id: UUID
+        until: date
+
     @staticmethod
     def create_id() -> UUID:
         return CALENDAR_ID
@@ -105,6 +136,7 @@ class PeriodCalendar(Aggregate):
     @event(Started)
     def __init__(self) -> None:
         self.spans: tuple[Span, ...] = ()
+        self.locked_until: date | None = None
 
     def add(self, name: str, starts: date, ends: date, *, by: UUID) -> Span:
         """Make room for a new period, refusing one that overlaps another."""
@@ -131,6 +163,14 @@ class PeriodCalendar(Aggregate):
     def covering(self, day: date) -> Span | None:
         """The period ``day`` belongs to, if any."""
         return next((s for s in self.spans if s.starts <= day <= s.ends), None)
+
+    def lock(self, span: Span) -> None:
+        """Note that ``span``'s books are closed: nothing may change on or before its end."""
+        self._locked(period_id=span.period_id, until=span.ends)
+
+    @event(Locked)
+    def _locked(self, period_id: UUID, until: date) -> None:
+        self.locked_until = max(until, self.locked_until or until)
 
 
 def open_period(
@@ -161,6 +201,12 @@ class FinancialPeriod(Aggregate):
         minute: str
         checks: tuple[Check, ...]
         totals: PeriodTotals
+        # How the visits were priced, and from which log position the care side's
+        # events were read: with the rates (locked from here on) these make the priced
+        # lines again exactly, so the read model needs no copy of them in the log.
+        pricing: PricingRules
+        visits_up_to: int
+        statement: SurplusStatement | None
 
     class DistributableDeclared(Aggregate.Event):
         pence: int
@@ -170,6 +216,27 @@ class FinancialPeriod(Aggregate):
         care_minutes: int
         by: UUID
         minute: str
+        at: datetime
+
+    class PutToMembers(Aggregate.Event):
+        """The declared surplus is the budget of this reinvestment ballot (only one)."""
+
+        ballot_id: UUID
+        by: UUID
+
+    class ReinvestmentEnacted(Aggregate.Event):
+        """What the members decided, carried out: rate changes (enacted on the rates)
+        and one-off options, each a commitment against the surplus."""
+
+        ballot_id: UUID
+        rate_options: tuple[str, ...]
+        commitments: tuple[Commitment, ...]
+        at: datetime
+
+    class CommitmentSpent(Aggregate.Event):
+        commitment_id: UUID
+        entry_id: UUID  # the cost recorded in the open period it was spent in
+        pence: int
         at: datetime
 
     @staticmethod
@@ -184,14 +251,19 @@ class FinancialPeriod(Aggregate):
         self.closed = False
         self.totals: PeriodTotals | None = None
         self.distributable: int | None = None
+        self.ballot_id: UUID | None = None
+        self.enacted = False
+        self.commitments: dict[UUID, Commitment] = {}
+        self.spent: dict[UUID, int] = {}
 
     # Recording ------------------------------------------------------------------------
 
     def record(self, entry: Entry, *, by: UUID) -> None:
         """Record the treasurer's income or cost, dated within this open period."""
-        if entry.reverses or entry.adjusts:
+        if entry.reverses or entry.adjusts or entry.commitment:
             raise InvalidInput(
-                "Put a mistake right with a reversal, or a late fix as an adjustment."
+                "Put a mistake right with a reversal, a late fix as an adjustment, and spend"
+                " a commitment against it."
             )
         self._check_recordable(entry)
         self._entry_recorded(entry=entry, by=by)
@@ -265,6 +337,9 @@ class FinancialPeriod(Aggregate):
         at: datetime,
         by: UUID,
         minute: str,
+        pricing: PricingRules | None = None,
+        visits_up_to: int = 0,
+        statement: SurplusStatement | None = None,
     ) -> None:
         """Lock the period, if every check the caller made on its books passed."""
         if self.closed:
@@ -278,11 +353,28 @@ class FinancialPeriod(Aggregate):
                 raise CloseRefused(check)
         if not minute.strip():
             raise InvalidInput("Give the board minute that records the decision.", "minute")
-        self._closed(at=at, by=by, minute=minute.strip(), checks=checks, totals=totals)
+        self._closed(
+            at=at,
+            by=by,
+            minute=minute.strip(),
+            checks=checks,
+            totals=totals,
+            pricing=pricing or PricingRules(),
+            visits_up_to=visits_up_to,
+            statement=statement,
+        )
 
     @event(Closed)
     def _closed(
-        self, at: datetime, by: UUID, minute: str, checks: tuple[Check, ...], totals: PeriodTotals
+        self,
+        at: datetime,
+        by: UUID,
+        minute: str,
+        checks: tuple[Check, ...],
+        totals: PeriodTotals,
+        pricing: PricingRules,
+        visits_up_to: int,
+        statement: SurplusStatement | None,
     ) -> None:
         self.closed = True
         self.totals = totals
@@ -340,3 +432,99 @@ class FinancialPeriod(Aggregate):
         at: datetime,
     ) -> None:
         self.distributable = pence
+
+    # The members' decision ------------------------------------------------------------
+
+    def put_to_members(self, ballot_id: UUID, *, by: UUID) -> None:
+        """Make the declared surplus a reinvestment ballot's budget (once; again: nothing)."""
+        if self.distributable is None:
+            raise PeriodError(
+                f"No surplus of {self.span.name} has been declared distributable yet, so there"
+                " is nothing to put to the members."
+            )
+        if self.ballot_id == ballot_id:
+            return
+        if self.ballot_id is not None:
+            raise PeriodError(
+                f"The surplus of {self.span.name} is already the budget of another"
+                " reinvestment ballot."
+            )
+        self._put_to_members(ballot_id=ballot_id, by=by)
+
+    @event(PutToMembers)
+    def _put_to_members(self, ballot_id: UUID, by: UUID) -> None:
+        self.ballot_id = ballot_id
+
+    def rate_change_cost(self, rate: Rate, pence_per_hour: int) -> int:
+        """What moving ``rate`` by ``pence_per_hour`` would have cost over this period."""
+        if self.totals is None:
+            raise PeriodError("Close the period before costing changes from it.")
+        return self.totals.basis.cost(rate, pence_per_hour)
+
+    def enact(
+        self,
+        ballot_id: UUID,
+        *,
+        rate_options: tuple[str, ...],
+        commitments: tuple[Commitment, ...],
+        at: datetime,
+    ) -> None:
+        """Record the members' decision carried out: its rate changes and commitments."""
+        if self.ballot_id != ballot_id:
+            raise PeriodError(f"That ballot does not decide the surplus of {self.span.name}.")
+        if self.enacted:
+            raise PeriodError("The members' decision on this surplus has already been enacted.")
+        if sum(c.pence for c in commitments) > (self.distributable or 0):
+            raise PeriodError("The commitments add up to more than the surplus declared.")
+        self._reinvestment_enacted(
+            ballot_id=ballot_id, rate_options=rate_options, commitments=commitments, at=at
+        )
+
+    @event(ReinvestmentEnacted)
+    def _reinvestment_enacted(
+        self,
+        ballot_id: UUID,
+        rate_options: tuple[str, ...],
+        commitments: tuple[Commitment, ...],
+        at: datetime,
+    ) -> None:
+        self.enacted = True
+        self.commitments = {c.commitment_id: c for c in commitments}
+        self.spent = {c.commitment_id: 0 for c in commitments}
+
+    def left_of(self, commitment_id: UUID) -> int:
+        """What is still to be spent of a commitment."""
+        commitment = self.commitments.get(commitment_id)
+        if commitment is None:
+            raise PeriodError(f"There is no such commitment against {self.span.name}'s surplus.")
+        return commitment.pence - self.spent[commitment_id]
+
+    def spend(
+        self, closed: FinancialPeriod, commitment_id: UUID, entry: Entry, *, by: UUID, at: datetime
+    ) -> None:
+        """Spend money committed from ``closed``'s surplus: a cost recorded in this period."""
+        left = closed.left_of(commitment_id)
+        if entry.category.money_in:
+            raise InvalidInput(
+                "Spending a commitment is a cost: choose what it was spent on.", "category"
+            )
+        if entry.amount_pence > left:
+            raise PeriodError(
+                f"{pounds(entry.amount_pence)} is more than is left of the commitment"
+                f" ({pounds(left)})."
+            )
+        entry = msgspec.structs.replace(entry, commitment=commitment_id)
+        self._check_recordable(entry)
+        self._entry_recorded(entry=entry, by=by)
+        closed._commitment_spent(
+            commitment_id=commitment_id,
+            entry_id=entry.entry_id,
+            pence=entry.amount_pence,
+            at=at,
+        )
+
+    @event(CommitmentSpent)
+    def _commitment_spent(
+        self, commitment_id: UUID, entry_id: UUID, pence: int, at: datetime
+    ) -> None:
+        self.spent[commitment_id] += pence
