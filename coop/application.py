@@ -14,6 +14,10 @@ from uuid import UUID, uuid4
 from coop.clock import Clock, SystemClock
 from coop.commands.accounts import AccountCommands
 from coop.commands.base import Busy, Done
+from coop.commands.finance.decisions import DecisionCommands
+from coop.commands.finance.ledger import LedgerCommands
+from coop.commands.finance.periods import PeriodCommands
+from coop.commands.finance.rates import RateCommands
 from coop.commands.governance.advocacy import AdvocacyCommands
 from coop.commands.governance.ballots import BallotCommands
 from coop.commands.governance.meetings import MeetingCommands
@@ -42,6 +46,10 @@ class Coop(
     VotingCommands,  # votes: open and secret, own and supported (and the open ballots)
     ProposalCommands,  # members' proposals for a reinvestment ballot, and the decisions
     AdvocacyCommands,  # advocates named for supported voting, and ended
+    RateCommands,  # rates: adopted by trustees from a date, never edited
+    PeriodCommands,  # financial periods: opened, closed from the care delivered, surplus declared
+    LedgerCommands,  # the treasurer's entries, reversals, late fixes and commitments spent
+    DecisionCommands,  # the members' reinvestment decision enacted: rates changed, commitments
 ):
     """Every command of the co-op, on one event log in one total order."""
 

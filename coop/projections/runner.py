@@ -29,6 +29,7 @@ from coop.projections.batches import (
     log_head,
     write_runs,
 )
+from coop.projections.finance.handlers import finance
 from coop.projections.governance.advocacy import advocacy
 from coop.projections.governance.ballots import governance
 from coop.projections.governance.meetings import meetings
@@ -58,7 +59,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ALL: tuple[Projection, ...] = (members, accounts, carers, governance, meetings, advocacy, rules)
+ALL: tuple[Projection, ...] = (
+    members,
+    accounts,
+    carers,
+    governance,
+    meetings,
+    advocacy,
+    rules,
+    finance,
+)
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 
 
