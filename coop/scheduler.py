@@ -1,7 +1,8 @@
-"""The app's own scheduler: ballots open and close on time, with nothing to set up outside.
+"""The app's own scheduler: ballots open and close on time, with nothing to set up outside,
+and the members' reinvestment decisions are carried out once counted.
 
 Every web process runs it. Two processes doing the same step at once is safe:
-the second finds the ballot already opened (or counted) and does nothing.
+the second finds the ballot already opened (or counted, or enacted) and does nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from coop.clock import Clock
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import Elector
 from coop.domain.governance.seats import Trustee
+from coop.projections.finance.queries import decisions_due
 from coop.projections.governance.ballots import due_ballots
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,23 @@ async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
                 done.append(("counted", ballot.ballot_id))
         except CoopError as e:  # another process got there first
             log.info("Ballot %s: %s", ballot.ballot_id, e)
+    return done + await enact_decisions(s, head)
+
+
+async def enact_decisions(s: Scheduling, head: int) -> list[tuple[str, UUID]]:
+    """Carry out each reinvestment decision counted on a declared surplus, once.
+
+    Due ones come from the finance read model (counted, not yet enacted); a ballot
+    counted in this tick is due by the next. The command itself refuses a second go.
+    """
+    await s.seen(head, "finance")
+    done: list[tuple[str, UUID]] = []
+    for ballot_id in await decisions_due(s.pool):
+        try:
+            await s.run(s.coop.enact_reinvestment, ballot_id)
+            done.append(("enacted", ballot_id))
+        except CoopError as e:  # already enacted elsewhere, or refused: say so and go on
+            log.info("Reinvestment %s: %s", ballot_id, e)
     return done
 
 

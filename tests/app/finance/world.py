@@ -7,6 +7,7 @@ through the domain methods' ``now``: finance reads nothing of care but its event
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time, timedelta
 from uuid import UUID, uuid4
 
@@ -142,4 +143,6 @@ def books_up_to_date(db_url: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(go())
+    # In a thread of its own, so async tests (with their loop running) can call it too.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, go()).result()
