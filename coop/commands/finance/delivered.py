@@ -17,7 +17,7 @@ from psycopg import Cursor
 from psycopg.rows import TupleRow, tuple_row
 
 from coop.domain.errors import CoopError
-from coop.domain.finance.periods import Span
+from coop.domain.finance.calendar import Span
 from coop.domain.finance.pricing import DeliveredVisit
 from coop.projections.finance.handlers import finance
 from coop.projections.finance.rows import BOOKED, VISIT_COLUMNS, VISIT_ORDER, delivered_visit

@@ -13,7 +13,8 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 
 from coop.domain.accounts import Account, Role
 from coop.domain.errors import CoopError, NotFound
-from coop.domain.finance.periods import CALENDAR_ID, FinancialPeriod, PeriodCalendar
+from coop.domain.finance.calendar import CALENDAR_ID, PeriodCalendar
+from coop.domain.finance.periods import FinancialPeriod
 from coop.domain.finance.rates import RATES_ID, Rates
 
 

@@ -12,10 +12,9 @@ from coop.commands.base import Busy, Commands, Done
 from coop.commands.finance import loading
 from coop.commands.finance.delivered import delivered_in
 from coop.domain.finance.books import make_books
+from coop.domain.finance.calendar import CALENDAR_ID, PeriodCalendar
 from coop.domain.finance.periods import (
-    CALENDAR_ID,
     FinancialPeriod,
-    PeriodCalendar,
     PeriodClosed,
     PeriodError,
     open_period,

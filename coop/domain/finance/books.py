@@ -10,9 +10,10 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
+from coop.domain.finance.calendar import Span
 from coop.domain.finance.closing import Check, closing_checks
 from coop.domain.finance.ledger import Entry, Journal, journal
-from coop.domain.finance.periods import PeriodTotals, Span
+from coop.domain.finance.periods import PeriodTotals
 from coop.domain.finance.pricing import DeliveredVisit, Pricing, PricingRules, price_visits
 from coop.domain.finance.rates import Tariff
 from coop.domain.finance.surplus import SurplusStatement, rate_change_basis, statement

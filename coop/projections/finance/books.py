@@ -20,8 +20,8 @@ import msgspec
 
 from coop.clock import UK
 from coop.domain.finance.books import Books, make_books
+from coop.domain.finance.calendar import Span
 from coop.domain.finance.exports import beancount_text, csv_text
-from coop.domain.finance.periods import Span
 from coop.domain.finance.pricing import LineKind, PricingRules, price_visits
 from coop.domain.finance.rates import Side, Tariff
 from coop.domain.finance.surplus import MonthLine, SurplusStatement, most_distributable

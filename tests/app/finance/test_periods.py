@@ -12,16 +12,14 @@ import pytest
 
 from coop.application import Coop
 from coop.domain.errors import CoopError, InvalidInput
+from coop.domain.finance.calendar import CALENDAR_ID, PeriodCalendar, PeriodsOverlap
 from coop.domain.finance.closing import ALL_PRICED
 from coop.domain.finance.ledger import Category
 from coop.domain.finance.periods import (
-    CALENDAR_ID,
     CloseRefused,
     FinancialPeriod,
-    PeriodCalendar,
     PeriodClosed,
     PeriodError,
-    PeriodsOverlap,
 )
 from tests.app.finance.world import (
     ENDS,
