@@ -55,7 +55,8 @@ def delivered_in(
             rows.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             up_to = _caught_up(rows, head)
             if up_to is not None:
-                rows.execute(_DELIVERED, (span.starts, span.ends))
+                # Binary: a year of timestamps and ids is parsed faster than from text.
+                rows.execute(_DELIVERED, (span.starts, span.ends), binary=True)
                 return [delivered_visit(r) for r in rows], up_to
         if time.monotonic() >= deadline:
             raise BooksBehind()

@@ -237,23 +237,19 @@ def spent(e: FinancialPeriod.CommitmentSpent, position: int) -> list[Statement]:
 
 # The care delivered, from the visits' events ---------------------------------------------
 
-# Every change to a visit: applied while its period is open, listed once it is closed.
-_LATE = (
-    "INSERT INTO {finance_late_changes} (position, visit_id, period_id, what)"
-    " SELECT $2, visit_id, period_id, $3 FROM {finance_visits}"
-    " WHERE visit_id = $1 AND period_id IS NOT NULL"
-)
-
 
 def _change(e: Any, position: int, what: str, sets: str, *args: Any) -> list[Statement]:
-    """``sets`` (with $3 onwards for ``args``) on the visit's row, unless it is frozen."""
+    """``sets`` (with $4 onwards for ``args``) on the visit's row while its period is open;
+    once it is closed (frozen), the change is listed instead. One statement either way."""
     return [
-        (_LATE, (e.originator_id, position, what)),
         (
-            f"UPDATE {{finance_visits}} SET {sets}, position = $2"
+            "WITH late AS (INSERT INTO {finance_late_changes} (position, visit_id, period_id, what)"
+            " SELECT $2, visit_id, period_id, $3 FROM {finance_visits}"
+            " WHERE visit_id = $1 AND period_id IS NOT NULL)"
+            f" UPDATE {{finance_visits}} SET {sets}, position = $2"
             " WHERE visit_id = $1 AND period_id IS NULL",
-            (e.originator_id, position, *args),
-        ),
+            (e.originator_id, position, what, *args),
+        )
     ]
 
 
@@ -278,12 +274,12 @@ def visit_requested(e: Visit.Requested, position: int) -> list[Statement]:
 @finance.on(Visit.Accepted, Visit.Confirmed)
 def visit_taken(e: Visit.Accepted | Visit.Confirmed, position: int) -> list[Statement]:
     state = "accepted" if isinstance(e, Visit.Accepted) else "confirmed"
-    return _change(e, position, f"PA {state}", "pa_id = $3, state = $4", e.pa_id, state)
+    return _change(e, position, f"PA {state}", "pa_id = $4, state = $5", e.pa_id, state)
 
 
 @finance.on(Visit.PaReleased)
 def visit_released(e: Visit.PaReleased, position: int) -> list[Statement]:
-    return _change(e, position, "PA released", "pa_id = NULL, state = $3", "requested")
+    return _change(e, position, "PA released", "pa_id = NULL, state = $4", "requested")
 
 
 @finance.on(Visit.Rescheduled)
@@ -293,7 +289,7 @@ def visit_rescheduled(e: Visit.Rescheduled, position: int) -> list[Statement]:
         e,
         position,
         "rescheduled",
-        "planned_start = $3, planned_end = $4, day = $5",
+        "planned_start = $4, planned_end = $5, day = $6",
         i.start,
         i.end,
         i.start.astimezone(UK).date(),
@@ -307,7 +303,7 @@ def visit_cancelled(e: Visit.Cancelled, position: int) -> list[Statement]:
         e,
         position,
         "cancelled",
-        "state = 'cancelled', outcome = $3, charge_percent = $4",
+        "state = 'cancelled', outcome = $4, charge_percent = $5",
         outcome,
         e.charge_percent if e.chargeable else None,
     )
@@ -320,7 +316,7 @@ def visit_checked_in(e: Visit.CheckedIn, position: int) -> list[Statement]:
         e,
         position,
         "checked in",
-        "pa_id = $3, actual_start = $4, state = 'checked in', outcome = 'delivered', day = $5",
+        "pa_id = $4, actual_start = $5, state = 'checked in', outcome = 'delivered', day = $6",
         e.pa_id,
         e.actual,
         e.actual.astimezone(UK).date(),
@@ -329,7 +325,7 @@ def visit_checked_in(e: Visit.CheckedIn, position: int) -> list[Statement]:
 
 @finance.on(Visit.CheckedOut)
 def visit_checked_out(e: Visit.CheckedOut, position: int) -> list[Statement]:
-    return _change(e, position, "checked out", "actual_end = $3, state = 'checked out'", e.actual)
+    return _change(e, position, "checked out", "actual_end = $4, state = 'checked out'", e.actual)
 
 
 @finance.on(Visit.Missed)
