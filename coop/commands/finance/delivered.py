@@ -13,9 +13,11 @@ from __future__ import annotations
 import time
 
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import get_topic
 from psycopg import Cursor
 from psycopg.rows import TupleRow, tuple_row
 
+from coop.domain.care.visits import Visit
 from coop.domain.errors import CoopError
 from coop.domain.finance.calendar import Span
 from coop.domain.finance.pricing import DeliveredVisit
@@ -23,6 +25,8 @@ from coop.projections.finance.handlers import finance
 from coop.projections.finance.rows import BOOKED, VISIT_COLUMNS, VISIT_ORDER, delivered_visit
 
 WAIT_SECONDS = 10.0  # for the projection to catch up before the close gives up
+# What the read must not be behind on: the visits' events (entries come from the period).
+_VISIT_TOPICS = [t for t in finance.handlers if t.startswith(get_topic(Visit) + ".")]
 _DELIVERED = (
     f"SELECT {VISIT_COLUMNS} FROM finance_visits WHERE day BETWEEN %s AND %s"  # noqa: S608 (constant SQL)
     f" AND period_id IS NULL AND {BOOKED} {VISIT_ORDER}"
@@ -64,7 +68,7 @@ def delivered_in(
 
 
 def _caught_up(curs: Cursor[TupleRow], head: int) -> int | None:
-    """The projection's position, if nothing it handles is waiting up to ``head``."""
+    """The projection's position, if no visit event it handles is waiting up to ``head``."""
     curs.execute("SELECT position FROM projection_tracking WHERE name = 'finance'")
     row = curs.fetchone()
     position = int(row[0]) if row else 0
@@ -73,7 +77,7 @@ def _caught_up(curs: Cursor[TupleRow], head: int) -> int | None:
     curs.execute(
         "SELECT EXISTS (SELECT 1 FROM coop_events WHERE notification_id > %s"
         " AND notification_id <= %s AND topic = ANY(%s))",
-        (position, head, list(finance.handlers)),
+        (position, head, _VISIT_TOPICS),
     )
     waiting = curs.fetchone()
     return None if waiting and waiting[0] else position

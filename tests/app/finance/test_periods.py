@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 from coop.application import Coop
+from coop.commands.finance.delivered import BooksBehind, delivered_in
 from coop.domain.errors import CoopError, InvalidInput
 from coop.domain.finance.calendar import CALENDAR_ID, PeriodCalendar, PeriodsOverlap
 from coop.domain.finance.closing import ALL_PRICED
@@ -22,6 +23,7 @@ from coop.domain.finance.periods import (
     PeriodError,
 )
 from tests.app.finance.world import (
+    DEV,
     ENDS,
     JOSEPH,
     NEXT_ENDS,
@@ -214,3 +216,54 @@ def test_a_late_fix_goes_into_the_next_period_naming_the_closed_one(
         date(2026, 11, 20),
     )
     assert fix not in coop.repository.get(period).entries
+
+
+def test_the_close_reads_the_visits_only_once_the_read_model_has_taken_them_in(
+    coop: Coop, db_url: str
+) -> None:
+    _, period = a_year_open(coop)
+    books_up_to_date(db_url)
+    span = coop.repository.get(period).span
+    assert delivered_in(coop.datastore, span, wait=0.1)[0] == []
+    deliver(coop, date(2025, 6, 10), "09:00", 60)  # not yet in the read model
+    with pytest.raises(BooksBehind, match="still taking in the latest visits"):
+        delivered_in(coop.datastore, span, wait=0.1)
+    books_up_to_date(db_url)
+    [visit], up_to = delivered_in(coop.datastore, span, wait=0.1)
+    assert (visit.pa_id, visit.actual_start is not None, up_to) == (DEV, True, events(coop))
+
+
+def test_an_entry_recorded_as_the_period_closes_is_in_its_books_or_refused(
+    coop: Coop, db_url: str
+) -> None:
+    people, period = a_year_of_books(coop, db_url)
+    start = threading.Barrier(2)
+
+    def close() -> str:
+        start.wait()
+        coop.close_period(period, minute="Board 2026/05", by=people.trustee)
+        return "closed"
+
+    def record() -> str:
+        start.wait()
+        try:
+            coop.record_entry(
+                period,
+                on=date(2025, 12, 1),
+                category=Category.INSURANCE,
+                amount_pence=31_000,
+                reference="Policy 88-1",
+                by=people.treasurer,
+            )
+        except PeriodClosed:
+            return "refused"
+        return "recorded"
+
+    with ThreadPoolExecutor(2) as pool:
+        closing, recording = pool.submit(close), pool.submit(record)
+        outcome = (closing.result(), recording.result())
+    closed = coop.repository.get(period)
+    assert isinstance(closed, FinancialPeriod) and closed.totals is not None
+    insured = any(e.category is Category.INSURANCE for e in closed.entries.values())
+    assert insured == (outcome[1] == "recorded")
+    assert closed.totals.costs_pence == 69_640 + (31_000 if insured else 0)
