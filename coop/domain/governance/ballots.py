@@ -323,7 +323,10 @@ class Ballot(Aggregate):
         if hours_delivered < 0:
             raise InvalidInput("The hours of care delivered cannot be negative.", "hours")
         if self.period_id is not None and period_id != self.period_id:
-            raise BallotError("This ballot's budget is already the surplus of another period.")
+            raise BallotError(
+                "This ballot shares out the surplus declared for its period: its hours of"
+                " care come from that period's books."
+            )
         self._proposals_invited(
             until=until, period=period, hours_delivered=hours_delivered, period_id=period_id, by=by
         )
