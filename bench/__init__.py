@@ -3,7 +3,7 @@
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
 ``coop bench vote``, ``coop bench matching`` or ``coop bench money``.
 Each benchmark works in a scratch database of its own on the configured server, except
-``matching`` and ``money``, which work in memory.
+``matching``, which works in memory (``money`` does both).
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import care_matching
 
         return care_matching.run(args)
-    if which == "money":  # pure: closes a year's books in memory
+    if which == "money":  # closes a year's books in memory, then through the command
         from bench import money
 
-        return money.run(args)
+        return money.run(args, url)
     raise ValueError(
         f"There is no benchmark called {which!r}."
         " Known: append, project, import, vote, matching, money."

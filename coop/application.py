@@ -19,6 +19,10 @@ from coop.commands.care.missed import MissedVisitCommands
 from coop.commands.care.notes import NotesCommands
 from coop.commands.care.on_the_day import OnTheDayCommands
 from coop.commands.care.visits import VisitCommands
+from coop.commands.finance.decisions import DecisionCommands
+from coop.commands.finance.ledger import LedgerCommands
+from coop.commands.finance.periods import PeriodCommands
+from coop.commands.finance.rates import RateCommands
 from coop.commands.governance.advocacy import AdvocacyCommands
 from coop.commands.governance.ballots import BallotCommands
 from coop.commands.governance.meetings import MeetingCommands
@@ -52,6 +56,10 @@ class Coop(
     OnTheDayCommands,  # care: the visit's PA checks in and out; the visit completed
     NotesCommands,  # care: visit notes written, and read only with the read recorded
     MissedVisitCommands,  # care: the scheduler marks visits nobody checked in to
+    RateCommands,  # rates: adopted by trustees from a date, never edited
+    PeriodCommands,  # financial periods: opened, closed from the care delivered, surplus declared
+    LedgerCommands,  # the treasurer's entries, reversals, late fixes and commitments spent
+    DecisionCommands,  # the members' reinvestment decision enacted: rates changed, commitments
 ):
     """Every command of the co-op, on one event log in one total order."""
 

@@ -1,9 +1,10 @@
-"""The app's own scheduler: ballots open and close on time, and visits nobody checked in
-to are marked missed, with nothing to set up outside.
+"""The app's own scheduler: ballots open and close on time, visits nobody checked in to
+are marked missed, and the members' reinvestment decisions are carried out once counted,
+with nothing to set up outside.
 
 Every web process runs it. Two processes doing the same step at once is safe:
-the second finds the ballot already opened (or counted), or the visit already
-missed, and does nothing.
+the second finds the ballot already opened (or counted, or enacted), or the visit
+already missed, and does nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from coop.domain.errors import CoopError
 from coop.domain.governance.rules import RulesNotAdopted
 from coop.projections.batches import log_head
 from coop.projections.care.queries import confirmed_visits_started_before
+from coop.projections.finance.queries import decisions_due
 from coop.projections.governance.queries import ballots_due_to_open_or_close
 from coop.projections.membership.queries import current_electorate, trustees_in_office
 
@@ -72,7 +74,7 @@ async def tick(s: Scheduling) -> list[tuple[str, UUID]]:
                 done.append(("counted", ballot.ballot_id))
         except CoopError as e:  # another process got there first
             log.info("Ballot %s: %s", ballot.ballot_id, e)
-    return done + await mark_missed_visits(s)
+    return done + await mark_missed_visits(s) + await enact_decisions(s, head)
 
 
 async def mark_missed_visits(s: Scheduling) -> list[tuple[str, UUID]]:
@@ -94,6 +96,22 @@ async def mark_missed_visits(s: Scheduling) -> list[tuple[str, UUID]]:
                 done.append(("missed", visit.visit_id))
         except CoopError as e:  # one visit's trouble must not hold up the others
             log.warning("Visit %s: %s", visit.visit_id, e)
+
+
+async def enact_decisions(s: Scheduling, head: int) -> list[tuple[str, UUID]]:
+    """Carry out each reinvestment decision counted on a declared surplus, once.
+
+    Due ones come from the finance read model (counted, not yet enacted); a ballot
+    counted in this tick is due by the next. The command itself refuses a second go.
+    """
+    await s.seen(head, "finance")
+    done: list[tuple[str, UUID]] = []
+    for ballot_id in await decisions_due(s.pool):
+        try:
+            await s.run(s.coop.enact_reinvestment, ballot_id)
+            done.append(("enacted", ballot_id))
+        except CoopError as e:  # already enacted elsewhere, or refused: say so and go on
+            log.info("Reinvestment %s: %s", ballot_id, e)
     return done
 
 

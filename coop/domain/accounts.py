@@ -20,6 +20,7 @@ class Role(StrEnum):
     CARER = "carer"
     PA = "pa"
     COORDINATOR = "coordinator"
+    TREASURER = "treasurer"  # a coordinator's duty: records the co-op's income and costs
     TRUSTEE = "trustee"
     SECRETARY = "secretary"
 

@@ -30,6 +30,7 @@ from coop.projections.batches import (
     write_runs,
 )
 from coop.projections.care.handlers import care
+from coop.projections.finance.handlers import finance
 from coop.projections.governance.advocacy import advocacy
 from coop.projections.governance.ballots import governance
 from coop.projections.governance.meetings import meetings
@@ -68,6 +69,7 @@ ALL: tuple[Projection, ...] = (
     advocacy,
     rules,
     care,
+    finance,
 )
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 

@@ -1,30 +1,111 @@
-"""Reinvestment proposals: the trustees ask for them, members make them, trustees decide."""
+"""Reinvestment proposals: the trustees ask for them, members make them, trustees decide.
+
+A reinvestment ballot takes its budget from a financial period's declared surplus
+(``draft_reinvestment``), and its proposals cost a rate change from that period's own
+books. A ballot drafted with a budget and hours typed in still works as before.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 from coop.commands.base import Commands, Done
-from coop.domain.governance.ballots import Ballot
+from coop.commands.finance import loading
+from coop.domain.finance.periods import FinancialPeriod, PeriodError
+from coop.domain.governance.ballots import Ballot, BallotDraft, BallotKind
 from coop.domain.governance.proposals import costing
+
+
+def _hours(period: FinancialPeriod) -> Decimal:
+    """The period's care hours, to the hundredth, as members are shown them."""
+    minutes = period.totals.care_minutes if period.totals else 0
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
 class ProposalCommands(Commands):
     """Commands on members' proposals for a reinvestment ballot."""
 
-    def invite_proposals(
-        self, ballot_id: UUID, *, until: datetime, period: str, hours_delivered: Decimal, by: UUID
+    def draft_reinvestment(
+        self, period_id: UUID, *, proposals_until: datetime | None = None, by: UUID, **draft: Any
     ) -> Done:
-        """Ask members for proposals until ``until``, costing rate changes on these hours."""
+        """Trustees (the pages let only them) draft the reinvestment ballot of a period whose
+        surplus they declared: its budget is the declared sum (never typed), and the
+        proposal window, if given, opens with it. One ballot per declared surplus."""
+        kind = draft.pop("kind", BallotKind.REINVESTMENT)
+        if "budget_pence" in draft or kind != BallotKind.REINVESTMENT:
+            raise PeriodError(
+                "A reinvestment ballot's budget is the surplus declared for its period."
+            )
         now = self.clock.now()
-        return self._changing(
-            ballot_id,
-            self._ballot,
-            lambda b: b.invite_proposals(
-                until=until, period=period, hours_delivered=hours_delivered, now=now, by=by
+        period = loading.period(self.repository, period_id)
+        ballot = Ballot.draft(
+            BallotDraft(
+                kind=BallotKind.REINVESTMENT, budget_pence=period.distributable or 0, **draft
             ),
+            now=now,
+            by=by,
+        )
+        period.put_to_members(ballot.id, by=by)
+        if proposals_until is not None:
+            self._invite(ballot, period, until=proposals_until, now=now, by=by)
+        return self._save_new(
+            ballot,
+            period,
+            conflict=lambda: PeriodError(
+                f"The surplus of {period.span.name} has just been put to the members in another"
+                " ballot."
+            ),
+        )
+
+    def invite_proposals(
+        self,
+        ballot_id: UUID,
+        *,
+        until: datetime,
+        by: UUID,
+        period_id: UUID | None = None,
+        period: str = "",
+        hours_delivered: Decimal = Decimal(0),
+    ) -> Done:
+        """Ask members for proposals until ``until`` (or move the window).
+
+        With ``period_id`` (the ballot's declared period), rate changes are costed from
+        that period's books; without it, from ``hours_delivered`` as typed (older ballots).
+        """
+        now = self.clock.now()
+        if period_id is None:
+            return self._changing(
+                ballot_id,
+                self._ballot,
+                lambda b: b.invite_proposals(
+                    until=until, period=period, hours_delivered=hours_delivered, now=now, by=by
+                ),
+            )
+
+        def invite(b: Ballot) -> None:
+            found = loading.period(self.repository, period_id)
+            if found.ballot_id != b.id:
+                raise PeriodError(
+                    f"This ballot does not share out the surplus of {found.span.name}: draft"
+                    " the reinvestment ballot from the period's declared surplus."
+                )
+            self._invite(b, found, until=until, now=now, by=by)
+
+        return self._changing(ballot_id, self._ballot, invite)
+
+    def _invite(
+        self, ballot: Ballot, period: FinancialPeriod, *, until: datetime, now: datetime, by: UUID
+    ) -> None:
+        ballot.invite_proposals(
+            until=until,
+            period=period.span.name,
+            hours_delivered=_hours(period),
+            period_id=period.id,
+            now=now,
+            by=by,
         )
 
     def propose_option(
@@ -39,16 +120,21 @@ class ProposalCommands(Commands):
         rate: str = "",
         pence_per_hour: int = 0,
     ) -> Done:
-        """A member proposes an option: a sum, or a rate change costed from the hours."""
+        """A member proposes an option: a sum, or a rate change costed from the care
+        delivered (the declared period's priced minutes, or the hours typed in)."""
         proposal_id, now = uuid4(), self.clock.now()
 
         def propose(b: Ballot) -> None:
+            from_books = None
+            if b.period_id is not None:
+                from_books = loading.period(self.repository, b.period_id).rate_change_cost
             found = costing(
                 cost_pence=cost_pence,
                 rate=rate,
                 pence_per_hour=pence_per_hour,
                 hours=b.hours_delivered,
                 budget_pence=b.budget_pence,
+                rate_cost=from_books,
             )
             b.propose(
                 proposal_id,

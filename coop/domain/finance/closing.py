@@ -74,6 +74,15 @@ def _totals(pricing: Pricing, books: Journal, summary: SurplusStatement) -> Chec
         return Check(TOTALS, False, "The care income in the journal is not the visits' charges.")
     if balances.get(PA_PAY, 0) != pricing.pay_pence:
         return Check(TOTALS, False, "The PA pay in the journal is not the visits' pay.")
+    income = -sum(p for account, p in balances.items() if account.startswith("Income"))
+    expenses = sum(p for account, p in balances.items() if account.startswith("Expenses"))
+    if (income, expenses) != (summary.revenue_pence, summary.costs_pence):
+        return Check(
+            TOTALS,
+            False,
+            "The surplus statement's revenue and costs are not the journal's: something is"
+            " dated outside the period.",
+        )
     by_month = summary.months
     if (
         sum(m.revenue_pence for m in by_month) != summary.revenue_pence

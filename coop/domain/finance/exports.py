@@ -16,7 +16,10 @@ CSV_HEADER = ("date", "transaction", "reference", "narration", "account", "amoun
 
 
 def csv_text(journal: Journal) -> str:
-    """One row per posting; amounts in pounds with two decimals (income negative)."""
+    """One row per posting; amounts in pounds with two decimals (income negative).
+
+    What people typed (references, narrations) never reaches a spreadsheet as a formula.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
@@ -26,8 +29,8 @@ def csv_text(journal: Journal) -> str:
                 (
                     t.on.isoformat(),
                     t.id,
-                    t.reference,
-                    t.narration,
+                    _cell(t.reference),
+                    _cell(t.narration),
                     p.account,
                     decimal_pounds(p.pence),
                 )

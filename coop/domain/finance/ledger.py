@@ -59,6 +59,14 @@ class Category(StrEnum):
         )
 
 
+def category_of(value: str) -> Category:
+    """The category named ``value``, or a refusal saying to choose one."""
+    try:
+        return Category(value)
+    except ValueError:
+        raise InvalidInput("Choose what the entry is for.", "category") from None
+
+
 _ACCOUNTS = {
     Category.GRANT: "Income:Grants",
     Category.DONATION: "Income:Donations",
@@ -84,6 +92,7 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     reverses: UUID | None = None  # the entry this one puts right
     adjusts: str = ""  # the closed period a late fix belongs to
     reason: str = ""  # why, for a reversal or a late fix
+    commitment: UUID | None = None  # the commitment from an earlier surplus this spends
 
 
 def check_entry(entry: Entry) -> None:
@@ -167,8 +176,13 @@ def entry_transaction(entry: Entry) -> Transaction:
         narration=narration,
         postings=(Posting(BANK, amount), Posting(entry.category.account, -amount)),
         reference=entry.reference,
-        links=(f"entry-{entry.reverses}",) if entry.reverses else (),
+        links=_links(entry),
     )
+
+
+def _links(entry: Entry) -> tuple[str, ...]:
+    links = (f"entry-{entry.reverses}",) if entry.reverses else ()
+    return (*links, f"commitment-{entry.commitment}") if entry.commitment else links
 
 
 class Journal(msgspec.Struct, frozen=True):

@@ -1,11 +1,7 @@
 """Financial periods: opened and closed by trustees, never overlapping, locked once closed.
 
-``PeriodCalendar`` (one per co-op) holds every period's dates, so a new period that
-overlaps another is refused by one aggregate's rule: the command saves the calendar
-and the new ``FinancialPeriod`` together, and two trustees opening overlapping
-periods at once conflict on the calendar's version, so only one can succeed.
-
-A ``FinancialPeriod`` is the book for its dates: the treasurer's entries are recorded
+The periods' dates are kept by the ``PeriodCalendar`` (``coop.domain.finance.calendar``),
+which refuses overlaps. A ``FinancialPeriod`` is the book for its dates: the treasurer's entries are recorded
 on it, so closing it and recording in it are ordered on one aggregate, and nothing
 slips in after the close. A late fix goes into a later open period as an adjustment
 that names the closed one and says why.
@@ -21,32 +17,26 @@ from eventsourcing.domain import Aggregate, event
 
 from coop.clock import UK
 from coop.domain.errors import InvalidInput
+from coop.domain.finance.calendar import PeriodCalendar, Span
 from coop.domain.finance.closing import Check
 from coop.domain.finance.ledger import Entry, check_entry
 from coop.domain.finance.money import FinanceError, pounds
+from coop.domain.finance.pricing import PricingRules
 from coop.domain.finance.rates import long_date
-from coop.domain.finance.surplus import most_distributable, reserve_for
+from coop.domain.finance.surplus import (
+    RateChangeBasis,
+    SurplusStatement,
+    most_distributable,
+    reserve_for,
+)
+from coop.domain.governance.proposals import Rate
 
-_NAMESPACE = UUID("7d4e2b1a-9c3f-4a5e-8b6d-0f1e2d3c4b5a")
-CALENDAR_ID = uuid5(_NAMESPACE, "financial periods")
-_LONGEST_DAYS = 549  # eighteen months: the longest accounting period a society may have
+_NAMESPACE = UUID("5c2e7a14-3b9d-4f6a-8e1c-2d7b9a0f4e63")
 
 
-def period_id(starts: date) -> UUID:
-    """One period per start date."""
-    return uuid5(_NAMESPACE, f"period:{starts.isoformat()}")
-
-
-class Span(msgspec.Struct, frozen=True):
-    """A period's name and dates, both ends included."""
-
-    period_id: UUID
-    name: str
-    starts: date
-    ends: date
-
-    def words(self) -> str:
-        return f"{self.name} ({long_date(self.starts)} to {long_date(self.ends)})"
+def commitment_id(ballot_id: UUID, option_id: str) -> UUID:
+    """One commitment per funded option."""
+    return uuid5(_NAMESPACE, f"commitment:{ballot_id}:{option_id}")
 
 
 class PeriodTotals(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,18 +46,21 @@ class PeriodTotals(msgspec.Struct, frozen=True, kw_only=True):
     costs_pence: int
     care_minutes: int
     visits: int
+    basis: RateChangeBasis = RateChangeBasis()  # to cost rate changes from the care delivered
 
     @property
     def surplus_pence(self) -> int:
         return self.revenue_pence - self.costs_pence
 
 
-class PeriodsOverlap(FinanceError):
-    def __init__(self, new: Span, other: Span) -> None:
-        super().__init__(
-            f"The new period, {long_date(new.starts)} to {long_date(new.ends)}, overlaps"
-            f" {other.words()}. Periods can't overlap: each day's money belongs to one period."
-        )
+class Commitment(msgspec.Struct, frozen=True, kw_only=True):
+    """A funded one-off option: money promised from the period's surplus, shown until spent."""
+
+    commitment_id: UUID
+    ballot_id: UUID
+    option_id: str
+    title: str
+    pence: int
 
 
 class PeriodClosed(FinanceError):
@@ -86,51 +79,6 @@ class CloseRefused(FinanceError):
 
 class PeriodError(FinanceError):
     """Other refusals about a period."""
-
-
-class PeriodCalendar(Aggregate):
-    """Every financial period's dates, so no two overlap."""
-
-    class Started(Aggregate.Created):
-        pass
-
-    class PeriodAdded(Aggregate.Event):
-        span: Span
-        by: UUID
-
-    @staticmethod
-    def create_id() -> UUID:
-        return CALENDAR_ID
-
-    @event(Started)
-    def __init__(self) -> None:
-        self.spans: tuple[Span, ...] = ()
-
-    def add(self, name: str, starts: date, ends: date, *, by: UUID) -> Span:
-        """Make room for a new period, refusing one that overlaps another."""
-        name = name.strip()
-        if not name or len(name) > 100:
-            raise InvalidInput("Name the period, for example 2025 to 2026.", "name")
-        if ends < starts:
-            raise InvalidInput("A period must end on or after the day it starts.", "ends")
-        if (ends - starts).days >= _LONGEST_DAYS:
-            raise InvalidInput("A financial period can't be longer than 18 months.", "ends")
-        span = Span(period_id(starts), name, starts, ends)
-        for other in self.spans:
-            if starts <= other.ends and other.starts <= ends:
-                raise PeriodsOverlap(span, other)
-            if other.name.casefold() == name.casefold():
-                raise InvalidInput(f"There is already a period called {other.name}.", "name")
-        self._period_added(span=span, by=by)
-        return span
-
-    @event(PeriodAdded)
-    def _period_added(self, span: Span, by: UUID) -> None:
-        self.spans = tuple(sorted((*self.spans, span), key=lambda s: s.starts))
-
-    def covering(self, day: date) -> Span | None:
-        """The period ``day`` belongs to, if any."""
-        return next((s for s in self.spans if s.starts <= day <= s.ends), None)
 
 
 def open_period(
@@ -161,6 +109,12 @@ class FinancialPeriod(Aggregate):
         minute: str
         checks: tuple[Check, ...]
         totals: PeriodTotals
+        # How the visits were priced, and from which log position the care side's
+        # events were read: with the rates (locked from here on) these make the priced
+        # lines again exactly, so the read model needs no copy of them in the log.
+        pricing: PricingRules
+        visits_up_to: int
+        statement: SurplusStatement | None
 
     class DistributableDeclared(Aggregate.Event):
         pence: int
@@ -170,6 +124,27 @@ class FinancialPeriod(Aggregate):
         care_minutes: int
         by: UUID
         minute: str
+        at: datetime
+
+    class PutToMembers(Aggregate.Event):
+        """The declared surplus is the budget of this reinvestment ballot (only one)."""
+
+        ballot_id: UUID
+        by: UUID
+
+    class ReinvestmentEnacted(Aggregate.Event):
+        """What the members decided, carried out: rate changes (enacted on the rates)
+        and one-off options, each a commitment against the surplus."""
+
+        ballot_id: UUID
+        rate_options: tuple[str, ...]
+        commitments: tuple[Commitment, ...]
+        at: datetime
+
+    class CommitmentSpent(Aggregate.Event):
+        commitment_id: UUID
+        entry_id: UUID  # the cost recorded in the open period it was spent in
+        pence: int
         at: datetime
 
     @staticmethod
@@ -184,14 +159,19 @@ class FinancialPeriod(Aggregate):
         self.closed = False
         self.totals: PeriodTotals | None = None
         self.distributable: int | None = None
+        self.ballot_id: UUID | None = None
+        self.enacted = False
+        self.commitments: dict[UUID, Commitment] = {}
+        self.spent: dict[UUID, int] = {}
 
     # Recording ------------------------------------------------------------------------
 
     def record(self, entry: Entry, *, by: UUID) -> None:
         """Record the treasurer's income or cost, dated within this open period."""
-        if entry.reverses or entry.adjusts:
+        if entry.reverses or entry.adjusts or entry.commitment:
             raise InvalidInput(
-                "Put a mistake right with a reversal, or a late fix as an adjustment."
+                "Put a mistake right with a reversal, a late fix as an adjustment, and spend"
+                " a commitment against it."
             )
         self._check_recordable(entry)
         self._entry_recorded(entry=entry, by=by)
@@ -265,6 +245,9 @@ class FinancialPeriod(Aggregate):
         at: datetime,
         by: UUID,
         minute: str,
+        pricing: PricingRules | None = None,
+        visits_up_to: int = 0,
+        statement: SurplusStatement | None = None,
     ) -> None:
         """Lock the period, if every check the caller made on its books passed."""
         if self.closed:
@@ -278,11 +261,28 @@ class FinancialPeriod(Aggregate):
                 raise CloseRefused(check)
         if not minute.strip():
             raise InvalidInput("Give the board minute that records the decision.", "minute")
-        self._closed(at=at, by=by, minute=minute.strip(), checks=checks, totals=totals)
+        self._closed(
+            at=at,
+            by=by,
+            minute=minute.strip(),
+            checks=checks,
+            totals=totals,
+            pricing=pricing or PricingRules(),
+            visits_up_to=visits_up_to,
+            statement=statement,
+        )
 
     @event(Closed)
     def _closed(
-        self, at: datetime, by: UUID, minute: str, checks: tuple[Check, ...], totals: PeriodTotals
+        self,
+        at: datetime,
+        by: UUID,
+        minute: str,
+        checks: tuple[Check, ...],
+        totals: PeriodTotals,
+        pricing: PricingRules,
+        visits_up_to: int,
+        statement: SurplusStatement | None,
     ) -> None:
         self.closed = True
         self.totals = totals
@@ -340,3 +340,99 @@ class FinancialPeriod(Aggregate):
         at: datetime,
     ) -> None:
         self.distributable = pence
+
+    # The members' decision ------------------------------------------------------------
+
+    def put_to_members(self, ballot_id: UUID, *, by: UUID) -> None:
+        """Make the declared surplus a reinvestment ballot's budget (once; again: nothing)."""
+        if self.distributable is None:
+            raise PeriodError(
+                f"No surplus of {self.span.name} has been declared distributable yet, so there"
+                " is nothing to put to the members."
+            )
+        if self.ballot_id == ballot_id:
+            return
+        if self.ballot_id is not None:
+            raise PeriodError(
+                f"The surplus of {self.span.name} is already the budget of another"
+                " reinvestment ballot."
+            )
+        self._put_to_members(ballot_id=ballot_id, by=by)
+
+    @event(PutToMembers)
+    def _put_to_members(self, ballot_id: UUID, by: UUID) -> None:
+        self.ballot_id = ballot_id
+
+    def rate_change_cost(self, rate: Rate, pence_per_hour: int) -> int:
+        """What moving ``rate`` by ``pence_per_hour`` would have cost over this period."""
+        if self.totals is None:
+            raise PeriodError("Close the period before costing changes from it.")
+        return self.totals.basis.cost(rate, pence_per_hour)
+
+    def enact(
+        self,
+        ballot_id: UUID,
+        *,
+        rate_options: tuple[str, ...],
+        commitments: tuple[Commitment, ...],
+        at: datetime,
+    ) -> None:
+        """Record the members' decision carried out: its rate changes and commitments."""
+        if self.ballot_id != ballot_id:
+            raise PeriodError(f"That ballot does not decide the surplus of {self.span.name}.")
+        if self.enacted:
+            raise PeriodError("The members' decision on this surplus has already been enacted.")
+        if sum(c.pence for c in commitments) > (self.distributable or 0):
+            raise PeriodError("The commitments add up to more than the surplus declared.")
+        self._reinvestment_enacted(
+            ballot_id=ballot_id, rate_options=rate_options, commitments=commitments, at=at
+        )
+
+    @event(ReinvestmentEnacted)
+    def _reinvestment_enacted(
+        self,
+        ballot_id: UUID,
+        rate_options: tuple[str, ...],
+        commitments: tuple[Commitment, ...],
+        at: datetime,
+    ) -> None:
+        self.enacted = True
+        self.commitments = {c.commitment_id: c for c in commitments}
+        self.spent = {c.commitment_id: 0 for c in commitments}
+
+    def left_of(self, commitment_id: UUID) -> int:
+        """What is still to be spent of a commitment."""
+        commitment = self.commitments.get(commitment_id)
+        if commitment is None:
+            raise PeriodError(f"There is no such commitment against {self.span.name}'s surplus.")
+        return commitment.pence - self.spent[commitment_id]
+
+    def spend(
+        self, closed: FinancialPeriod, commitment_id: UUID, entry: Entry, *, by: UUID, at: datetime
+    ) -> None:
+        """Spend money committed from ``closed``'s surplus: a cost recorded in this period."""
+        left = closed.left_of(commitment_id)
+        if entry.category.money_in:
+            raise InvalidInput(
+                "Spending a commitment is a cost: choose what it was spent on.", "category"
+            )
+        if entry.amount_pence > left:
+            raise PeriodError(
+                f"{pounds(entry.amount_pence)} is more than is left of the commitment"
+                f" ({pounds(left)})."
+            )
+        entry = msgspec.structs.replace(entry, commitment=commitment_id)
+        self._check_recordable(entry)
+        self._entry_recorded(entry=entry, by=by)
+        closed._commitment_spent(
+            commitment_id=commitment_id,
+            entry_id=entry.entry_id,
+            pence=entry.amount_pence,
+            at=at,
+        )
+
+    @event(CommitmentSpent)
+    def _commitment_spent(
+        self, commitment_id: UUID, entry_id: UUID, pence: int, at: datetime
+    ) -> None:
+        self.spent[commitment_id] += pence

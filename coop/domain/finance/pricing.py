@@ -62,6 +62,14 @@ class DeliveredVisit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     outcome: Outcome = Outcome.DELIVERED
     actual_start: datetime | None = None  # check-in
     actual_end: datetime | None = None  # check-out
+    # A late cancellation's charge as the rules set it when it was cancelled (the user
+    # was told then); None: the pricing rules' percentage.
+    charge_percent: int | None = None
+
+    @property
+    def started(self) -> datetime:
+        """When the visit started (checked in), or was planned to: its date sets its period."""
+        return self.actual_start or self.planned_start
 
 
 class PricingRules(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,14 +80,12 @@ class PricingRules(msgspec.Struct, frozen=True, kw_only=True):
     late_cancellation_pay_percent: int = 0
 
     @classmethod
-    def from_rules(
-        cls, rules: RuleBook, *, rounding_minutes: int = 0, late_cancellation_pay_percent: int = 0
-    ) -> PricingRules:
-        """The pricing rules a rule book sets (the rounding and PA's share are proposed fields)."""
+    def from_rules(cls, rules: RuleBook) -> PricingRules:
+        """The pricing rules a rule book sets."""
         return cls(
-            rounding_minutes=rounding_minutes,
+            rounding_minutes=rules.visit_time_rounding_minutes,
             late_cancellation_charge_percent=rules.late_cancellation_charge_percent,
-            late_cancellation_pay_percent=late_cancellation_pay_percent,
+            late_cancellation_pay_percent=rules.late_cancellation_pay_percent,
         )
 
     def check(self) -> None:
@@ -123,7 +129,7 @@ class PricedVisit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     user_id: UUID
     pa_id: UUID
     outcome: Outcome
-    on: date  # the UK date the visit started (or was planned to), which sets its period
+    on: date  # the UK date the visit started (or was planned to), before rounding: its period
     minutes: int  # real minutes of care delivered, after rounding
     charge_pence: int
     pay_pence: int
@@ -213,30 +219,33 @@ class Pricer:
             pieces = self._pieces(start, end)
             charge, pay = self._lines(visit, pieces, LineKind.CARE, 100, 100)
             flag = "" if end > start else "no time left after rounding"
-            return self._priced(visit, start, end - start, charge, pay, flag)
+            return self._priced(visit, end - start, charge, pay, flag)
         start, end = self._rounded(visit.planned_start), self._rounded(visit.planned_end)
         if end <= start:
             raise _Unpriceable("its planned end is not after its planned start")
         if visit.outcome is Outcome.MISSED:
-            return self._priced(visit, start, 0, (), (), "missed: not charged, PA not paid")
+            return self._priced(visit, 0, (), (), "missed: not charged, PA not paid")
+        charged = visit.charge_percent
         charge, pay = self._lines(
             visit,
             self._pieces(start, end),
             LineKind.CANCELLATION,
-            self.rules.late_cancellation_charge_percent,
+            self.rules.late_cancellation_charge_percent if charged is None else charged,
             self.rules.late_cancellation_pay_percent,
         )
-        return self._priced(visit, start, 0, charge, pay, "")
+        return self._priced(visit, 0, charge, pay, "")
 
     def _priced(
         self,
         visit: DeliveredVisit,
-        start: int,
         minutes: int,
         charge: Sequence[Line],
         pay: Sequence[Line],
         flag: str,
     ) -> PricedVisit:
+        # Dated by the real start, not the rounded one: rounding must never move a visit
+        # (23:55 to 00:00, say) into another day, and so perhaps another period.
+        start = seconds_of(visit.started) // 60
         offset, _ = self._clock.offset(start)
         return PricedVisit(
             visit_id=visit.visit_id,

@@ -12,7 +12,7 @@ the single highest rate wins (uplifts are never added together).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
@@ -169,6 +169,15 @@ class RatesBackdated(FinanceError):
         )
 
 
+class RatesError(FinanceError):
+    """Other refusals about rates."""
+
+
+class _Enactment(msgspec.Struct, frozen=True):
+    ballot_id: UUID
+    option_ids: tuple[str, ...]
+
+
 class PeriodAlreadyClosed(FinanceError):
     def __init__(self, locked_until: date) -> None:
         super().__init__(
@@ -197,7 +206,7 @@ class Rates(Aggregate):
     class Enacted(Aggregate.Event):
         tariff: Tariff
         ballot_id: UUID  # the reinvestment (or resolution) that decided it
-        option_id: str
+        option_ids: tuple[str, ...]  # the funded options it carries (one tariff for them all)
         on: date
 
     @staticmethod
@@ -207,6 +216,7 @@ class Rates(Aggregate):
     @event(Started)
     def __init__(self) -> None:
         self.history: tuple[Tariff, ...] = ()
+        self.enacted: tuple[_Enactment, ...] = ()
 
     def adopt(
         self, tariff: Tariff, *, by: UUID, minute: str, today: date, locked_until: date | None
@@ -226,17 +236,28 @@ class Rates(Aggregate):
         tariff: Tariff,
         *,
         ballot_id: UUID,
-        option_id: str,
+        option_ids: tuple[str, ...],
         today: date,
         locked_until: date | None,
     ) -> None:
-        """New rates decided by the members (a reinvestment option), from its date."""
+        """New rates decided by the members (reinvestment options), from their date."""
+        if any(t.ballot_id == ballot_id for t in self.enacted):
+            raise RatesError("The rate changes this ballot decided have already been enacted.")
         self._check_next(tariff, locked_until)
-        self._enacted(tariff=tariff, ballot_id=ballot_id, option_id=option_id, on=today)
+        self._enacted(tariff=tariff, ballot_id=ballot_id, option_ids=option_ids, on=today)
 
     @event(Enacted)
-    def _enacted(self, tariff: Tariff, ballot_id: UUID, option_id: str, on: date) -> None:
+    def _enacted(
+        self, tariff: Tariff, ballot_id: UUID, option_ids: tuple[str, ...], on: date
+    ) -> None:
         self.history = (*self.history, tariff)
+        self.enacted = (*self.enacted, _Enactment(ballot_id, option_ids))
+
+    def next_date(self, wanted: date) -> date:
+        """``wanted``, or the day after the last tariff's date if that is later."""
+        if self.history and self.history[-1].effective_from >= wanted:
+            return self.history[-1].effective_from + timedelta(days=1)
+        return wanted
 
     def in_force_on(self, day: date) -> Tariff | None:
         """The tariff in force on ``day``, or None before the first."""

@@ -97,6 +97,34 @@ class RateChangeCost(msgspec.Struct, frozen=True, kw_only=True):
     cost_pence: int  # rounded up to a whole penny
 
 
+class RateChangeBasis(msgspec.Struct, frozen=True, kw_only=True):
+    """A period's priced minutes as a rate change would move them, per side.
+
+    Each is the sum over the side's lines of minutes × (100 + uplift %) × share %, so
+    a change of p pence an hour costs p × basis / 600,000 (rounded up): two numbers,
+    kept at the close, cost any proposal without pricing the period again.
+    """
+
+    pay: int = 0
+    charge: int = 0
+
+    def cost(self, rate: Rate, pence_per_hour: int) -> int:
+        """The cost in whole pence (rounded up) of moving ``rate`` by ``pence_per_hour``."""
+        basis = self.pay if rate is Rate.PA_PAY else self.charge
+        return -(-pence_per_hour * basis // 600_000)  # 100 (uplift %) × 60 (min) × 100 (share %)
+
+
+def rate_change_basis(visits: Iterable[PricedVisit]) -> tuple[RateChangeBasis, dict[Side, int]]:
+    """The period's basis for costing rate changes, and the care minutes on each side."""
+    basis = {Side.PAY: 0, Side.CHARGE: 0}
+    minutes = {Side.PAY: 0, Side.CHARGE: 0}
+    for visit in visits:
+        for line in visit.lines:
+            basis[line.side] += (100 + line.uplift_percent) * line.minutes * line.percent
+            minutes[line.side] += line.minutes if line.kind is LineKind.CARE else 0
+    return RateChangeBasis(pay=basis[Side.PAY], charge=basis[Side.CHARGE]), minutes
+
+
 def rate_change_cost(
     visits: Iterable[PricedVisit], rate: Rate, pence_per_hour: int
 ) -> RateChangeCost:
@@ -107,16 +135,11 @@ def rate_change_cost(
     cancellation was charged or paid at. Where a change would alter which uplift is
     the highest, the uplift that applied is kept.
     """
+    basis, minutes = rate_change_basis(visits)
     side = Side.PAY if rate is Rate.PA_PAY else Side.CHARGE
-    exact = minutes = 0
-    for visit in visits:
-        for line in visit.lines:
-            if line.side is side:
-                exact += pence_per_hour * (100 + line.uplift_percent) * line.minutes * line.percent
-                minutes += line.minutes if line.kind is LineKind.CARE else 0
     return RateChangeCost(
         rate=rate,
         pence_per_hour=pence_per_hour,
-        minutes=minutes,
-        cost_pence=-(-exact // 600_000),  # 100 (uplift %) × 60 (minutes) × 100 (share %)
+        minutes=minutes[side],
+        cost_pence=basis.cost(rate, pence_per_hour),
     )

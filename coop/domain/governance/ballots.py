@@ -169,10 +169,22 @@ class Ballot(Aggregate):
         by: UUID
 
     class ProposalsInvited(Aggregate.Event):
+        """The proposal window, and the financial period whose surplus is the budget.
+
+        Version 2 names the declared period (its id): its care hours cost a rate
+        change. Version 1 had the period's name and hours typed in by a trustee.
+        """
+
+        class_version = 2
         until: datetime
         period: str
-        hours_delivered: Decimal
+        hours_delivered: Decimal  # shown to members; a period's costs come from its books
+        period_id: UUID | None  # the declared period, or None for hours typed in (v1)
         by: UUID
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["period_id"] = None
 
     class OptionProposed(Aggregate.Event):
         proposal_id: UUID
@@ -235,7 +247,9 @@ class Ballot(Aggregate):
         self.proposals_until: datetime | None = None
         self.period = ""
         self.hours_delivered = Decimal(0)
+        self.period_id: UUID | None = None
         self.proposals: dict[UUID, Proposal] = {}
+        self.costings: dict[str, Costing] = {}  # a listed proposal's option id: its costing
 
     def _take_draft(self, draft: BallotDraft) -> None:
         self.kind = draft.kind
@@ -285,7 +299,14 @@ class Ballot(Aggregate):
     # Members' proposals (reinvestment ballots) -------------------------------------------
 
     def invite_proposals(
-        self, *, until: datetime, period: str, hours_delivered: Decimal, now: datetime, by: UUID
+        self,
+        *,
+        until: datetime,
+        period: str,
+        hours_delivered: Decimal,
+        now: datetime,
+        by: UUID,
+        period_id: UUID | None = None,
     ) -> None:
         """Open (or move) the window in which members propose options, before voting opens."""
         self._check_still_drafting()
@@ -301,15 +322,28 @@ class Ballot(Aggregate):
             raise InvalidInput("Name the financial period, for example 2025 to 2026.", "period")
         if hours_delivered < 0:
             raise InvalidInput("The hours of care delivered cannot be negative.", "hours")
-        self._proposals_invited(until=until, period=period, hours_delivered=hours_delivered, by=by)
+        if self.period_id is not None and period_id != self.period_id:
+            raise BallotError(
+                "This ballot shares out the surplus declared for its period: its hours of"
+                " care come from that period's books."
+            )
+        self._proposals_invited(
+            until=until, period=period, hours_delivered=hours_delivered, period_id=period_id, by=by
+        )
 
     @event(ProposalsInvited)
     def _proposals_invited(
-        self, until: datetime, period: str, hours_delivered: Decimal, by: UUID
+        self,
+        until: datetime,
+        period: str,
+        hours_delivered: Decimal,
+        period_id: UUID | None,
+        by: UUID,
     ) -> None:
         self.proposals_until = until
         self.period = period
         self.hours_delivered = hours_delivered
+        self.period_id = period_id
 
     def propose(
         self,
@@ -399,6 +433,7 @@ class Ballot(Aggregate):
     def _proposal_listed(self, proposal_id: UUID, option: Option, by: UUID) -> None:
         self.proposals[proposal_id].state = ProposalState.LISTED
         self.options = (*self.options, option)
+        self.costings[option.id] = self.proposals[proposal_id].costing
 
     def decline_proposal(self, proposal_id: UUID, *, reason: str, by: UUID) -> None:
         """Trustees leave a proposal off the ballot, saying why (members see the reason)."""

@@ -9,6 +9,7 @@ compare like with like: what the change would have cost over that period.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -61,14 +62,34 @@ def rate_change_cost(pence_per_hour: int, hours: Decimal) -> int:
 
 
 def costing(
-    *, cost_pence: int, rate: str, pence_per_hour: int, hours: Decimal, budget_pence: int
+    *,
+    cost_pence: int,
+    rate: str,
+    pence_per_hour: int,
+    hours: Decimal,
+    budget_pence: int,
+    rate_cost: Callable[[Rate, int], int] | None = None,
 ) -> Costing:
-    """The option's costing, checked: a positive cost within the surplus."""
+    """The option's costing, checked: a positive cost within the surplus.
+
+    ``rate_cost``: a rate change's cost worked out from the period's own books (with
+    their uplifts); without it, pence an hour × the hours.
+    """
     if rate:
         if rate not in tuple(Rate):
             raise InvalidInput("Select which rate the option changes.", "rate")
         if pence_per_hour <= 0:
             raise InvalidInput("The change per hour must be more than 0p.", "pence_per_hour")
+        if rate_cost is not None:
+            return _within(
+                Costing(
+                    cost_pence=rate_cost(Rate(rate), pence_per_hour),
+                    rate=rate,
+                    pence_per_hour=pence_per_hour,
+                    hours=hours,
+                ),
+                budget_pence,
+            )
         if hours <= 0:
             raise InvalidInput(
                 "The trustees have not given the hours of care delivered in the period,"
@@ -81,13 +102,17 @@ def costing(
         )
     else:
         found = Costing(cost_pence=cost_pence)
+    return _within(found, budget_pence)
+
+
+def _within(found: Costing, budget_pence: int) -> Costing:
     if found.cost_pence <= 0:
         raise InvalidInput("The cost must be more than £0.", "cost")
     if found.cost_pence > budget_pence:
         raise InvalidInput(
             f"It would cost £{found.cost_pence / 100:,.2f}, more than the surplus of"
             f" £{budget_pence / 100:,.2f}.",
-            "pence_per_hour" if rate else "cost",
+            "pence_per_hour" if found.rate else "cost",
         )
     return found
 

@@ -64,6 +64,10 @@ class RuleBook(msgspec.Struct, frozen=True, kw_only=True):
     travel_buffer_minutes: int
     # Added after rules were first stored: the default keeps older events decodable.
     missed_after_minutes: int = 30  # a visit with no check-in this long after its start is missed
+    # The money's rules (finance), added later with defaults for the same reason.
+    visit_time_rounding_minutes: int = 0  # check-in and -out rounded to this (0: the minute)
+    late_cancellation_pay_percent: int = 0  # of a late-cancelled visit's pay the PA still gets
+    surplus_reserve_percent: int = 10  # of a period's surplus kept back, never distributed
 
     def weights(self) -> dict[str, Fraction]:
         """Each voting class's weight."""
@@ -108,6 +112,23 @@ class RuleBook(msgspec.Struct, frozen=True, kw_only=True):
             )
         if any(c not in names or n < 0 for c, n in self.reserved_seats):
             raise InvalidInput("Reserved seats must name a member class in the rules.", "seats")
+        self._check_money()
+
+    def _check_money(self) -> None:
+        rounding = self.visit_time_rounding_minutes
+        if rounding < 0 or (rounding and 60 % rounding):
+            raise InvalidInput(
+                "Visit times can be rounded to a number of minutes that divides an hour"
+                " (1, 5, 10, 15, 30 or 60), or not at all (0).",
+                "visit_time_rounding_minutes",
+            )
+        for field, percent in (
+            ("late_cancellation_charge_percent", self.late_cancellation_charge_percent),
+            ("late_cancellation_pay_percent", self.late_cancellation_pay_percent),
+            ("surplus_reserve_percent", self.surplus_reserve_percent),
+        ):
+            if not 0 <= percent <= 100:
+                raise InvalidInput("A percentage in the rules must be from 0 to 100.", field)
 
 
 def model_rules() -> RuleBook:

@@ -8,16 +8,14 @@ from uuid import UUID, uuid4
 import pytest
 
 from coop.domain.errors import InvalidInput
+from coop.domain.finance.calendar import CALENDAR_ID, PeriodCalendar, PeriodsOverlap
 from coop.domain.finance.closing import ALL_PRICED, BALANCED, TOTALS, Check, closing_checks
 from coop.domain.finance.ledger import Category, Entry, Posting, Transaction, journal
 from coop.domain.finance.periods import (
-    CALENDAR_ID,
     CloseRefused,
     FinancialPeriod,
-    PeriodCalendar,
     PeriodClosed,
     PeriodError,
-    PeriodsOverlap,
     PeriodTotals,
     open_period,
 )

@@ -35,7 +35,7 @@ def rates_with_april() -> Rates:
 def test_one_rates_aggregate_per_co_op_holds_each_tariff_from_its_date() -> None:
     rates = rates_with_april()
     assert rates.id == RATES_ID
-    rates.enact(OCTOBER, ballot_id=BALLOT, option_id="pa-pay", today=date(2025, 9, 1), locked_until=None)  # fmt: skip
+    rates.enact(OCTOBER, ballot_id=BALLOT, option_ids=("pa-pay",), today=date(2025, 9, 1), locked_until=None)  # fmt: skip
     assert rates.in_force_on(date(2025, 3, 31)) is None
     assert rates.in_force_on(date(2025, 9, 30)) == APRIL
     assert rates.in_force_on(date(2025, 10, 1)) == OCTOBER
@@ -139,7 +139,7 @@ def test_rates_cannot_take_effect_inside_a_closed_period() -> None:
         rates.enact(
             OCTOBER,
             ballot_id=BALLOT,
-            option_id="pa-pay",
+            option_ids=("pa-pay",),
             today=date(2025, 11, 5),
             locked_until=date(2025, 10, 31),
         )
@@ -167,7 +167,7 @@ def test_rates_events_come_back_from_the_event_store_codec_exactly() -> None:
     from coop.infra.eventstore.codec import EventMapper, MsgspecTranscoder
 
     rates = rates_with_april()
-    rates.enact(OCTOBER, ballot_id=BALLOT, option_id="pa-pay", today=TODAY, locked_until=None)
+    rates.enact(OCTOBER, ballot_id=BALLOT, option_ids=("pa-pay",), today=TODAY, locked_until=None)
     mapper = EventMapper(MsgspecTranscoder())
     stored = [mapper.to_stored_event(e) for e in rates.collect_events()]
     replayed = None

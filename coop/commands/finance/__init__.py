@@ -1,0 +1,1 @@
+"""The finance context's commands: rates, periods, the ledger, the surplus and decisions."""
