@@ -96,6 +96,7 @@ async def mark_missed_visits(s: Scheduling) -> list[tuple[str, UUID]]:
                 done.append(("missed", visit.visit_id))
         except CoopError as e:  # one visit's trouble must not hold up the others
             log.warning("Visit %s: %s", visit.visit_id, e)
+    return done
 
 
 async def enact_decisions(s: Scheduling, head: int) -> list[tuple[str, UUID]]:
