@@ -52,7 +52,7 @@ from bench.common import cpu_seconds, median, print_header, rate, runs, scratch_
 from coop.application import Coop
 from coop.domain.governance.ballots import BallotKind, Elector, Mark
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import ContactDetails, ContactMethod, MemberClass
+from coop.domain.membership.member_details import ContactDetails, ContactMethod, MemberClass
 from coop.domain.membership.members import imported_member_id
 from coop.domain.membership.old_records import OldRecord
 from coop.infra.db import create_pool, eventsourcing_env

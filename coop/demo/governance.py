@@ -15,7 +15,7 @@ from coop.domain.governance.ballots import BallotKind, Elector, Mark, Option
 from coop.domain.governance.meetings import MeetingKind
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.seats import Trustee
-from coop.domain.membership.details import Office
+from coop.domain.membership.member_details import Office
 from coop.domain.membership.members import Member
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from coop.application import Coop
 from coop.demo.days import Days
 from coop.demo.people import APPLICANTS, OLD_RECORDS, PEOPLE, REFUSED, details, old_records
-from coop.domain.membership.details import Cessation, ContactDetails, Office, ShareSettlement
+from coop.domain.membership.member_details import Cessation, ContactDetails, Office, ShareSettlement
 from coop.domain.membership.members import MemberClass, imported_member_id
 
 # The founding meeting brought the old spreadsheet in; it is not a person.

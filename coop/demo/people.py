@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coop.domain.membership.details import Cessation, ShareSettlement
+from coop.domain.membership.member_details import Cessation, ShareSettlement
 from coop.domain.membership.members import ApplicantDetails, ContactMethod, MemberClass
 from coop.domain.membership.old_records import OldRecord
 

@@ -12,7 +12,7 @@ from litestar.routes import HTTPRoute
 
 from coop.application import Coop
 from coop.domain.accounts import Role
-from coop.domain.membership.details import Cessation, MemberClass, Office
+from coop.domain.membership.member_details import Cessation, MemberClass, Office
 from coop.projections.accounts.queries import account_by_email
 from coop.web.accounts.passwords import hash_password
 from coop.web.auth import NotAllowed, access_guard

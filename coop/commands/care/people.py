@@ -20,7 +20,7 @@ from coop.domain.accounts import Account, Role
 from coop.domain.care.errors import CareError
 from coop.domain.errors import NotFound
 from coop.domain.membership.carers import CarerLink
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.domain.membership.members import Member
 
 T = TypeVar("T")

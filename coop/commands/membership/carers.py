@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 from coop.clock import today
 from coop.commands.base import Commands, Done
 from coop.domain.membership.carers import CarerLink, CarerLinkError, NotAskedYet
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.domain.membership.members import Member
 
 

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from coop.clock import today
 from coop.commands.base import Busy, Commands
 from coop.domain.claims import Claim, claim_id
-from coop.domain.membership.details import ApplicantDetails, Decision
+from coop.domain.membership.member_details import ApplicantDetails, Decision
 from coop.domain.membership.members import Member, MembershipNumbers, imported_member_id
 from coop.domain.membership.old_records import ImportReport, OldRecord, Problem
 from coop.infra.eventstore.reads import stored_among

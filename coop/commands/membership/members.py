@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 from coop.clock import today
 from coop.commands.base import Commands, Done
 from coop.domain.claims import Claim, claim_id
-from coop.domain.membership.details import (
+from coop.domain.membership.member_details import (
     Cessation,
     ContactDetails,
     MemberClass,

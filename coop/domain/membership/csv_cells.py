@@ -12,7 +12,12 @@ import re
 import unicodedata
 from datetime import date
 
-from coop.domain.membership.details import Cessation, ContactMethod, MemberClass, ShareSettlement
+from coop.domain.membership.member_details import (
+    Cessation,
+    ContactMethod,
+    MemberClass,
+    ShareSettlement,
+)
 
 
 class Bad(ValueError):

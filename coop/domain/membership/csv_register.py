@@ -19,7 +19,7 @@ from coop.clock import SystemClock
 from coop.clock import today as today_on
 from coop.domain.membership import csv_cells as cells
 from coop.domain.membership.csv_cells import Bad
-from coop.domain.membership.details import ContactDetails, ContactMethod
+from coop.domain.membership.member_details import ContactDetails, ContactMethod
 from coop.domain.membership.old_records import OldRecord, Problem
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError, InvalidInput, NotFound
-from coop.domain.membership.details import (
+from coop.domain.membership.member_details import (
     ApplicantDetails,
     Cessation,
     ContactDetails,

@@ -6,7 +6,12 @@ from datetime import date
 
 import msgspec
 
-from coop.domain.membership.details import Cessation, ContactDetails, MemberClass, ShareSettlement
+from coop.domain.membership.member_details import (
+    Cessation,
+    ContactDetails,
+    MemberClass,
+    ShareSettlement,
+)
 
 
 class OldRecord(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from coop.domain.membership.details import ContactDetails
+from coop.domain.membership.member_details import ContactDetails
 from coop.domain.membership.members import Member
 from coop.infra.sealing import is_erased
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from coop.domain.membership.details import ContactDetails, MemberClass
+from coop.domain.membership.member_details import ContactDetails, MemberClass
 from coop.domain.membership.members import Member
 from coop.domain.membership.registers import ERASED_NAME
 from coop.infra.sealing import is_erased

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from coop.domain.accounts import Role
-from coop.domain.membership.details import Cessation, MemberClass, Office, ShareSettlement
+from coop.domain.membership.member_details import Cessation, MemberClass, Office, ShareSettlement
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # Roles trustees give to an account; membership roles follow from the member's record.

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from coop.application import Coop, Done
 from coop.clock import today
 from coop.domain.errors import CoopError, NotFound
-from coop.domain.membership.details import Office
+from coop.domain.membership.member_details import Office
 from coop.infra.personal_traces import clear_traces
 from coop.projections.membership.queries import MemberRecord, addresses_and_account_of
 from coop.web.forms import Checked

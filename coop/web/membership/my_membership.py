@@ -15,13 +15,13 @@ from litestar.response import Redirect, Response, Template
 
 from coop.clock import today
 from coop.domain.errors import CoopError
-from coop.domain.membership.details import Cessation, ContactMethod
+from coop.domain.membership.member_details import Cessation, ContactMethod
 from coop.projections.accounts.queries import account_by_id
 from coop.projections.membership.queries import MemberRecord, member_record
 from coop.web.auth import User
 from coop.web.forms import check_contact_details
 from coop.web.membership.applying import CONTACT_METHODS
-from coop.web.membership.my_data import as_json, my_data
+from coop.web.membership.download_my_data import as_json, my_data
 from coop.web.pages import page, see_other
 from coop.web.services import services
 

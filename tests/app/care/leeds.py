@@ -20,7 +20,7 @@ from coop.domain.care.availability import WeeklyPattern, Window
 from coop.domain.care.plans import Place, SupportPlan
 from coop.domain.care.tasks import Task
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from tests.people import details
 
 TRUSTEE = uuid4()

@@ -10,7 +10,7 @@ import pytest
 from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.domain.care.notes import NotesAccess, NotesPrivate, Reader, notes_access_id
-from coop.domain.membership.details import Cessation, ShareSettlement
+from coop.domain.membership.member_details import Cessation, ShareSettlement
 
 from .leeds import TRUSTEE, TUESDAY, Leeds, at, book, leeds
 

@@ -22,7 +22,7 @@ from coop.domain.finance.ledger import Category
 from coop.domain.finance.periods import PeriodError, commitment_id
 from coop.domain.finance.rates import RATES_ID, Rates
 from coop.domain.governance.ballots import Ballot, BallotKind, Elector, Mark
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.infra.eventstore.codec import EventMapper, MsgspecTranscoder
 from coop.infra.sealing import master_key
 from coop.projections.finance.books import pay_statement

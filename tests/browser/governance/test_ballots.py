@@ -18,7 +18,7 @@ from coop.clock import FixedClock, today
 from coop.domain.governance.ballots import BallotError, BallotKind, Elector, Mark, Option
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.seats import Trustee
-from coop.domain.membership.details import Office
+from coop.domain.membership.member_details import Office
 from coop.domain.membership.members import MemberClass
 from coop.web.accounts.passwords import hash_password
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in

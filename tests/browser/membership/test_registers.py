@@ -15,7 +15,7 @@ from playwright.async_api import Locator, Page, expect
 
 from coop.application import Coop
 from coop.clock import UK, FixedClock
-from coop.domain.membership.details import Cessation, Office
+from coop.domain.membership.member_details import Cessation, Office
 from coop.domain.membership.members import MemberClass
 from coop.web.accounts.passwords import hash_password
 from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in

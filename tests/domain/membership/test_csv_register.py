@@ -19,8 +19,13 @@ from coop.domain.membership.csv_register import (
     described,
     read_members_csv,
 )
-from coop.domain.membership.details import Cessation, ContactDetails, ContactMethod, MemberClass
-from coop.domain.membership.details import ShareSettlement as Share
+from coop.domain.membership.member_details import (
+    Cessation,
+    ContactDetails,
+    ContactMethod,
+    MemberClass,
+)
+from coop.domain.membership.member_details import ShareSettlement as Share
 from coop.domain.membership.old_records import OldRecord, Problem
 from tests.domain.membership.csv_helpers import HEADER, ROWS, csv_bytes, with_row
 

@@ -9,7 +9,7 @@ import pytest
 
 from coop.domain.errors import InvalidInput
 from coop.domain.membership.carers import AlreadyLinked, CarerLink, CarerLinkError, NotAskedYet
-from coop.domain.membership.details import (
+from coop.domain.membership.member_details import (
     Cessation,
     ContactDetails,
     ContactMethod,

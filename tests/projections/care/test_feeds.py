@@ -10,7 +10,7 @@ import icalendar
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
-from coop.domain.membership.details import Cessation, ShareSettlement
+from coop.domain.membership.member_details import Cessation, ShareSettlement
 from coop.infra.sealing import master_key
 from coop.projections.care.calendar import FeedVisit, calendar
 from coop.projections.care.feeds import (

@@ -13,7 +13,7 @@ from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.domain.errors import CoopError
 from coop.domain.membership import registers as fold
-from coop.domain.membership.details import (
+from coop.domain.membership.member_details import (
     Cessation,
     ContactDetails,
     ContactMethod,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from uuid import UUID, uuid4
 
 from coop.application import Coop
-from coop.domain.membership.details import ContactMethod
+from coop.domain.membership.member_details import ContactMethod
 from coop.infra.one_time_links import INVITATION_LIFETIME
 from tests.conftest import lifespan_of
 from tests.people import details

@@ -19,7 +19,7 @@ from coop.clock import FixedClock
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import BallotError, BallotKind, Elector, Mark, Option
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.web.accounts.passwords import hash_password
 from tests.people import details
 from tests.web.accounts.outbox_helpers import pool_of

@@ -14,7 +14,7 @@ import httpx
 from coop.application import Coop
 from coop.domain.governance.ballots import Mark
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import ContactMethod, MemberClass, Office
+from coop.domain.membership.member_details import ContactMethod, MemberClass, Office
 from tests.people import details
 from tests.web.accounts.outbox_helpers import another_browser, pool_of
 from tests.web.governance.test_ballots_pages import caught_up, events, join, text_of

@@ -9,7 +9,7 @@ from coop.application import Coop
 from coop.clock import FixedClock
 from coop.domain.governance.ballots import BallotKind, Mark, Option
 from coop.domain.governance.rules import model_rules
-from coop.domain.membership.details import MemberClass, Office
+from coop.domain.membership.member_details import MemberClass, Office
 from coop.projections.governance.queries import not_voted_yet, turnout
 from coop.scheduler import tick
 from tests.people import details

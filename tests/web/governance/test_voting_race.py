@@ -38,7 +38,7 @@ from coop.clock import FixedClock
 from coop.domain.governance.ballots import BallotKind, Elector, vote_id
 from coop.domain.governance.rules import model_rules
 from coop.domain.governance.votes import Vote
-from coop.domain.membership.details import ContactDetails, ContactMethod, MemberClass
+from coop.domain.membership.member_details import ContactDetails, ContactMethod, MemberClass
 from coop.domain.membership.members import imported_member_id
 from coop.domain.membership.old_records import OldRecord
 from coop.infra.sessions import start_session

@@ -12,7 +12,7 @@ import pytest
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.domain.accounts import Role
-from coop.domain.membership.details import Cessation, MemberClass, Office
+from coop.domain.membership.member_details import Cessation, MemberClass, Office
 from coop.infra.mail import outbox
 from coop.web.accounts.passwords import hash_password
 from tests.conftest import TODAY

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from coop.application import Coop
-from coop.domain.membership.details import MemberClass
+from coop.domain.membership.member_details import MemberClass
 from coop.web.accounts.passwords import hash_password
 from tests.people import details
 from tests.web.accounts.outbox_helpers import another_browser, pool_of

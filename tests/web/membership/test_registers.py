@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.membership.details import Cessation
+from coop.domain.membership.member_details import Cessation
 from tests.people import details
 from tests.web.membership.test_applications import signed_in_trustee
 
