@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+import msgspec
+
 from coop.domain.errors import InvalidInput
 from coop.domain.governance.rules import (
     ClassRule,
@@ -241,7 +243,9 @@ def check_rules(data: Mapping[str, Any], in_force: RuleBook) -> tuple[RuleBook |
     assert quorum is not None and general is not None and board is not None
     assert seats is not None and term is not None and late_hours is not None
     assert late_percent is not None and travel is not None
-    book = RuleBook(
+    # Settings the form does not show yet (care's and money's) carry over as they are.
+    book = msgspec.structs.replace(
+        in_force,
         classes=tuple(classes),
         quorum_fraction=str(quorum),
         quorum_at_most=at_most,

@@ -13,7 +13,7 @@ import msgspec
 from coop.application import Coop
 from coop.domain.governance.ballots import Mark
 from coop.domain.governance.rules import SpecialResolution, model_rules
-from coop.web.governance.rules_form import rules_values
+from coop.web.governance.rules_form import check_rules, rules_values
 from tests.web.governance.test_ballots_pages import caught_up, events, text_of
 from tests.web.governance.test_governance_admin import (
     AMIRA,
@@ -319,3 +319,18 @@ async def test_a_resolution_needing_confirmation_does_not_yet_change_the_rules(
     assert "must be confirmed by a second vote before the rules can change" in counted
     assert "amend-rules" not in (await client.get(f"/trustees/ballots/{ballot}")).text
     assert coop.rules_in_force().version == 1
+
+
+def test_settings_the_form_does_not_show_carry_over_into_the_proposed_rules() -> None:
+    in_force = msgspec.structs.replace(
+        model_rules(), missed_after_minutes=45, surplus_reserve_percent=20
+    )
+    data = {**rules_values(in_force), **CHANGES}
+
+    proposed_rules, checked = check_rules(data, in_force)
+
+    assert checked.ok, checked.errors
+    assert proposed_rules is not None
+    assert proposed_rules.general_meeting_notice_days == 21  # the change asked for
+    assert proposed_rules.missed_after_minutes == 45  # not reset to the default 30
+    assert proposed_rules.surplus_reserve_percent == 20  # not reset to the default 10
