@@ -35,6 +35,8 @@ from coop.scheduler import run_scheduler
 from coop.web import home, problems
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
+from coop.web.care import routes as care
+from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
 from coop.web.security import add_security_headers
@@ -92,6 +94,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             accounts.router,
             membership.router,
             governance.router,
+            care.router,
+            finance.router,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],

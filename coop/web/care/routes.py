@@ -1,0 +1,25 @@
+"""The care context's routes, grouped by who may use them (each rule said once).
+
+Which visit, plan or diary a person may touch is decided on the write side
+(``coop.commands.care.access``) and, for reads, by the page that shows it; the
+groups here only say who may reach the route at all.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+
+# Users and carers: booking, upcoming visits, changing and cancelling, notes, plans.
+_users_and_carers: list[Router] = []
+
+# Personal Assistants: the week's rota, requests, availability, on the day, notes.
+_pas: list[Router] = []
+
+# Coordinators: the day board, booking for anyone, reassigning, filling next week.
+_office: list[Router] = []
+
+# Calendar feeds (a secret URL each) and the care part of the JSON API.
+_feeds_and_api: list[Router] = []
+
+# The care context's routes, for ``create_app``.
+router = Router(path="/", route_handlers=[*_users_and_carers, *_pas, *_office, *_feeds_and_api])
