@@ -144,7 +144,22 @@ def results_view(b: BallotView) -> dict[str, Any]:
         view.update(_election(result), reservation=reservation(b))
     else:
         view.update(_reinvestment(b, result))
-    return view
+    return view | {"recount": recount_command(b)}
+
+
+def recount_command(b: BallotView) -> str:
+    """The command that recounts the ballot's downloaded file with coop, e.g.
+    ``coop count stv results.blt --seed BALLOT --reserved user=1``: the ballot's id seeds
+    any drawing of lots, and a BLT file cannot say which seats were reserved."""
+    if b.kind == "reinvestment":
+        return "coop count mes results.pb"
+    reserved = (b.result or {}).get("reserved") or {}
+    return " ".join(
+        [
+            f"coop count stv results.blt --seed {b.ballot_id}",
+            *(f"--reserved {c}={n}" for c, n in sorted(reserved.items()) if n),
+        ]
+    )
 
 
 def _resolution(result: dict[str, Any]) -> dict[str, Any]:

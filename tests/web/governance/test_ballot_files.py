@@ -4,12 +4,15 @@ ballot) and recounting them with ``coop count`` gives the published result."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+import pytest
 
 from coop.application import Coop
+from coop.cli import main as cli_main
 from coop.clock import FixedClock
 from coop.domain.counting.recount import recount_mes, recount_stv
 from coop.domain.governance.ballots import BallotKind, Elector, Mark
@@ -110,6 +113,30 @@ async def test_a_closed_elections_blt_file_recounts_to_the_published_winners(
     assert result["elected"] == ["Amira Hassan", "Tom Whitfield"]  # the rules reserve 2 user seats
     for member in electors.values():  # nobody's id is in the file
         assert str(member.member_id).encode() not in response.content
+
+
+async def test_the_results_page_gives_the_command_that_recounts_the_file(
+    client, coop: Coop, clock: FixedClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    electors = await co_op(client, coop)
+    ballot = await election(client, coop, clock, electors, secret=True)
+    await sign_in(client, AMIRA)
+    (tmp_path / "results.blt").write_bytes(
+        (await client.get(f"/ballots/{ballot}/results.blt")).content
+    )
+
+    page = text_of((await client.get(f"/ballots/{ballot}/results")).text)
+    command = f"coop count stv results.blt --seed {ballot} --reserved user=2"
+    assert f"with coop, the command is {command} ." in page
+    capsys.readouterr()
+    args = [*command.split()[1:], "--json"]
+    args[2] = str(tmp_path / "results.blt")
+    assert cli_main(args) == 0
+    recounted = json.loads(capsys.readouterr().out)
+    names = [o.label for o in candidates(electors)]
+    assert [names[n - 1] for n in recounted["elected"]] == (await published(client, ballot))[
+        "elected"
+    ]
 
 
 async def test_a_secret_elections_file_holds_only_its_published_papers(
