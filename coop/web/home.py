@@ -1,4 +1,5 @@
-"""Home, help and accessibility pages."""
+"""Home, help and accessibility pages. The home says what concerns the person signed in
+and what to do next (``coop.web.homes``), in plain English or Easy Read."""
 
 from __future__ import annotations
 
@@ -7,19 +8,40 @@ from typing import Any
 from litestar import Request, Router, get
 from litestar.response import Template
 
-from coop.projections.membership.queries import applications_awaiting_decision
-from coop.web.auth import ANYONE, allow
+from coop.web.auth import ANYONE, TRUSTEES, allow
+from coop.web.homes import home_for, most_urgent_first, office_things, trustee_things
 from coop.web.pages import page
 from coop.web.services import services
 
 
+async def _home(request: Request[Any, Any, Any], template: str) -> Template:
+    user = request.state.get("user")
+    s = services(request.app)
+    sections = [] if user is None else await home_for(s.pool, user, s.clock.now())
+    return page(request, template, sections=sections)
+
+
 @get("/", name="home")
 async def home(request: Request[Any, Any, Any]) -> Template:
-    user = request.state.get("user")
-    waiting = None
-    if user is not None and user.has("trustee"):
-        waiting = len(await applications_awaiting_decision(services(request.app).pool))
-    return page(request, "home/index.html", waiting=waiting)
+    return await _home(request, "home/index.html")
+
+
+@get("/easy-read")
+async def home_easy_read(request: Request[Any, Any, Any]) -> Template:
+    return await _home(request, "home/easy_read.html")
+
+
+@get("/trustees")
+async def trustees_home(request: Request[Any, Any, Any]) -> Template:
+    s = services(request.app)
+    things = most_urgent_first(await trustee_things(s.pool, s.clock.now()))
+    return page(request, "home/trustees.html", things=things)
+
+
+@get("/office")
+async def office_home(request: Request[Any, Any, Any]) -> Template:
+    things = most_urgent_first(await office_things(services(request.app).pool))
+    return page(request, "home/office.html", things=things)
 
 
 @get("/help")
@@ -32,4 +54,17 @@ async def accessibility(request: Request[Any, Any, Any]) -> Template:
     return page(request, "pages/accessibility.html")
 
 
-router = Router(path="/", opt=allow(ANYONE), route_handlers=[home, help_page, accessibility])
+router = Router(
+    path="/",
+    route_handlers=[
+        Router(
+            path="/",
+            opt=allow(ANYONE),
+            route_handlers=[home, home_easy_read, help_page, accessibility],
+        ),
+        Router(path="/", opt=TRUSTEES, route_handlers=[trustees_home]),
+        Router(
+            path="/", opt=allow("coordinator", "trustee", "secretary"), route_handlers=[office_home]
+        ),
+    ],
+)

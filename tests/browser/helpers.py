@@ -223,3 +223,22 @@ async def assert_error_summary_focused(page: Page, title: str, message: str) -> 
     link = page.locator(".govuk-error-summary").get_by_role("link", name=message)
     await expect(link).to_be_visible()
     return link
+
+
+def trustees_link(page: Page, name: str) -> Locator:
+    """A link on the Trustees page (the menu's "Trustees"), where trustees' pages are listed."""
+    return page.get_by_role("main").get_by_role("link", name=name, exact=True)
+
+
+async def open_trustees_page(page: Page, name: str, *, keyboard: bool = False) -> None:
+    """Go to one of the trustees' pages through the menu's "Trustees" page: by clicking, or
+    by Tab and Enter alone."""
+    menu = page.get_by_role("navigation", name="Main").get_by_role("link", name="Trustees")
+    if keyboard:
+        await tab_to(page, menu)
+        await page.keyboard.press("Enter")
+        await tab_to(page, trustees_link(page, name))
+        await page.keyboard.press("Enter")
+    else:
+        await menu.click()
+        await trustees_link(page, name).click()

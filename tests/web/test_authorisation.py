@@ -24,12 +24,20 @@ from tests.web.helpers import TRUSTEE_PASSWORD, csrf, sign_in
 ANYONE, SIGNED_IN, TRUSTEE = "anyone", "signed-in", "trustee"
 OFFICE = "office"  # coordinators, trustees and the secretary
 MEMBER = "member"  # current members of any class (former members are only SIGNED_IN)
+READER = "reader"  # current members and the trustees: general meetings and the rules
 USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
 
 # Who may use each route. A new route must be added here, or the first test fails.
 MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/"): ANYONE,
     ("GET", "/help"): ANYONE,
+    ("GET", "/easy-read"): ANYONE,
+    ("GET", "/trustees"): TRUSTEE,
+    ("GET", "/office"): OFFICE,
+    ("GET", "/meetings"): READER,
+    ("GET", "/meetings/{meeting_id:uuid}"): READER,
+    ("GET", "/rules"): READER,
+    ("GET", "/rules/easy-read"): READER,
     ("GET", "/accessibility"): ANYONE,
     ("GET", "/apply"): ANYONE,
     ("POST", "/apply"): ANYONE,
@@ -203,6 +211,7 @@ LETS_IN: dict[str, set[str]] = {
     TRUSTEE: {"trustee", "secretary"},
     OFFICE: {"coordinator", "trustee", "secretary"},
     MEMBER: {"member"},
+    READER: {"member", "trustee", "secretary"},
     USER: {"user"},
     CARER: {"carer"},
     USER_OR_CARER: {"user", "carer"},

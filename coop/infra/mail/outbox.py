@@ -69,6 +69,14 @@ async def recent(pool: asyncpg.Pool, limit: int = 200) -> list[Mail]:
     return [Mail(**dict(r)) for r in rows]
 
 
+async def waiting(pool: asyncpg.Pool) -> tuple[int, int]:
+    """How many messages wait to be sent, and how many of those have failed at least once."""
+    row = await pool.fetchrow(
+        "SELECT count(*), count(*) FILTER (WHERE attempts > 0) FROM outbox WHERE sent_at IS NULL"
+    )
+    return row[0], row[1]
+
+
 async def message(pool: asyncpg.Pool, mail_id: int) -> Mail | None:
     row = await pool.fetchrow(SELECT + " WHERE id = $1", mail_id)
     return Mail(**dict(row)) if row else None

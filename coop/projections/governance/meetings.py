@@ -78,7 +78,7 @@ class MeetingView(msgspec.Struct, frozen=True, kw_only=True):
     present: list[UUID]
 
 
-_MEETING = (
+MEETING = (
     "SELECT meeting_id, kind, title, starts_at, place, agenda, notice_given, minutes, present"
     " FROM meetings"
 )
@@ -86,13 +86,13 @@ _MEETING = (
 
 async def meetings_list(pool: asyncpg.Pool) -> list[MeetingView]:
     """Every meeting, latest first."""
-    rows = await pool.fetch(_MEETING + " ORDER BY starts_at DESC")
+    rows = await pool.fetch(MEETING + " ORDER BY starts_at DESC")
     return [MeetingView(**dict(r)) for r in rows]
 
 
 async def meeting(pool: asyncpg.Pool, meeting_id: UUID) -> MeetingView | None:
     """The meeting, or None if there is no such meeting."""
-    row = await pool.fetchrow(_MEETING + " WHERE meeting_id = $1", meeting_id)
+    row = await pool.fetchrow(MEETING + " WHERE meeting_id = $1", meeting_id)
     return None if row is None else MeetingView(**dict(row))
 
 

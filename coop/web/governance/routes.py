@@ -14,6 +14,7 @@ from coop.web.governance import (
     ballot_files,
     ballots,
     ballots_admin,
+    for_members,
     meetings_admin,
     proposals,
     proposals_admin,
@@ -75,6 +76,19 @@ _members = Router(
     ],
 )
 
+# Every member (and the trustees): general meetings and the rules, in plain English and
+# Easy Read. Board meetings stay with the trustees.
+_members_read = Router(
+    path="/",
+    opt=allow("member", "trustee", "secretary"),
+    route_handlers=[
+        for_members.general_meetings,
+        for_members.general_meeting,
+        for_members.rules,
+        for_members.rules_easy_read,
+    ],
+)
+
 # Anyone signed in, former members too: the ballots, their results and papers, the rules.
 _signed_in = Router(
     path="/",
@@ -98,4 +112,4 @@ _signed_in = Router(
 _anyone = Router(path="/", opt=allow(ANYONE), route_handlers=[results.receipts])
 
 # The governance context's routes, for ``create_app``.
-router = Router(path="/", route_handlers=[_trustees, _members, _signed_in, _anyone])
+router = Router(path="/", route_handlers=[_trustees, _members, _members_read, _signed_in, _anyone])

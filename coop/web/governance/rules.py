@@ -36,13 +36,20 @@ _FIELDS = {"opens_at": "opens-day", "closes_at": "closes-day"}
 
 @get("/trustees/rules")
 async def rules_page(request: Request[Any, Any, Any]) -> Template:
+    return await rules_in_force_page(request, "governance/rules.html")
+
+
+async def rules_in_force_page(
+    request: Request[Any, Any, Any], template: str, **context: Any
+) -> Template:
+    """The rules in force in plain words, and every version before them with what it changed."""
     versions = await rules_versions(services(request.app).pool)
     if not versions:
-        return page(request, "governance/rules.html", rules=None)
+        return page(request, template, rules=None, **context)
     in_force = versions[-1]
     return page(
         request,
-        "governance/rules.html",
+        template,
         rules=in_force.rules,
         version=in_force.version,
         words=rules_in_words(in_force.rules),
@@ -52,6 +59,7 @@ async def rules_page(request: Request[Any, Any, Any]) -> Template:
             for n, v in enumerate(versions)
         },
         done=request.query_params.get("done") == "amended",
+        **context,
     )
 
 

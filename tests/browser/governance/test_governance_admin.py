@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     Server,
     assert_error_summary_focused,
     caught_up,
+    open_trustees_page,
     retype,
     sign_in,
     skip_to_content,
@@ -145,8 +146,7 @@ async def test_a_trustee_convenes_a_meeting_then_drafts_and_opens_a_ballot_by_ke
     await checks("meeting-convened")
 
     # Draft a resolution for that meeting; closing before it opens is refused first.
-    await tab_to(page, main_nav(page).get_by_role("link", name="Run ballots"))
-    await page.keyboard.press("Enter")
+    await open_trustees_page(page, "Run ballots", keyboard=True)
     await expect(heading).to_have_text("Run ballots")
     await expect(page.get_by_text("There are no ballots yet.")).to_be_visible()
     await checks("ballots-admin")
@@ -318,7 +318,7 @@ async def test_a_trustee_drafts_ballots_of_each_kind_and_runs_a_resolution_to_it
     tomorrow = uk_today() + timedelta(1)
 
     async def draft(kind: str, title: str, topic: str, secret: str, **more: str) -> None:
-        await main_nav(page).get_by_role("link", name="Run ballots").click()
+        await open_trustees_page(page, "Run ballots")
         await page.get_by_role("button", name="Draft a ballot").click()
         await page.get_by_label(kind).check()
         await page.get_by_label("Title", exact=True).fill(title)
@@ -409,7 +409,7 @@ async def test_a_trustee_drafts_ballots_of_each_kind_and_runs_a_resolution_to_it
     await expect(page.get_by_text("The options cost £6,000.50 in all")).to_be_visible()
 
     # The resolution: its declaration, opened now, a reminder, closed and counted now.
-    await main_nav(page).get_by_role("link", name="Run ballots").click()
+    await open_trustees_page(page, "Run ballots")
     ballots = page.get_by_role("table", name="All ballots, the last to close first")
     await expect(ballots.get_by_role("rowheader")).to_have_text(
         ["Raise PA pay by 50p an hour", "Spend the surplus", "Trustee election 2027"]

@@ -9,7 +9,7 @@ from playwright.async_api import Locator, Page, expect
 
 from coop.application import Coop
 from coop.domain.membership.members import MemberClass
-from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
+from tests.browser.helpers import Checks, Server, caught_up, inspect, open_trustees_page, sign_in
 from tests.people import details
 from tests.web.helpers import TRUSTEE_PASSWORD, open_trustee
 
@@ -32,9 +32,7 @@ async def test_a_trustee_admits_one_applicant_refuses_another_and_sees_the_regis
     await sign_in(page, checks, TRUSTEE)
     await checks()
 
-    await (
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
-    )
+    await open_trustees_page(page, "Applications")
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         "Applications waiting for a decision"
     )
@@ -81,11 +79,7 @@ async def test_a_trustee_admits_one_applicant_refuses_another_and_sees_the_regis
     ).to_be_visible()
     await checks()
 
-    await (
-        page.get_by_role("navigation", name="Main")
-        .get_by_role("link", name="Register of members")
-        .click()
-    )
+    await open_trustees_page(page, "Register of members")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Register of members")
     amira_row = page.get_by_role("row", name=re.compile(r"Amira Hassan"))
     await expect(amira_row).to_contain_text("LS8 2AB")
@@ -198,10 +192,7 @@ async def test_a_trustee_signs_in_and_admits_by_keyboard_alone(
     await page.keyboard.press("Enter")
     await expect(page.get_by_text("Signed in as")).to_be_visible()
 
-    await tab_to(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Applications")
-    )
-    await page.keyboard.press("Enter")
+    await open_trustees_page(page, "Applications", keyboard=True)
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         "Applications waiting for a decision"
     )

@@ -15,7 +15,7 @@ from coop.clock import FixedClock
 from coop.domain.membership.member_details import Office
 from coop.domain.membership.members import MemberClass
 from coop.web.accounts.passwords import hash_password
-from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
+from tests.browser.helpers import Checks, Server, caught_up, inspect, open_trustees_page, sign_in
 from tests.people import details
 from tests.web.helpers import TRUSTEE_PASSWORD, open_trustee
 
@@ -48,11 +48,7 @@ async def test_a_trustee_finds_a_member_and_ends_their_membership(
 ) -> None:
     await a_small_coop(coop, app_server)
     await sign_in(page, checks, TRUSTEE)
-    await (
-        page.get_by_role("navigation", name="Main")
-        .get_by_role("link", name="Members", exact=True)
-        .click()
-    )
+    await open_trustees_page(page, "Members")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Members")
     await expect(page.get_by_role("region", name="3 members")).to_be_visible()
     await checks("members-list")
@@ -125,10 +121,7 @@ async def test_a_trustee_records_a_change_of_class_by_keyboard_alone(
                 return
         raise AssertionError(f"Tab never reached {target}")
 
-    await tab_to(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Members", exact=True)
-    )
-    await page.keyboard.press("Enter")
+    await open_trustees_page(page, "Members", keyboard=True)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Members")
     await tab_to(page.get_by_role("link", name="Ewan McAllister"))
     await page.keyboard.press("Enter")

@@ -18,7 +18,7 @@ from coop.clock import UK, FixedClock
 from coop.domain.membership.member_details import Cessation, Office
 from coop.domain.membership.members import MemberClass
 from coop.web.accounts.passwords import hash_password
-from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in
+from tests.browser.helpers import Checks, Server, caught_up, inspect, open_trustees_page, sign_in
 from tests.people import details
 from tests.web.helpers import TRUSTEE_PASSWORD
 
@@ -115,11 +115,7 @@ async def test_a_trustee_reads_the_registers_as_at_a_date_chosen_by_keyboard(
 ) -> None:
     await a_coop_with_some_history(coop, clock, app_server)
     await sign_in(page, checks, GRACE)
-    await (
-        page.get_by_role("navigation", name="Main")
-        .get_by_role("link", name="Register of members")
-        .click()
-    )
+    await open_trustees_page(page, "Register of members")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Register of members")
     await expect(page).to_have_title("Register of members – coop")
     table = page.get_by_role("table")
