@@ -113,17 +113,15 @@ async def test_an_overlapping_visit_is_refused_saying_which_visit_is_in_the_way(
     assert await events(client) == before
 
 
-async def test_a_pa_who_is_not_free_is_refused_by_the_pas_box(client, coop: Coop) -> None:
+async def test_a_pa_the_user_does_not_want_is_refused_by_the_pas_box(client, coop: Coop) -> None:
     town = await town_of(client, coop)
-    book(coop, town, "Siobhan", TUESDAY, 10)  # Ewan is at Siobhan's
-    await seen(client)
-    await as_(client, "Grace")
+    await as_(client, "Siobhan")  # her plan: never Marcus
+    assert "Marcus" not in (await client.get("/care/book")).text
     before = await events(client)
-    sent = await post_form(client, "/care/book", booking(time="10:30", pa=str(town.member["Ewan"])))
-    # Asking is allowed (Ewan can say no); booking him when he is away is not.
-    assert sent.status_code == 303 or 'href="#pa"' in sent.text
-    if sent.status_code != 303:
-        assert await events(client) == before
+    sent = await post_form(client, "/care/book", booking(pa=str(town.member["Marcus"])))
+    assert sent.status_code == 409
+    assert '<a href="#pa">Siobhan has asked not to have visits from Marcus.</a>' in sent.text
+    assert await events(client) == before
 
 
 async def test_a_carer_books_for_the_user_who_consents_to_them(client, coop: Coop) -> None:
