@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
@@ -25,7 +24,7 @@ from coop.domain.care.errors import (
 from coop.domain.errors import CoopError
 from coop.projections.care.queries import PlanView, current_pas, support_plan
 from coop.web.care.forms import check_booking
-from coop.web.care.whose import CaredFor, cared_for, for_param, one_cared_for
+from coop.web.care.whose import CaredFor, for_param, one_cared_for, whose_or_ask
 from coop.web.care.words import TASK_NAMES
 from coop.web.commands import carry_out, field_on_page
 from coop.web.forms import Checked, one_answer
@@ -76,13 +75,10 @@ async def _page(
     )
 
 
-async def _booking_page(
-    request: Request[Any, Any, Any], template: str, for_id: UUID | None
-) -> Template:
-    people = await cared_for(request)
-    if for_id is None and len(people) != 1:
-        return page(request, "care/book_who.html", people=people, easy_read=template == EASY_READ)
-    person = await one_cared_for(request, for_id)
+async def _booking_page(request: Request[Any, Any, Any], template: str, action: str) -> Template:
+    person = await whose_or_ask(request, "Who is the visit for?", action)
+    if isinstance(person, Template):
+        return person
     plan = await support_plan(services(request.app).pool, person.user_id)
     if plan is None:
         return page(request, "care/no_plan.html", person=person)
@@ -91,12 +87,12 @@ async def _booking_page(
 
 @get("/care/book")
 async def book_form(request: Request[Any, Any, Any]) -> Template:
-    return await _booking_page(request, STANDARD, for_param(request.query_params.get("for")))
+    return await _booking_page(request, STANDARD, "/care/book")
 
 
 @get("/care/book/easy-read")
 async def book_easy_read(request: Request[Any, Any, Any]) -> Template:
-    return await _booking_page(request, EASY_READ, for_param(request.query_params.get("for")))
+    return await _booking_page(request, EASY_READ, "/care/book/easy-read")
 
 
 @post("/care/book", status_code=303)

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from coop.projections.care.queries import notes_reads
-from coop.web.care.whose import for_param, one_cared_for, visit_cared_for
+from coop.web.care.whose import visit_cared_for, whose_or_ask
 from coop.web.care.words import when_words
 from coop.web.pages import page
 from coop.web.services import services
@@ -51,7 +51,11 @@ async def visit_notes(request: Request[Any, Any, Any], visit_id: FromPath[UUID])
 @get("/care/notes-read")
 async def notes_read(request: Request[Any, Any, Any]) -> Template:
     """Who has read the user's visit notes, and when."""
-    person = await one_cared_for(request, for_param(request.query_params.get("for")))
+    person = await whose_or_ask(
+        request, "Whose visit notes do you want to check?", "/care/notes-read"
+    )
+    if isinstance(person, Template):
+        return person
     reads = await notes_reads(services(request.app).pool, person.user_id)
     return page(
         request,

@@ -14,7 +14,7 @@ from coop.domain.care.tasks import Task
 from coop.domain.care.times import duration_words
 from coop.projections.care.queries import PlanView, current_pas, support_plan
 from coop.web.care.forms import check_plan
-from coop.web.care.whose import CaredFor, for_param, one_cared_for
+from coop.web.care.whose import CaredFor, for_param, one_cared_for, whose_or_ask
 from coop.web.care.words import TASK_NAMES
 from coop.web.commands import carry_out, field_on_page
 from coop.web.forms import Checked, one_answer
@@ -43,7 +43,9 @@ def _values(plan: PlanView | None) -> dict[str, Any]:
 @get("/care/plan")
 async def plan_page(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
-    person = await one_cared_for(request, for_param(request.query_params.get("for")))
+    person = await whose_or_ask(request, "Whose support plan do you want to see?", "/care/plan")
+    if isinstance(person, Template):
+        return person
     plan = await support_plan(s.pool, person.user_id)
     names = {pa.pa_id: pa.name for pa in await current_pas(s.pool)}
     return page(
@@ -81,7 +83,11 @@ async def _change_page(
 
 @get("/care/plan/change")
 async def plan_form(request: Request[Any, Any, Any]) -> Template:
-    person = await one_cared_for(request, for_param(request.query_params.get("for")))
+    person = await whose_or_ask(
+        request, "Whose support plan do you want to change?", "/care/plan/change"
+    )
+    if isinstance(person, Template):
+        return person
     plan = await support_plan(services(request.app).pool, person.user_id)
     return await _change_page(request, person, Checked(values=_values(plan)))
 

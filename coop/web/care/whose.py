@@ -13,12 +13,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request
+from litestar.response import Template
 
 from coop.commands.care.access import NoConsent, NotAllowed
 from coop.domain.care.errors import VisitNotFound
+from coop.domain.errors import InvalidInput
 from coop.projections.care.queries import VisitView, visit
 from coop.projections.membership.carers import links_of_carer
 from coop.projections.membership.queries import member_record
+from coop.web.pages import page
 from coop.web.services import services
 
 
@@ -68,10 +71,24 @@ async def one_cared_for(request: Request[Any, Any, Any], user_id: UUID | None) -
     people = await cared_for(request)
     if user_id is None and len(people) == 1:
         return people[0]
+    if user_id is None:  # a carer's form that names nobody
+        raise InvalidInput("Choose the person you are arranging care for.", "for")
     for person in people:
         if person.user_id == user_id:
             return person
     raise await refusal(request, user_id, "arrange care")
+
+
+async def whose_or_ask(
+    request: Request[Any, Any, Any], question: str, action: str
+) -> CaredFor | Template:
+    """The person ``?for=`` names (or the only one there is), else a page asking a carer
+    which of the people who consent to them ``question`` is about (sent back to ``action``)."""
+    for_id = for_param(request.query_params.get("for"))
+    people = await cared_for(request)
+    if for_id is None and len(people) != 1:
+        return page(request, "care/whose.html", people=people, question=question, action=action)
+    return await one_cared_for(request, for_id)
 
 
 async def refusal(request: Request[Any, Any, Any], user_id: UUID | None, doing: str) -> Exception:

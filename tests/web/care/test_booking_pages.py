@@ -134,6 +134,17 @@ async def test_a_carer_books_for_the_user_who_consents_to_them(client, coop: Coo
     row = await services_of(client).pool.fetchrow("SELECT user_id, requested_by FROM care_visits")
     assert row["user_id"] == town.member["Grace"] and row["requested_by"] == "carer"
     assert "Visits for the people you care for" in (await client.get("/care/visits")).text
+    # Caring for two people, Priya is asked whom each page is about.
+    coop.ask_to_link_carer(town.member["Priya"], town.member["Siobhan"], by=town.account["Priya"])
+    coop.consent_to_carer(town.member["Siobhan"], town.member["Priya"], by=town.account["Siobhan"])
+    await seen(client)
+    asked = await client.get("/care/book")
+    assert "Who is the visit for?" in asked.text and "Siobhan" in asked.text
+    nobody = await post_form(client, "/care/book", booking())
+    assert nobody.status_code == 422
+    assert "Choose the person you are arranging care for." in nobody.text
+    chosen = await client.get(f"/care/book?for={town.member['Siobhan']}")
+    assert "For Siobhan" in chosen.text
 
 
 async def test_a_carer_without_consent_is_refused_by_name_and_nothing_is_stored(
@@ -141,7 +152,7 @@ async def test_a_carer_without_consent_is_refused_by_name_and_nothing_is_stored(
 ) -> None:
     town = await town_of(client, coop)
     await as_(client, "Hannah")  # asked to care for Siobhan, who has not agreed
-    assert "No one to book for yet" in (await client.get("/care/book")).text
+    assert "No one has agreed yet" in (await client.get("/care/book")).text
     before = await events(client)
     sent = await post_form(client, "/care/book", booking(**{"for": str(town.member["Siobhan"])}))
     assert sent.status_code == 403
