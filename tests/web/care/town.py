@@ -12,12 +12,13 @@ from coop.web.commands import caught_up
 from tests.app.care.leeds import Leeds, leeds
 from tests.web.helpers import TRUSTEE_PASSWORD, sign_in
 
-_HASH = hash_password(TRUSTEE_PASSWORD)
+# A password hash is slow to make on purpose: made once for every test here.
+PASSWORD_HASH = hash_password(TRUSTEE_PASSWORD)
 
 
 async def town_of(client: httpx.AsyncClient, coop: Coop) -> Leeds:
     """Grace and Siobhan (users), Priya (Grace's carer), Hannah (no consent), the PAs, Joy."""
-    town = leeds(coop, password_hash=_HASH)
+    town = leeds(coop, password_hash=PASSWORD_HASH)
     await seen(client)
     return town
 
