@@ -23,7 +23,7 @@ from coop.domain.care.errors import (
 )
 from coop.domain.errors import CoopError
 from coop.projections.care.queries import PlanView, current_pas, support_plan
-from coop.web.care.forms import check_booking
+from coop.web.care.forms import check_booking, example_day
 from coop.web.care.whose import CaredFor, for_param, one_cared_for, whose_or_ask
 from coop.web.care.words import TASK_NAMES
 from coop.web.commands import carry_out, field_on_page
@@ -70,6 +70,7 @@ async def _page(
         field_errors=checked.errors,
         values=checked.values,
         person=person,
+        example=example_day(today(services(request.app).clock)),
         tasks=[(t, TASK_NAMES.get(t, t)) for t in plan.tasks],
         pas=[(str(pa.pa_id), pa.name, pa.pa_id in rank) for pa in choices],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -165,6 +165,12 @@ def _words(task: str) -> str:
         return Task(task).words
     except ValueError:
         return f"“{task[:40]}”"
+
+
+def example_day(today: date) -> str:
+    """A date to give as an example in a hint: tomorrow, as the boxes want it."""
+    tomorrow = today + timedelta(days=1)
+    return f"{tomorrow.day} {tomorrow.month} {tomorrow.year}"
 
 
 def visit_values(day: date, start: time, minutes: int) -> dict[str, str]:

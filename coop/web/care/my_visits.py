@@ -21,7 +21,7 @@ from coop.clock import today
 from coop.domain.care.visits import CHANGEABLE, State
 from coop.projections.care.queries import VisitView, upcoming_visits
 from coop.web.care.booking import refusal_field
-from coop.web.care.forms import check_cancel, check_change, visit_values
+from coop.web.care.forms import check_cancel, check_change, example_day, visit_values
 from coop.web.care.whose import cared_for, visit_cared_for
 from coop.web.care.words import ends_words, state_words, tasks_words, when_words
 from coop.web.commands import carry_out
@@ -85,7 +85,7 @@ async def visit_page(request: Request[Any, Any, Any], visit_id: FromPath[UUID]) 
         state=state_words(v, own=person.own),
         tasks=tasks_words(v.tasks),
         can_change=_can_change(v, now),
-        done=DONE.get(done),
+        done=DONE.get(done) if person.own or done != "booked" else "The visit has been asked for.",
         easy_read=request.query_params.get("view") == "easy-read",
     )
 
@@ -109,6 +109,7 @@ async def _change_page(
         visit=v,
         when=when_words(v.day, v.start_time, v.minutes),
         has_pa=v.pa_id is not None,
+        example=example_day(today(services(request.app).clock)),
     )
 
 

@@ -15,7 +15,7 @@ import msgspec
 from litestar import Request
 from litestar.response import Template
 
-from coop.commands.care.access import NoConsent, NotAllowed
+from coop.commands.care.access import NotAllowed
 from coop.domain.care.errors import VisitNotFound
 from coop.domain.errors import InvalidInput
 from coop.projections.care.queries import VisitView, visit
@@ -31,6 +31,13 @@ class NotYourCare(NotAllowed):
             "You can see and arrange care only for yourself, or for someone who has agreed"
             " to you being their carer."
         )
+
+
+class NotAgreed(NotAllowed):
+    def __init__(self, number: int | None, withdrawn: bool, doing: str) -> None:
+        who = f"Member {number}" if number else "This person"
+        has = "has withdrawn their consent to" if withdrawn else "has not agreed to"
+        super().__init__(f"{who} {has} you being their carer, so you cannot {doing} for them.")
 
 
 class CaredFor(msgspec.Struct, frozen=True):
@@ -92,14 +99,15 @@ async def whose_or_ask(
 
 
 async def refusal(request: Request[Any, Any, Any], user_id: UUID | None, doing: str) -> Exception:
-    """Why the signed-in person may not ``doing`` for this user, naming them only to a carer
-    who has asked to be linked to them."""
+    """Why the signed-in person may not ``doing`` for this user: a carer who asked to be
+    linked to them is told it is theirs to agree (by membership number, as the carers page
+    names them until they agree); anyone else learns nothing about whose it is."""
     pool = services(request.app).pool
     me = request.state.user
     if me.has("carer") and user_id is not None:
         for link in await links_of_carer(pool, me.member_id):
-            if link.user_id == user_id:
-                return NoConsent("You", link.other_name.split()[0], doing)
+            if link.user_id == user_id:  # named only by number until they agree
+                return NotAgreed(link.other_number, link.state == "withdrawn", doing)
     return NotYourCare()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
 import pytest
@@ -156,7 +157,14 @@ async def test_a_carer_without_consent_is_refused_by_name_and_nothing_is_stored(
     before = await events(client)
     sent = await post_form(client, "/care/book", booking(**{"for": str(town.member["Siobhan"])}))
     assert sent.status_code == 403
-    assert "You can arrange care for Siobhan only while Siobhan consents." in sent.text
+    number = await services_of(client).pool.fetchval(
+        "SELECT membership_number FROM members WHERE member_id = $1", town.member["Siobhan"]
+    )
+    assert (
+        f"Member {number} has not agreed to you being their carer, so you cannot arrange care"
+        " for them." in sent.text
+    )
+    assert "Siobhan" not in sent.text.split("<main")[1]  # not named until she agrees
     refused = await client.get(f"/care/plan?for={town.member['Siobhan']}")
     assert refused.status_code == 403
     assert await events(client) == before
@@ -171,3 +179,18 @@ async def test_a_user_cannot_book_for_someone_else_nor_with_a_forged_id(client, 
         assert sent.status_code == 403
         assert "You can see and arrange care only for yourself" in sent.text
     assert await events(client) == before
+
+
+async def test_two_overlapping_bookings_sent_at_once_hold_only_one(client, coop: Coop) -> None:
+    town = await town_of(client, coop)
+    await as_(client, "Grace")
+    forms = [booking(time="10:00"), booking(time="10:30"), booking(time="10:45")]
+    sent = await asyncio.gather(*(post_form(client, "/care/book", f) for f in forms))
+    assert sorted(r.status_code for r in sent) == [303, 409, 409]
+    for refused in (r for r in sent if r.status_code == 409):
+        assert "Grace already has a visit from" in refused.text
+    await seen(client)
+    held = await services_of(client).pool.fetchval(
+        "SELECT count(*) FROM care_visits WHERE user_id = $1", town.member["Grace"]
+    )
+    assert held == 1
