@@ -23,7 +23,13 @@ from coop.projections.care.queries import VisitView, upcoming_visits
 from coop.web.care.booking import refusal_field
 from coop.web.care.forms import check_cancel, check_change, example_day, visit_values
 from coop.web.care.whose import cared_for, visit_cared_for
-from coop.web.care.words import ends_words, state_words, tasks_words, when_words
+from coop.web.care.words import (
+    easy_state_words,
+    ends_words,
+    state_words,
+    tasks_words,
+    when_words,
+)
 from coop.web.commands import carry_out
 from coop.web.forms import Checked
 from coop.web.governance.lookups import rules_in_force
@@ -50,6 +56,7 @@ async def _visits_page(request: Request[Any, Any, Any], template: str) -> Templa
         people=people,
         carer=request.state.user.has("carer"),
         state_words=state_words,
+        easy_state_words=easy_state_words,
         tasks_words=tasks_words,
         when_words=when_words,
         ends_words=ends_words,

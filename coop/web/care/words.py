@@ -41,6 +41,25 @@ def state_words(v: UpcomingVisit | VisitView, *, own: bool = True) -> str:
     }.get(v.state, v.state)
 
 
+def easy_state_words(v: UpcomingVisit | VisitView, *, own: bool = True) -> str:
+    """The same, in Easy Read: short sentences, everyday words."""
+    you = "you" if own else "them"
+    pa = v.pa_name or "Your PA"
+    named = getattr(v, "named_pa_name", None)
+    return {
+        "requested": f"We asked {named}. We wait for them to say yes."
+        if named
+        else "We are looking for a PA.",
+        "accepted": f"{pa} said yes.",
+        "confirmed": f"{pa} is coming.",
+        "checked in": f"{pa} is with {you} now.",
+        "checked out": f"{pa} has been.",
+        "completed": "The visit is done.",
+        "missed": "Nobody came. We are sorry. The office knows.",
+        "cancelled": "The visit is cancelled.",
+    }.get(v.state, v.state)
+
+
 def tasks_words(tasks: list[str]) -> str:
     """personal care, medication and meals."""
     return listed(Task(t) for t in tasks if t in TASK_NAMES)

@@ -74,7 +74,7 @@ async def test_a_user_books_a_visit_by_keyboard_and_every_care_page_is_axe_clean
     ]:
         await page.goto(path)
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-        await checks()
+        await checks(path.strip("/").replace("/", "-"))
     await page.goto("/care/visits")
     await page.get_by_role("link", name=when).click()
     await page.get_by_role("button", name="Cancel the visit").click()

@@ -132,7 +132,7 @@ async def test_the_easy_read_pages_say_one_thing_at_a_time_with_pictures(
     await as_(client, "Grace")
     upcoming = await client.get("/care/visits/easy-read")
     assert "You have 1 visit coming up." in upcoming.text
-    assert "Tuesday 24 November at 10:00" in upcoming.text and "Booked with Ewan." in upcoming.text
+    assert "Tuesday 24 November at 10:00" in upcoming.text and "Ewan is coming." in upcoming.text
     assert 'alt="A calendar"' in upcoming.text
     form = await client.get("/care/book/easy-read")
     assert (
