@@ -91,6 +91,18 @@ async def test_another_users_visit_and_forged_ids_are_refused_saying_why(
     await as_(client, "Hannah")  # a carer, but Siobhan has not agreed, and Grace is not hers
     assert (await client.get(f"/care/visits/{graces}")).status_code == 403
     assert await events(client) == before
+    # Once Grace withdraws her consent, Priya can no longer see or cancel her visits.
+    coop.withdraw_carer_consent(
+        town.member["Grace"], town.member["Priya"], by=town.account["Grace"]
+    )
+    await seen(client)
+    await as_(client, "Priya")
+    for path in ("", "/cancel"):
+        got = await client.get(f"/care/visits/{graces}{path}")
+        assert got.status_code == 403 and "has withdrawn their consent to you being" in got.text
+    withdrawn = await events(client)
+    sent = await post_form(client, f"/care/visits/{graces}/cancel", {"reason": ""})
+    assert sent.status_code == 403 and await events(client) == withdrawn
 
 
 async def test_notes_are_shown_to_the_carer_and_the_user_sees_who_read_them(
