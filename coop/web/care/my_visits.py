@@ -59,7 +59,6 @@ async def _visits_page(request: Request[Any, Any, Any], template: str) -> Templa
         easy_state_words=easy_state_words,
         tasks_words=tasks_words,
         when_words=when_words,
-        ends_words=ends_words,
     )
 
 
