@@ -5,6 +5,7 @@ from __future__ import annotations
 from coop.application import Coop
 from tests.web.care.town import as_, events, seen, town_of
 from tests.web.helpers import post_form
+from tests.web.membership.test_my_pages import member, signed_in
 
 
 def plan_form(**overrides: object) -> dict[str, object]:
@@ -65,3 +66,22 @@ async def test_a_plan_that_cannot_be_is_refused_saying_what_to_fix(client, coop:
         assert sent.status_code == 422, (message, sent.status_code)
         assert f'href="#{field}"' in sent.text and message in sent.text, message
     assert await events(client) == before
+
+
+async def test_a_user_with_no_plan_is_asked_to_set_one_up_before_booking(
+    client, coop: Coop
+) -> None:
+    await member(client, coop, "Tom Whitfield")
+    await signed_in(client, "Tom Whitfield")
+    first = await client.get("/care/book")
+    assert "There is no support plan yet" in first.text
+    assert 'href="/care/plan/change"' in first.text
+    before = await events(client)
+    sent = await post_form(client, "/care/book", {"day": "24", "month": "11", "year": "2026"})
+    assert sent.status_code == 409 and "There is no support plan yet" in sent.text
+    assert await events(client) == before
+    made = await post_form(client, "/care/plan/change", plan_form(funded_hours="6"))
+    assert made.status_code == 303
+    await seen(client)
+    assert "6 hours a week" in (await client.get("/care/plan")).text
+    assert "Book a visit" in (await client.get("/care/book")).text
