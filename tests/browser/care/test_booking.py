@@ -9,8 +9,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from coop.application import Coop
-from coop.clock import UK
-from tests.app.care.leeds import leeds
+from coop.clock import UK, FixedClock
+from tests.app.care.leeds import TUESDAY, at, book, leeds
 from tests.browser.helpers import (
     Checks,
     Server,
@@ -27,9 +27,13 @@ pytestmark = pytest.mark.browser
 
 
 async def test_a_user_books_a_visit_by_keyboard_and_every_care_page_is_axe_clean(
-    page: Page, checks: Checks, coop: Coop, app_server: Server
+    page: Page, checks: Checks, coop: Coop, clock: FixedClock, app_server: Server
 ) -> None:
-    leeds(coop, password_hash=PASSWORD_HASH)
+    town = leeds(coop, password_hash=PASSWORD_HASH)
+    delivered = book(coop, town, "Grace", TUESDAY, 10)  # in November: before the real clock
+    clock.set(at(TUESDAY, 10, 2))
+    coop.check_in(delivered, by=town.account["Ewan"])
+    coop.write_visit_note(delivered, "Grace took her tablets.", by=town.account["Ewan"])
     await caught_up(app_server, coop.recorder.max_notification_id() or 0)
     # The server runs on the real clock: book a fortnight ahead of it.
     day = datetime.now(UTC).astimezone(UK).date() + timedelta(days=14)
@@ -71,6 +75,7 @@ async def test_a_user_books_a_visit_by_keyboard_and_every_care_page_is_axe_clean
         ("/care/plan", "Your support plan"),
         ("/care/notes-read", "Who has read your visit notes"),
         ("/care/calendar", "Your visits in your calendar"),
+        (f"/care/visits/{delivered}/notes", "Notes of the visit on Tuesday 24 November 2026"),
     ]:
         await page.goto(path)
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -80,6 +85,10 @@ async def test_a_user_books_a_visit_by_keyboard_and_every_care_page_is_axe_clean
     await page.get_by_role("button", name="Cancel the visit").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel the visit on")
     await checks("care-cancel")
+    await page.get_by_role("link", name="Back to the visit").click()
+    await page.get_by_role("button", name="Change the time").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Change the time of the visit")
+    await checks("care-change")
 
 
 async def test_the_booking_form_fits_a_320px_phone(
