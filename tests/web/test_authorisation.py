@@ -26,6 +26,7 @@ OFFICE = "office"  # coordinators, trustees and the secretary
 MEMBER = "member"  # current members of any class (former members are only SIGNED_IN)
 READER = "reader"  # current members and the trustees: general meetings and the rules
 USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
+USER_OR_PA = "user-or-pa"  # those with a calendar feed of their care
 
 # Who may use each route. A new route must be added here, or the first test fails.
 MATRIX: dict[tuple[str, str], str] = {
@@ -161,6 +162,25 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/schema/{path:str}"): ANYONE,
     ("GET", "/api/schema/openapi.json"): ANYONE,
     ("GET", "/static/{file_path:path}"): ANYONE,
+    ("GET", "/care/book"): USER_OR_CARER,
+    ("GET", "/care/book/easy-read"): USER_OR_CARER,
+    ("POST", "/care/book"): USER_OR_CARER,
+    ("GET", "/care/visits"): USER_OR_CARER,
+    ("GET", "/care/visits/easy-read"): USER_OR_CARER,
+    ("GET", "/care/visits/{visit_id:uuid}"): USER_OR_CARER,
+    ("GET", "/care/visits/{visit_id:uuid}/change"): USER_OR_CARER,
+    ("POST", "/care/visits/{visit_id:uuid}/change"): USER_OR_CARER,
+    ("GET", "/care/visits/{visit_id:uuid}/cancel"): USER_OR_CARER,
+    ("POST", "/care/visits/{visit_id:uuid}/cancel"): USER_OR_CARER,
+    ("GET", "/care/visits/{visit_id:uuid}/notes"): USER_OR_CARER,
+    ("GET", "/care/notes-read"): USER_OR_CARER,
+    ("GET", "/care/plan"): USER_OR_CARER,
+    ("GET", "/care/plan/change"): USER_OR_CARER,
+    ("POST", "/care/plan/change"): USER_OR_CARER,
+    ("GET", "/calendar/{token:str}"): ANYONE,
+    ("GET", "/care/calendar"): USER_OR_PA,
+    ("POST", "/care/calendar/renew"): USER_OR_PA,
+    ("POST", "/care/calendar/revoke"): USER_OR_PA,
 }
 
 
@@ -215,6 +235,7 @@ LETS_IN: dict[str, set[str]] = {
     USER: {"user"},
     CARER: {"carer"},
     USER_OR_CARER: {"user", "carer"},
+    USER_OR_PA: {"user", "pa"},
 }
 
 
@@ -281,6 +302,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{ballot_id:uuid}", str(member_id))
             .replace("{meeting_id:uuid}", str(member_id))
             .replace("{proposal_id:uuid}", str(member_id))
+            .replace("{visit_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}

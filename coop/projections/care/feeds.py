@@ -64,6 +64,16 @@ async def revoke_feed_token(pool: asyncpg.Pool, owner_id: UUID, kind: FeedKind) 
     return bool(status != "DELETE 0")
 
 
+async def feed_started(pool: asyncpg.Pool, owner_id: UUID, kind: FeedKind) -> datetime | None:
+    """When the owner's current secret was made (None: they have no feed)."""
+    started: datetime | None = await pool.fetchval(
+        "SELECT created_at FROM care_feed_tokens WHERE owner_id = $1 AND kind = $2",
+        owner_id,
+        str(kind),
+    )
+    return started
+
+
 async def feed_owner(pool: asyncpg.Pool, token: str) -> FeedOwner | None:
     """Whose feed a secret opens (None if unknown, revoked, or the owner is erased)."""
     row = await pool.fetchrow(

@@ -184,3 +184,79 @@ async def notes_reads(pool: asyncpg.Pool, user_id: UUID) -> list[NotesRead]:
         user_id,
     )
     return [NotesRead(*r) for r in rows]
+
+
+class VisitView(msgspec.Struct, frozen=True):
+    """One visit as its user (or their carer) sees it."""
+
+    visit_id: UUID
+    user_id: UUID
+    user_name: str
+    pa_id: UUID | None
+    pa_name: str | None
+    named_pa: UUID | None
+    named_pa_name: str | None
+    state: str
+    day: date
+    start_time: time
+    minutes: int
+    starts_at: datetime
+    ends_at: datetime
+    tasks: list[str]
+    chargeable: bool
+    charge_percent: int
+    cancelled_at: datetime | None
+    notes: int
+
+
+async def visit(pool: asyncpg.Pool, visit_id: UUID) -> VisitView | None:
+    """The visit with this id, or None."""
+    row = await pool.fetchrow(
+        f"SELECT v.visit_id, v.user_id, {_NAME.format(m='u')}, v.pa_id, {_NAME.format(m='p')},"
+        f" v.named_pa, {_NAME.format(m='n')}, v.state, v.day, v.start_time, v.minutes,"
+        " v.starts_at, v.ends_at, v.tasks, v.chargeable, v.charge_percent, v.cancelled_at,"
+        " v.notes FROM care_visits v JOIN members u ON u.member_id = v.user_id"
+        " LEFT JOIN members p ON p.member_id = v.pa_id"
+        " LEFT JOIN members n ON n.member_id = v.named_pa WHERE v.visit_id = $1",
+        visit_id,
+    )
+    return None if row is None else VisitView(*row)
+
+
+class PlanView(msgspec.Struct, frozen=True):
+    """A user's support plan as it stands (``funded_minutes`` None until one is set)."""
+
+    user_id: UUID
+    funded_minutes: int | None
+    tasks: list[str]
+    preferred: list[UUID]
+    not_wanted: list[UUID]
+    address: str | None
+    postcode: str | None
+    access: str | None
+    since: date | None
+
+
+async def support_plan(pool: asyncpg.Pool, user_id: UUID) -> PlanView | None:
+    """The user's support plan, or None if there has never been one."""
+    row = await pool.fetchrow(
+        "SELECT user_id, funded_minutes, tasks, preferred, not_wanted, address, postcode,"
+        " access, since FROM care_plans WHERE user_id = $1 AND funded_minutes IS NOT NULL",
+        user_id,
+    )
+    return None if row is None else PlanView(*row)
+
+
+class PaChoice(msgspec.Struct, frozen=True):
+    pa_id: UUID
+    name: str
+
+
+async def current_pas(pool: asyncpg.Pool) -> list[PaChoice]:
+    """The co-op's current PAs with a diary, by name: who a user can ask for by name."""
+    rows = await pool.fetch(
+        f"SELECT c.pa_id, {_NAME.format(m='m')} AS name FROM care_pas c"
+        " JOIN members m ON m.member_id = c.pa_id"
+        " WHERE m.status = 'admitted' AND m.member_class = 'pa' ORDER BY name, c.pa_id"
+    )
+    return [PaChoice(*r) for r in rows]

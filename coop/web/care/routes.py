@@ -9,8 +9,33 @@ from __future__ import annotations
 
 from litestar import Router
 
+from coop.web.auth import ANYONE, allow
+from coop.web.care import booking, feeds, my_visits, notes, plans
+
 # Users and carers: booking, upcoming visits, changing and cancelling, notes, plans.
-_users_and_carers: list[Router] = []
+_users_and_carers: list[Router] = [
+    Router(
+        path="/",
+        opt=allow("user", "carer"),
+        route_handlers=[
+            booking.book_form,
+            booking.book_easy_read,
+            booking.book,
+            my_visits.my_visits,
+            my_visits.my_visits_easy_read,
+            my_visits.visit_page,
+            my_visits.change_form,
+            my_visits.change,
+            my_visits.cancel_form,
+            my_visits.cancel,
+            notes.visit_notes,
+            notes.notes_read,
+            plans.plan_page,
+            plans.plan_form,
+            plans.change_plan,
+        ],
+    )
+]
 
 # Personal Assistants: the week's rota, requests, availability, on the day, notes.
 _pas: list[Router] = []
@@ -19,7 +44,15 @@ _pas: list[Router] = []
 _office: list[Router] = []
 
 # Calendar feeds (a secret URL each) and the care part of the JSON API.
-_feeds_and_api: list[Router] = []
+_feeds_and_api: list[Router] = [
+    # The feed's secret is its key; its owner (a user or a PA) gets, renews or stops it.
+    Router(path="/", opt=allow(ANYONE), route_handlers=[feeds.feed]),
+    Router(
+        path="/",
+        opt=allow("user", "pa"),
+        route_handlers=[feeds.my_calendar, feeds.renew, feeds.revoke],
+    ),
+]
 
 # The care context's routes, for ``create_app``.
 router = Router(path="/", route_handlers=[*_users_and_carers, *_pas, *_office, *_feeds_and_api])

@@ -66,8 +66,10 @@ def grace_plan(**overrides: object) -> SupportPlan:
     return SupportPlan(**fields)  # type: ignore[arg-type]
 
 
-def leeds(coop: Coop) -> Leeds:
-    """The co-op, its people and their care, through the real commands."""
+def leeds(coop: Coop, password_hash: str | None = None) -> Leeds:
+    """The co-op, its people and their care, through the real commands (``password_hash``
+    lets everyone sign in, for the pages' tests)."""
+    password_hash = password_hash or "!"  # "!": no password opens the account
     coop.adopt_rules(model_rules(), by=TRUSTEE, reference="AGM 2026 resolution 1")
     member: dict[str, UUID] = {}
     account: dict[str, UUID] = {}
@@ -78,14 +80,14 @@ def leeds(coop: Coop) -> Leeds:
         account[first] = coop.open_account(
             name=name,
             email=f"{first.lower()}@example.org",
-            password_hash="!",
+            password_hash=password_hash,
             roles=(),
             member_id=member[first],
         ).subject
     joy = coop.open_account(
         name="Joy Adeyemi",
         email="joy@example.org",
-        password_hash="!",
+        password_hash=password_hash,
         roles=(Role.COORDINATOR,),
     ).subject
     coop.ask_to_link_carer(member["Priya"], member["Grace"], by=account["Priya"])
