@@ -29,6 +29,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     web_processes: int = 1
     secure_cookies: bool = False
     coop_name: str = DEFAULT_COOP_NAME
+    # How members reach the office, on the help page (each may be left unset).
+    office_phone: str = ""
+    office_email: str = ""
+    office_hours: str = ""
     db_pool_size: int = 16
     # Idle limit; 20 hours or more meets WCAG 2.2.1 without a timeout warning.
     session_hours: int = 20
@@ -79,6 +83,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             web_processes=_processes(env),
             secure_cookies=_bool(env, "COOP_SECURE_COOKIES", False),
             coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
+            office_phone=env.get("COOP_OFFICE_PHONE", "").strip(),
+            office_email=env.get("COOP_OFFICE_EMAIL", "").strip(),
+            office_hours=env.get("COOP_OFFICE_HOURS", "").strip(),
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
             session_hours=_int(env, "COOP_SESSION_HOURS", 20),
             retention_years=_int(env, "COOP_RETENTION_YEARS", 10),

@@ -46,7 +46,14 @@ async def office_home(request: Request[Any, Any, Any]) -> Template:
 
 @get("/help")
 async def help_page(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "pages/help.html")
+    settings = services(request.app).settings
+    return page(
+        request,
+        "pages/help.html",
+        office_phone=settings.office_phone,
+        office_email=settings.office_email,
+        office_hours=settings.office_hours,
+    )
 
 
 @get("/accessibility")

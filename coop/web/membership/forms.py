@@ -165,4 +165,4 @@ def search_terms(query: Mapping[str, Any]) -> tuple[str, str]:
     """The members list's search text and status filter (unknown filters show everyone)."""
     search = " ".join(one_answer(query, "q").split())[:100]
     status = one_answer(query, "status")
-    return search, status if status in ("current", "ceased") else ""
+    return search, status if status in ("current", "ceased", "refused") else ""

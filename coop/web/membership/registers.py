@@ -242,7 +242,9 @@ async def _csv(request: Request[Any, Any, Any], register: Register[L]) -> Respon
         for line in lines
     ]
     body = csv_bytes(register.csv_fields, rows)
-    return _download(body, "text/csv; charset=utf-8", f"{register.file_name}-{as_at}.csv")
+    return _download(
+        body, "text/csv", f"{register.file_name}-{as_at}.csv"
+    )  # Litestar adds the charset
 
 
 async def _page(request: Request[Any, Any, Any], register: Register[L]) -> Template:
