@@ -32,6 +32,7 @@ from coop.commands.governance.voting import VotingCommands
 from coop.commands.membership.carers import CarerCommands
 from coop.commands.membership.importing import ImportCommands
 from coop.commands.membership.members import MembershipCommands
+from coop.infra.audit_seals import seal_key
 from coop.infra.eventstore.codec import EventMapper
 from coop.infra.eventstore.group_commit import GroupCommitRecorder
 from coop.infra.eventstore.subject_keys import database_keyring
@@ -81,6 +82,8 @@ class Coop(
         self.mapper.keyring = keyring
         # New people's keys go into the database with their first events.
         self.recorder.take_new_keys = keyring.take_new_keys
+        # Each event's link sealed with a key the database never sees.
+        self.recorder.seal_key = seal_key(secret_key)
         self._keyring = keyring
         self._numbering = threading.Lock()
         self.secret_key = secret_key

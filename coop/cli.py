@@ -152,6 +152,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import start_sealing
     from coop.infra.mail.sender import run_sender
     from coop.infra.migrate import migrate
     from coop.infra.sealing import master_key
@@ -161,6 +162,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(url: str) -> None:
         await migrate(url)
+        await start_sealing(url, settings.secret_key)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -218,17 +220,22 @@ async def _scheduling(
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from coop.infra.audit_chain import Verdict, events_from_export, verify, verify_database
+    from coop.infra.audit_seals import seal_key
+
+    # The seals need the app's secret; an auditor without it checks the chain
+    # (and the checkpoints) only, and is told so.
+    key = seal_key(settings.secret_key) if settings.secret_key else None
 
     async def live(url: str) -> Verdict:
         conn = await asyncpg.connect(url)
         try:
-            return await verify_database(conn)
+            return await verify_database(conn, key)
         finally:
             await conn.close()
 
     try:
         if args.file:
-            verdict = verify(events_from_export(Path(args.file)))
+            verdict = verify(events_from_export(Path(args.file)), key)
         else:
             with _database(settings) as url:
                 verdict = asyncio.run(live(url))
@@ -238,6 +245,7 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if verdict.ok:
         print(f"Audit chain intact: {verdict.count} events, head {verdict.head.hex()}")
+        print(_seals_checked(verdict))
         return 0
     print(
         f"Audit chain BROKEN at notification id {verdict.broken_at}: {verdict.reason}. "
@@ -245,6 +253,17 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _seals_checked(verdict: Any) -> str:
+    if not verdict.sealed:
+        return "Seals not checked (COOP_SECRET_KEY not set): the chain is consistent, not proved coop's."
+    if verdict.history_at is not None:
+        return (
+            f"Every event sealed by coop (events up to {verdict.history_at}, from before "
+            "sealing began, through its history seal)."
+        )
+    return "Every event sealed by coop."
 
 
 def cmd_audit_export(settings: Settings, args: argparse.Namespace) -> int:

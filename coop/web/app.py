@@ -24,6 +24,7 @@ from coop.application import Coop
 from coop.clock import Clock, SystemClock
 from coop.config import Settings
 from coop.domain.errors import CoopError
+from coop.infra.audit_seals import start_sealing
 from coop.infra.db import create_pool, eventsourcing_env
 from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.mail.sender import run_sender
@@ -54,6 +55,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await migrate(url)
+        await start_sealing(url, settings.secret_key)
         pool = await create_pool(url, max_size=settings.db_pool_size)
         coop = await anyio.to_thread.run_sync(
             lambda: Coop(

@@ -13,6 +13,7 @@ condition woke every waiter for every group, and that storm held the GIL).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -28,9 +29,11 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
+from coop.infra.audit_seals import SEAL, seals_for
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
+log = logging.getLogger(__name__)
 
 
 # An aggregate a save read but does not change, at the version it read.
@@ -58,6 +61,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     # The keys of new data subjects sealed for the events about to be saved
     # (set by the application to its key ring's ``take_new_keys``).
     take_new_keys: Callable[[], Sequence[NewKey]] = staticmethod(lambda: ())
+    # The key that seals each event's link (set by the application; see audit_seals).
+    seal_key: bytes = b""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,13 +146,29 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         keys: Sequence[NewKey],
         unchanged: Sequence[Unchanged],
     ) -> Sequence[int]:
-        """One statement, so one round trip: keys, lock, check, notify and insert."""
+        """One statement, so one round trip: keys, lock, check, notify and insert.
+
+        Then the seals, in a second statement after the commit: outside the
+        lock, so the next group need not wait for them.
+        """
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_INSERT, params, prepare=True)
-            ids = [row["id"] for row in curs.fetchall()]
-        assert len(ids) == len(events)
-        return ids
+            links = [(row["id"], row["link"]) for row in curs.fetchall()]
+        assert len(links) == len(events)
+        if self.seal_key:
+            try:
+                self._seal(links)
+            except Exception:
+                # The events are saved: failing the save now would have it made
+                # twice. `coop audit verify` will name them as never sealed.
+                log.exception("could not seal events %s", [n for n, _ in links])
+        return [n for n, _ in links]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_SEAL, seals_for(self.seal_key, links), prepare=True)
 
 
 class Queued(Protocol):
@@ -188,4 +209,5 @@ def _insert_arguments(
     )
 
 
-_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s) AS id"
+_INSERT = "SELECT id, link FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_SEAL = SEAL.replace("$1", "%s").replace("$2", "%s")
