@@ -220,11 +220,18 @@ async def _scheduling(
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from coop.infra.audit_chain import Verdict, events_from_export, verify, verify_database
+    from coop.infra.audit_checkpoints import CheckpointError
     from coop.infra.audit_seals import seal_key
 
     # The seals need the app's secret; an auditor without it checks the chain
     # (and the checkpoints) only, and is told so.
     key = seal_key(settings.secret_key) if settings.secret_key else None
+    if args.checkpoint:
+        try:
+            return _verify_against_checkpoint(settings, args, key)
+        except CheckpointError as e:
+            print(f"coop audit verify: {e}", file=sys.stderr)
+            return 2
 
     async def live(url: str) -> Verdict:
         conn = await asyncpg.connect(url)
@@ -243,6 +250,10 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         # Could not check at all: not the same as a broken chain.
         print(f"coop audit verify: could not check the chain: {e!r}", file=sys.stderr)
         return 2
+    return _report(verdict)
+
+
+def _report(verdict: Any) -> int:
     if verdict.ok:
         print(f"Audit chain intact: {verdict.count} events, head {verdict.head.hex()}")
         print(_seals_checked(verdict))
@@ -253,6 +264,187 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _verify_against_checkpoint(
+    settings: Settings, args: argparse.Namespace, key: bytes | None
+) -> int:
+    """The log (live, or an export) checked, then compared with a signed checkpoint."""
+    from coop.infra.audit_chain import events_from_export
+    from coop.infra.audit_checkpoints import (
+        CheckpointError,
+        Survey,
+        divergence,
+        survey_database,
+    )
+
+    checkpoint = _signed_checkpoint(settings, args)
+
+    async def live(url: str) -> Survey:
+        conn = await asyncpg.connect(url)
+        try:
+            return await survey_database(conn, key, checkpoint.size)
+        finally:
+            await conn.close()
+
+    try:
+        if args.file:
+            survey = Survey(key, checkpoint.size)
+            for event in events_from_export(Path(args.file)):
+                if not survey.add(event):
+                    break
+        else:
+            with _database(settings) as url:
+                survey = asyncio.run(live(url))
+    except (OSError, ValueError, KeyError, TypeError, asyncpg.PostgresError) as e:
+        raise CheckpointError(f"could not check the chain: {e!r}") from None
+    code = _report(survey.finish())
+    where = divergence(checkpoint, survey)
+    what = (
+        f"the checkpoint of {checkpoint.size} events made {checkpoint.time:%Y-%m-%d %H:%M} UTC "
+        f"({checkpoint.reason}), signed by {checkpoint.origin}"
+    )
+    if where is None:
+        print(f"The log extends {what}.")
+        return code
+    print(f"The log DIVERGES from {what}: {where}.", file=sys.stderr)
+    return 1
+
+
+def _signed_checkpoint(settings: Settings, args: argparse.Namespace) -> Any:
+    """The checkpoint file named, checked against the co-op's key and any cosigners'."""
+    from coop.infra.audit_checkpoints import CheckpointError, Verifier, read_checkpoint
+
+    checkpoint = read_checkpoint(Path(args.checkpoint), _verifier(settings, args.public_key))
+    for text in args.cosigner or ():
+        cosigner = Verifier.parse(_key_text(text))
+        if not checkpoint.is_signed_by(cosigner):
+            raise CheckpointError(f"the checkpoint is not cosigned by {cosigner.name}")
+    return checkpoint
+
+
+def _key_text(text: str) -> str:
+    """A public key given on the command line, or the file holding it."""
+    path = Path(text)
+    return path.read_text(encoding="utf-8") if path.is_file() else text
+
+
+def _verifier(settings: Settings, public_key: str | None) -> Any:
+    """The co-op's public key: as given, else from its signing key's files."""
+    from coop.infra.audit_checkpoints import CheckpointError, Verifier, load_signer
+
+    if public_key:
+        return Verifier.parse(_key_text(public_key))
+    published = settings.audit_key_path.with_name(settings.audit_key_path.name + ".pub")
+    if published.is_file():
+        return Verifier.parse(published.read_text(encoding="utf-8"))
+    if settings.audit_key_path.is_file():
+        return load_signer(settings.audit_key_path).verifier
+    raise CheckpointError(
+        "no public key to check the checkpoint with: give --public-key (the co-op publishes it "
+        "on its checkpoints page)"
+    )
+
+
+def cmd_audit_keygen(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import generate_key
+
+    path = Path(args.key) if args.key else settings.audit_key_path
+    name = args.name or _log_name(settings)
+    signer = generate_key(path, name)
+    print(f"Signing key for {name} written to {path}. Keep it safe and off the database server.")
+    print(f"Public key (also in {path}.pub): {signer.verifier}")
+    return 0
+
+
+def _log_name(settings: Settings) -> str:
+    from urllib.parse import urlsplit
+
+    return f"{urlsplit(settings.link('/')).netloc}/coop"
+
+
+def cmd_audit_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.clock import SystemClock
+    from coop.infra.audit_checkpoints import load_signer, make_checkpoint
+    from coop.infra.audit_seals import seal_key
+
+    settings = settings.with_secret()
+    signer = load_signer(settings.audit_key_path)
+
+    async def make(url: str) -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            return await make_checkpoint(
+                conn,
+                signer,
+                seal_key(settings.secret_key),
+                args.reason,
+                SystemClock().now(),
+                settings.checkpoints_dir,
+            )
+        finally:
+            await conn.close()
+
+    with _database(settings) as url:
+        checkpoint = asyncio.run(make(url))
+    print(checkpoint.note, end="")
+    return 0
+
+
+def cmd_audit_prove(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_chain import events_in
+    from coop.infra.audit_checkpoints import CheckpointError, inclusion_proof
+
+    try:
+        checkpoint = _signed_checkpoint(settings, args)
+    except CheckpointError as e:
+        print(f"coop audit prove: {e}", file=sys.stderr)
+        return 2
+
+    async def prove(url: str) -> str:
+        conn = await asyncpg.connect(url)
+        try:
+            events = [e async for e in events_in(conn)]
+        finally:
+            await conn.close()
+        return inclusion_proof(events, args.event, checkpoint.size)
+
+    with _database(settings) as url:
+        try:
+            proof = asyncio.run(prove(url))
+        except CheckpointError as e:
+            print(f"coop audit prove: {e}", file=sys.stderr)
+            return 1
+    print(proof)
+    return 0
+
+
+def cmd_audit_check_inclusion(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import CheckpointError, check_inclusion
+
+    try:
+        checkpoint = _signed_checkpoint(settings, args)
+        event = check_inclusion(Path(args.proof).read_text(encoding="utf-8"), checkpoint)
+    except CheckpointError as e:
+        print(f"coop audit check-inclusion: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"Event {event.notification_id} ({event.topic}) is in the log of {checkpoint.size} "
+        f"events checkpointed {checkpoint.time:%Y-%m-%d %H:%M} UTC, signed by {checkpoint.origin}."
+    )
+    return 0
+
+
+def cmd_audit_cosign(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import load_signer, parse_note
+
+    path = Path(args.checkpoint)
+    checkpoint = parse_note(path.read_text(encoding="utf-8"))
+    cosigner = load_signer(Path(args.key))
+    cosigned = checkpoint.signed_by(cosigner)
+    path.write_text(cosigned.note, encoding="utf-8")
+    print(f"Cosigned by {cosigner.name}: {path}")
+    return 0
 
 
 def _seals_checked(verdict: Any) -> str:
@@ -462,6 +654,18 @@ def _reservation(text: str) -> tuple[str, int]:
     return member_class, int(seats)
 
 
+def _checkpoint_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument("--checkpoint", required=required, help="a signed checkpoint file")
+    parser.add_argument(
+        "--public-key", help="the co-op's public key, or its file (default: the signing key's)"
+    )
+    parser.add_argument(
+        "--cosigner",
+        action="append",
+        help="a cosigner's public key (or file) that must have signed",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="coop", description="Membership and governance for user-led care co-ops."
@@ -482,7 +686,29 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="recompute the chain; exit 1 naming the first broken event"
     )
     verify.add_argument("--file", help="verify an export file instead of the live database")
+    _checkpoint_arguments(verify, required=False)
     verify.set_defaults(run=cmd_audit_verify)
+    keygen = audit.add_parser("keygen", help="make the key that signs checkpoints")
+    keygen.add_argument("--key", help="where to write it (default: COOP_AUDIT_KEY)")
+    keygen.add_argument("--name", help="the signer's name (default: the site's, then /coop)")
+    keygen.set_defaults(run=cmd_audit_keygen)
+    checkpoint = audit.add_parser("checkpoint", help="sign a checkpoint of the log now")
+    checkpoint.add_argument("--reason", default="on request", help="why it is made")
+    checkpoint.set_defaults(run=cmd_audit_checkpoint)
+    prove = audit.add_parser("prove", help="an event's audit path in a checkpoint (JSON)")
+    prove.add_argument("event", type=int, help="the event's notification id")
+    _checkpoint_arguments(prove)
+    prove.set_defaults(run=cmd_audit_prove)
+    inclusion = audit.add_parser(
+        "check-inclusion", help="check an audit path against a checkpoint, offline"
+    )
+    inclusion.add_argument("proof", help="the file `coop audit prove` wrote")
+    _checkpoint_arguments(inclusion)
+    inclusion.set_defaults(run=cmd_audit_check_inclusion)
+    cosign = audit.add_parser("cosign", help="add a second signer's signature to a checkpoint")
+    cosign.add_argument("checkpoint")
+    cosign.add_argument("--key", required=True, help="the cosigner's key (from keygen --key)")
+    cosign.set_defaults(run=cmd_audit_cosign)
     export = audit.add_parser("export", help="write every event and its link to a file")
     export.add_argument("file")
     export.set_defaults(run=cmd_audit_export)

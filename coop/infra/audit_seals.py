@@ -27,7 +27,7 @@ HISTORY = "history"
 _LABELS = {EVENT: b"coop event seal v1", HISTORY: b"coop history seal v1"}
 
 # The writers' statement (asyncpg numbering; the threads' recorder swaps in %s).
-SEAL = "INSERT INTO audit_seals (notification_id, seal) SELECT * FROM unnest($1::bigint[], $2::bytea[])"
+SEAL = "SELECT coop_seal_events($1, $2)"
 
 
 def seal_key(secret_key: str) -> bytes:
