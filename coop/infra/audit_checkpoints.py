@@ -81,7 +81,7 @@ class Verifier:
     @classmethod
     def parse(cls, text: str) -> Verifier:
         try:
-            name, key_id, encoded = text.strip().rsplit("+", 2)
+            name, key_id, encoded = text.strip().split("+", 2)
             raw = base64.b64decode(encoded, validate=True)
         except ValueError as e:
             raise CheckpointError(
@@ -115,6 +115,8 @@ def generate_key(path: Path, name: str) -> Signer:
     """A new signing key, written to ``path`` (readable by its owner only); never overwrites."""
     if path.exists():
         raise CheckpointError(f"{path} exists already: move it away first (it may be in use)")
+    if not name or "+" in name or any(c.isspace() for c in name):
+        raise CheckpointError(f"a signer's name has no spaces or '+' in it, unlike {name!r}")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
