@@ -69,6 +69,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self._lock = threading.Lock()
         self._queue: deque[_Save] = deque()
         self._leading = False
+        self._unsealed: list[tuple[int, bytes]] = []  # what the leader has inserted
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -92,6 +93,10 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _lead(self) -> None:
         with self._lock:
             group = self._take_group()
+        # The leader's own list: once it hands on the lead, the next leader
+        # starts another while this one is still being sealed.
+        unsealed: list[tuple[int, bytes]] = []
+        self._unsealed = unsealed
         try:
             self._commit(group)
         finally:
@@ -100,6 +105,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     self._queue[0].wake.release()  # the next leader
                 else:
                     self._leading = False
+            # After handing on the lead: the next group's insert need not wait
+            # for this one's seals; this group's saves return once sealed.
+            self._seal_quietly(unsealed)
             for s in group:
                 s.done = True
                 if s.wake.locked():
@@ -148,22 +156,25 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int]:
         """One statement, so one round trip: keys, lock, check, notify and insert.
 
-        Then the seals, in a second statement after the commit: outside the
-        lock, so the next group need not wait for them.
+        The links it hands back are sealed by the leader once the group is in.
         """
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_INSERT, params, prepare=True)
             links = [(row["id"], row["link"]) for row in curs.fetchall()]
         assert len(links) == len(events)
-        if self.seal_key:
-            try:
-                self._seal(links)
-            except Exception:
-                # The events are saved: failing the save now would have it made
-                # twice. `coop audit verify` will name them as never sealed.
-                log.exception("could not seal events %s", [n for n, _ in links])
+        self._unsealed.extend(links)
         return [n for n, _ in links]
+
+    def _seal_quietly(self, links: Sequence[tuple[int, bytes]]) -> None:
+        if not (self.seal_key and links):
+            return
+        try:
+            self._seal(links)
+        except Exception:
+            # The events are saved: failing the saves now would have them made
+            # twice. `coop audit verify` will name them as never sealed.
+            log.exception("could not seal events %s", [n for n, _ in links])
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:

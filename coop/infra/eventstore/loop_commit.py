@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from eventsourcing.persistence import StoredEvent
@@ -60,6 +61,7 @@ class LoopCommit:
         self.seal_key = seal_key  # seals each event's link (see audit_seals)
         self._queue: deque[_Save] = deque()
         self._draining: asyncio.Task[None] | None = None
+        self._sealing: set[asyncio.Task[None]] = set()
 
     async def insert(
         self, events: Sequence[StoredEvent], unchanged: Sequence[Unchanged] = ()
@@ -95,7 +97,26 @@ class LoopCommit:
             return
         else:
             refusal = Conflict("saved elsewhere first, or what it read has moved on")
-            await self._seal([(r["event_position"], r["link"]) for r in rows if r["link"]])
+            # Sealed while the next group goes in (the drain does not wait for
+            # it); these saves return once sealed.
+            links = [(r["event_position"], r["link"]) for r in rows if r["link"]]
+            task = asyncio.create_task(self._seal_then_settle(links, group, rows, refusal))
+            self._sealing.add(task)
+            task.add_done_callback(self._sealing.discard)
+            return
+        self._answer(group, rows, refusal)
+
+    async def _seal_then_settle(
+        self,
+        links: Sequence[tuple[int, bytes]],
+        group: list[_Save],
+        rows: Sequence[Sequence[Any]],
+        refusal: Conflict,
+    ) -> None:
+        await self._seal(links)
+        self._answer(group, rows, refusal)
+
+    def _answer(self, group: list[_Save], rows: Sequence[Sequence[Any]], refusal: Conflict) -> None:
         positions: list[list[int]] = [[] for _ in group]
         refused = set()
         for n, position, _ in rows:
