@@ -161,3 +161,11 @@ BEGIN
     INSERT INTO audit_seals (notification_id, seal) SELECT * FROM unnest(positions, seals);
 END
 $$;
+
+-- A checkpoint asked for by a page (the members' register exported): the
+-- scheduler makes it at its next tick, out of the request.
+CREATE TABLE audit_checkpoints_wanted (
+    reason text NOT NULL,
+    wanted_at timestamptz NOT NULL
+);
+CREATE INDEX audit_checkpoints_wanted_at ON audit_checkpoints_wanted (wanted_at);

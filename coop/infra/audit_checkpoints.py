@@ -22,6 +22,7 @@ first ``size`` links still have that root and that head.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -419,7 +420,7 @@ async def make_checkpoint(
     checkpoint = checkpoint_at(survey.position(), signer.name, reason, now).signed_by(signer)
     await record_checkpoint(conn, checkpoint)
     if directory is not None:
-        publish(checkpoint, directory)
+        await asyncio.to_thread(publish, checkpoint, directory)
     return checkpoint
 
 
