@@ -40,6 +40,7 @@ from coop.web.care import routes as care
 from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
+from coop.web.reports import routes as reports
 from coop.web.security import add_security_headers
 from coop.web.services import Services
 
@@ -98,6 +99,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             governance.router,
             care.router,
             finance.router,
+            reports.router,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],

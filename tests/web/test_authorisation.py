@@ -153,6 +153,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/schema/{path:str}"): ANYONE,
     ("GET", "/api/schema/openapi.json"): ANYONE,
     ("GET", "/static/{file_path:path}"): ANYONE,
+    ("GET", "/audit/checkpoints"): ANYONE,
+    ("GET", "/audit/checkpoints/{checkpoint_id:int}"): ANYONE,
+    ("GET", "/audit/public-key.txt"): ANYONE,
 }
 
 
@@ -272,6 +275,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{ballot_id:uuid}", str(member_id))
             .replace("{meeting_id:uuid}", str(member_id))
             .replace("{proposal_id:uuid}", str(member_id))
+            .replace("{checkpoint_id:int}", "1")
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}
