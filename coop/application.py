@@ -32,6 +32,7 @@ from coop.commands.governance.voting import VotingCommands
 from coop.commands.membership.carers import CarerCommands
 from coop.commands.membership.importing import ImportCommands
 from coop.commands.membership.members import MembershipCommands
+from coop.commands.reports.signing_keys import SigningKeyCommands
 from coop.infra.audit_seals import seal_key
 from coop.infra.eventstore.codec import EventMapper
 from coop.infra.eventstore.group_commit import GroupCommitRecorder
@@ -61,6 +62,7 @@ class Coop(
     PeriodCommands,  # financial periods: opened, closed from the care delivered, surplus declared
     LedgerCommands,  # the treasurer's entries, reversals, late fixes and commitments spent
     DecisionCommands,  # the members' reinvestment decision enacted: rates changed, commitments
+    SigningKeyCommands,  # audit: the key that signs the log's checkpoints changed, on record
 ):
     """Every command of the co-op, on one event log in one total order."""
 

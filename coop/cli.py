@@ -391,6 +391,57 @@ def cmd_audit_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_rotate_key(settings: Settings, args: argparse.Namespace) -> int:
+    """A new signing key, the change on record, and checkpoints that join old and new.
+
+    The last checkpoint signed with the old key covers the event that names the
+    new key; the first signed with the new key covers the same log.
+    """
+    from coop.application import Coop
+    from coop.clock import SystemClock
+    from coop.infra.audit_checkpoints import generate_key, load_signer, make_checkpoint
+    from coop.infra.audit_seals import seal_key
+    from coop.infra.db import eventsourcing_env
+    from coop.infra.migrate import migrate
+
+    settings = settings.with_secret()
+    path = settings.audit_key_path
+    old = load_signer(path)
+    now = SystemClock().now()
+    fresh = path.with_name(f"{path.name}.new")
+    new = generate_key(fresh, old.name)
+    retired = path.with_name(f"{path.name}.retired-{now:%Y%m%dT%H%M%SZ}")
+
+    async def checkpoint(url: str, signer: Any, reason: str) -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            return await make_checkpoint(
+                conn, signer, seal_key(settings.secret_key), reason, now, settings.checkpoints_dir
+            )
+        finally:
+            await conn.close()
+
+    with _database(settings) as url:
+        asyncio.run(migrate(url))
+        coop = Coop(eventsourcing_env(url, pool_size=2), secret_key=settings.secret_key)
+        try:
+            coop.record_key_rotation(str(old.verifier), str(new.verifier), reason=args.reason)
+        finally:
+            coop.close()
+        last_old = asyncio.run(checkpoint(url, old, f"signing key changed: {args.reason}"))
+        path.rename(retired)
+        path.with_name(path.name + ".pub").rename(retired.with_name(retired.name + ".pub"))
+        fresh.rename(path)
+        fresh.with_name(fresh.name + ".pub").rename(path.with_name(path.name + ".pub"))
+        asyncio.run(checkpoint(url, new, "first with the new signing key"))
+    print(f"The old key is kept at {retired} (its public key in {retired}.pub).")
+    print(f"New public key (in {path}.pub): {new.verifier}")
+    print(
+        f"The change is on record; the last checkpoint with the old key covers {last_old.size} events."
+    )
+    return 0
+
+
 def cmd_audit_prove(settings: Settings, args: argparse.Namespace) -> int:
     from coop.infra.audit_chain import events_in
     from coop.infra.audit_checkpoints import CheckpointError, inclusion_proof
@@ -705,6 +756,11 @@ def _parser() -> argparse.ArgumentParser:
     inclusion.add_argument("proof", help="the file `coop audit prove` wrote")
     _checkpoint_arguments(inclusion)
     inclusion.set_defaults(run=cmd_audit_check_inclusion)
+    rotate = audit.add_parser(
+        "rotate-key", help="change the signing key, on record (the old one is kept, retired)"
+    )
+    rotate.add_argument("--reason", required=True, help="why, for the record")
+    rotate.set_defaults(run=cmd_audit_rotate_key)
     cosign = audit.add_parser("cosign", help="add a second signer's signature to a checkpoint")
     cosign.add_argument("checkpoint")
     cosign.add_argument("--key", required=True, help="the cosigner's key (from keygen --key)")

@@ -377,9 +377,11 @@ def check_inclusion(proof_text: str, checkpoint: Checkpoint) -> ChainedEvent:
     return event
 
 
-async def record_checkpoint(conn: asyncpg.Connection, checkpoint: Checkpoint) -> None:
-    await conn.execute(
-        "INSERT INTO audit_checkpoints (size, made_at, reason, note) VALUES ($1, $2, $3, $4)",
+async def record_checkpoint(conn: asyncpg.Connection, checkpoint: Checkpoint) -> int:
+    """Keep the checkpoint (for the public page); its number there."""
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "INSERT INTO audit_checkpoints (size, made_at, reason, note) VALUES ($1, $2, $3, $4)"
+        " RETURNING id",
         checkpoint.size,
         checkpoint.time,
         checkpoint.reason,
@@ -418,17 +420,16 @@ async def make_checkpoint(
             f"({verdict.reason})"
         )
     checkpoint = checkpoint_at(survey.position(), signer.name, reason, now).signed_by(signer)
-    await record_checkpoint(conn, checkpoint)
+    number = await record_checkpoint(conn, checkpoint)
     if directory is not None:
-        await asyncio.to_thread(publish, checkpoint, directory)
+        await asyncio.to_thread(publish, checkpoint, number, directory)
     return checkpoint
 
 
-def publish(checkpoint: Checkpoint, directory: Path) -> Path:
-    """The checkpoint as a file of its own, and as ``latest``."""
+def publish(checkpoint: Checkpoint, number: int, directory: Path) -> Path:
+    """The checkpoint as a file of its own (named by its number on the page), and as ``latest``."""
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = checkpoint.time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"checkpoint-{checkpoint.size}-{stamp}.txt"
+    path = directory / f"checkpoint-{number}.txt"
     path.write_text(checkpoint.note, encoding="utf-8")
     (directory / "latest.txt").write_text(checkpoint.note, encoding="utf-8")
     return path

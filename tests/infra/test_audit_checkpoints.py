@@ -221,3 +221,40 @@ def test_an_external_auditor_cosigns_a_checkpoint(
     assert published.read_text().count("\n— ") == 2
     after = coop_cli(db_url, "audit", "verify", *wanted)
     assert after.returncode == 0 and "The log extends the checkpoint" in after.stdout
+
+
+def test_changing_the_signing_key_is_on_record_and_old_checkpoints_still_check(
+    coop: Coop, db_url: str, keys: Path, tmp_path: Path
+) -> None:
+    some_history(coop)
+    checkpoint(db_url)
+    old_checkpoint = tmp_path / "old.txt"
+    old_checkpoint.write_text((tmp_path / "data" / "checkpoints" / "latest.txt").read_text())
+    old_public = keys.with_name("coop.key.pub").read_text().strip()
+    rotated = coop_cli(db_url, "audit", "rotate-key", "--reason", "the office laptop was stolen")
+    assert rotated.returncode == 0, rotated.stderr
+    assert "the last checkpoint with the old key covers 12 events" in rotated.stdout
+    with psycopg.connect(db_url) as conn:
+        (state,) = conn.execute(
+            "SELECT convert_from(state, 'UTF8') FROM coop_events WHERE topic LIKE %s",
+            ("%SigningKeys.Rotated",),
+        ).fetchone()
+    assert old_public in state and "the office laptop was stolen" in state
+    (retired,) = [
+        p for p in keys.parent.iterdir() if p.name.endswith(".pub") and "retired" in p.name
+    ]
+    assert retired.read_text().strip() == old_public
+    # An old checkpoint is checked with the old key (which the record names)...
+    with_old = coop_cli(
+        db_url, "audit", "verify", "--checkpoint", str(old_checkpoint), "--public-key", old_public
+    )
+    assert with_old.returncode == 0 and "The log extends the checkpoint of 10 events" in (
+        with_old.stdout
+    )
+    # ...not with the new one, and the newest checkpoint is signed with the new key.
+    with_new = coop_cli(db_url, "audit", "verify", "--checkpoint", str(old_checkpoint))
+    assert with_new.returncode == 2 and "signed by another key" in with_new.stderr
+    latest = tmp_path / "data" / "checkpoints" / "latest.txt"
+    assert "first with the new signing key" in latest.read_text()
+    newest = coop_cli(db_url, "audit", "verify", "--checkpoint", str(latest))
+    assert newest.returncode == 0 and "Every event sealed by coop." in newest.stdout
