@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -258,3 +260,24 @@ def test_changing_the_signing_key_is_on_record_and_old_checkpoints_still_check(
     assert "first with the new signing key" in latest.read_text()
     newest = coop_cli(db_url, "audit", "verify", "--checkpoint", str(latest))
     assert newest.returncode == 0 and "Every event sealed by coop." in newest.stdout
+
+
+def test_the_stand_alone_script_in_docs_checks_an_export_against_a_checkpoint(
+    coop: Coop, db_url: str, keys: Path, tmp_path: Path
+) -> None:
+    some_history(coop)
+    checkpoint(db_url)
+    coop.apply_for_membership(details("Dee Fox"))
+    export = tmp_path / "chain.jsonl"
+    assert coop_cli(db_url, "audit", "export", str(export)).returncode == 0
+    published = str(tmp_path / "data" / "checkpoints" / "latest.txt")
+    public = keys.with_name("coop.key.pub").read_text().strip()
+    script = [sys.executable, str(Path(__file__).parents[2] / "docs" / "check_export.py")]
+    ok = subprocess.run([*script, str(export), published, public], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout == "The export (12 events) extends the checkpoint of 10 events.\n"
+    lines = export.read_text().splitlines()
+    export.write_text("\n".join(lines[:8]) + "\n")  # cut short
+    cut = subprocess.run([*script, str(export), published], capture_output=True, text=True)
+    assert cut.returncode == 1
+    assert "DIVERGES: the export has 8 events, the checkpoint covers 10" in cut.stderr
