@@ -135,6 +135,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import SEALS_MIGRATION, start_sealing
     from coop.infra.migrate import MigrationError, migrate
 
     with _database(settings) as url:
@@ -143,6 +144,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
         except MigrationError as e:
             print(f"coop migrate: {e}", file=sys.stderr)
             return 1
+        if SEALS_MIGRATION in applied:
+            if settings.secret_key:
+                asyncio.run(start_sealing(url, settings.secret_key, applied))
+            else:
+                print(
+                    "Seals need COOP_SECRET_KEY: run `coop audit seal-history` with it set, "
+                    "before coop writes anything, to seal the log as it stands.",
+                    file=sys.stderr,
+                )
     print(
         "Applied: " + ", ".join(applied)
         if applied
@@ -161,8 +171,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.with_secret()  # personal data is sealed with keys it unlocks
 
     async def work(url: str) -> None:
-        await migrate(url)
-        await start_sealing(url, settings.secret_key)
+        applied = await migrate(url)
+        await start_sealing(url, settings.secret_key, applied)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -344,6 +354,19 @@ def _verifier(settings: Settings, public_key: str | None) -> Any:
         "no public key to check the checkpoint with: give --public-key (the co-op publishes it "
         "on its checkpoints page)"
     )
+
+
+def cmd_audit_seal_history(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import seal_history_now
+
+    settings = settings.with_secret()
+    with _database(settings) as url:
+        sealed = asyncio.run(seal_history_now(url, settings.secret_key))
+    if sealed is None:
+        print("coop audit seal-history: the log is sealed already (or empty)", file=sys.stderr)
+        return 1
+    print(f"Sealed the log as it stands: events up to {sealed}, through a history seal.")
+    return 0
 
 
 def cmd_audit_keygen(settings: Settings, args: argparse.Namespace) -> int:
@@ -756,6 +779,10 @@ def _parser() -> argparse.ArgumentParser:
     inclusion.add_argument("proof", help="the file `coop audit prove` wrote")
     _checkpoint_arguments(inclusion)
     inclusion.set_defaults(run=cmd_audit_check_inclusion)
+    history = audit.add_parser(
+        "seal-history", help="seal a log from before seals, once (see docs/audit-chain.md)"
+    )
+    history.set_defaults(run=cmd_audit_seal_history)
     rotate = audit.add_parser(
         "rotate-key", help="change the signing key, on record (the old one is kept, retired)"
     )

@@ -80,8 +80,23 @@ async def seal_history(conn: asyncpg.Connection, key: bytes) -> int | None:
         return int(position)
 
 
-async def start_sealing(url: str, secret_key: str) -> int | None:
-    """At start-up, after the migrations: a log from before sealing gets its history seal."""
+SEALS_MIGRATION = "0023_audit_seals_and_checkpoints.sql"
+
+
+async def start_sealing(url: str, secret_key: str, applied: Sequence[str]) -> int | None:
+    """After the migrations: a log from before sealing gets its history seal.
+
+    Only by the process that has just created the seals table (``applied``):
+    otherwise someone who deleted every seal could have coop bless whatever
+    they left at its next start. `coop audit seal-history` does it by hand.
+    """
+    if SEALS_MIGRATION not in applied:
+        return None
+    return await seal_history_now(url, secret_key)
+
+
+async def seal_history_now(url: str, secret_key: str) -> int | None:
+    """The history seal, if nothing is sealed yet (``coop audit seal-history``)."""
     conn = await asyncpg.connect(url)
     try:
         return await seal_history(conn, seal_key(secret_key))

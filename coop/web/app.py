@@ -55,8 +55,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await migrate(url)
-        await start_sealing(url, settings.secret_key)
+        applied = await migrate(url)
+        await start_sealing(url, settings.secret_key, applied)
         pool = await create_pool(url, max_size=settings.db_pool_size)
         coop = await anyio.to_thread.run_sync(
             lambda: Coop(

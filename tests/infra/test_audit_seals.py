@@ -22,7 +22,7 @@ from coop.clock import FixedClock
 from coop.commands.governance.loop_voting import LoopVoting
 from coop.domain.governance.ballots import Mark
 from coop.infra.audit_chain import GENESIS, ChainedEvent, link
-from coop.infra.audit_seals import seal_key, start_sealing
+from coop.infra.audit_seals import SEALS_MIGRATION, seal_key, start_sealing
 from tests.app.governance.test_ballots import amira_changes_her_mind
 from tests.app.governance.test_loop_voting import _in_thread, _opened
 from tests.app.test_cli import coop_cli
@@ -149,8 +149,12 @@ def test_a_log_from_before_sealing_is_covered_by_one_history_seal(coop: Coop, db
     some_history(coop)
     code, said = verify(db_url)
     assert code == 1 and "BROKEN at notification id 1: it has no seal" in said
-    assert asyncio.run(start_sealing(db_url, SECRET)) == 10
-    assert asyncio.run(start_sealing(db_url, SECRET)) is None  # once only
+    # Only the process that created the seals table seals history at start-up...
+    assert asyncio.run(start_sealing(db_url, SECRET, ["0022_other.sql"])) is None
+    assert asyncio.run(start_sealing(db_url, SECRET, [SEALS_MIGRATION])) == 10
+    # ...and never twice, even by hand.
+    again = coop_cli(db_url, "audit", "seal-history")
+    assert again.returncode == 1 and "the log is sealed already" in again.stderr
     code, said = verify(db_url)
     assert code == 0, said
     assert "events up to 10, from before sealing began, through its history seal" in said
