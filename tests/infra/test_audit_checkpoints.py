@@ -16,9 +16,8 @@ import psycopg
 import pytest
 
 from coop.application import Coop
-from tests.app.test_cli import coop_cli
 from tests.infra.test_audit_chain import some_history
-from tests.infra.test_audit_seals import OFF, rechain
+from tests.infra.test_audit_seals import OFF, coop_command, rechain
 from tests.people import details
 
 NOWHERE = "postgresql://nobody@127.0.0.1:1/none"
@@ -30,14 +29,14 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COOP_DATA_DIR", str(tmp_path / "data"))
     key = tmp_path / "keys" / "coop.key"
     monkeypatch.setenv("COOP_AUDIT_KEY", str(key))
-    made = coop_cli(NOWHERE, "audit", "keygen", "--name", "example.coop/coop")
+    made = coop_command(NOWHERE, "audit", "keygen", "--name", "example.coop/coop")
     assert made.returncode == 0, made.stderr
     assert "Public key (also in" in made.stdout
     return key
 
 
 def checkpoint(db_url: str, reason: str = "daily") -> str:
-    made = coop_cli(db_url, "audit", "checkpoint", "--reason", reason)
+    made = coop_command(db_url, "audit", "checkpoint", "--reason", reason)
     assert made.returncode == 0, made.stderr
     return made.stdout
 
@@ -46,7 +45,7 @@ def test_keygen_keeps_the_key_private_and_never_overwrites_it(keys: Path) -> Non
     assert stat.S_IMODE(keys.stat().st_mode) == 0o600
     public = keys.with_name("coop.key.pub").read_text()
     assert public.startswith("example.coop/coop+")
-    again = coop_cli(NOWHERE, "audit", "keygen")
+    again = coop_command(NOWHERE, "audit", "keygen")
     assert again.returncode == 1 and "exists already: move it away first" in again.stderr
     assert keys.with_name("coop.key.pub").read_text() == public
 
@@ -67,7 +66,7 @@ def test_a_checkpoint_is_a_signed_note_published_as_a_file_and_later_logs_extend
     published = tmp_path / "data" / "checkpoints" / "latest.txt"
     assert published.read_text() == note
     coop.apply_for_membership(details("Dee Fox"))  # the log goes on
-    result = coop_cli(db_url, "audit", "verify", "--checkpoint", str(published))
+    result = coop_command(db_url, "audit", "verify", "--checkpoint", str(published))
     assert result.returncode == 0, result.stderr
     assert "Audit chain intact: 12 events" in result.stdout
     assert "The log extends the checkpoint of 10 events" in result.stdout
@@ -90,7 +89,7 @@ def test_a_rewrite_the_chain_alone_cannot_see_is_named_by_a_checkpoint(
         conn.execute("UPDATE coop_events SET state = state || ' '::bytea WHERE notification_id = 4")
         rechain(conn)
     # Without the app's secret (an outside auditor), only the checkpoint shows it.
-    result = coop_cli(db_url, "audit", "verify", "--checkpoint", str(published), secret=None)
+    result = coop_command(db_url, "audit", "verify", "--checkpoint", str(published), secret=None)
     assert result.returncode == 1
     assert "Audit chain intact: 10 events" in result.stdout
     assert (
@@ -110,9 +109,9 @@ def test_cutting_off_the_newest_events_is_named_by_a_checkpoint(
             conn.execute(statement)
         for table in ("audit_seals", "audit_chain", "coop_events"):
             conn.execute(f"DELETE FROM {table} WHERE notification_id > 8")
-    plain = coop_cli(db_url, "audit", "verify")
+    plain = coop_command(db_url, "audit", "verify")
     assert plain.returncode == 0 and "8 events" in plain.stdout  # the chain alone is fooled
-    result = coop_cli(db_url, "audit", "verify", "--checkpoint", str(published))
+    result = coop_command(db_url, "audit", "verify", "--checkpoint", str(published))
     assert result.returncode == 1
     assert "the log has 8 events but the checkpoint covers 10" in result.stderr
 
@@ -124,7 +123,7 @@ def test_a_checkpoint_is_never_made_of_a_broken_log(coop: Coop, db_url: str, key
             "INSERT INTO coop_events (originator_id, originator_version, topic, state)"
             " VALUES (gen_random_uuid(), 1, 'x', '{}')"
         )
-    made = coop_cli(db_url, "audit", "checkpoint")
+    made = coop_command(db_url, "audit", "checkpoint")
     assert made.returncode == 1
     assert "no checkpoint made: the log is broken at notification id 11" in made.stderr
     with psycopg.connect(db_url) as conn:
@@ -140,7 +139,7 @@ def test_bad_checkpoint_files_are_refused_with_a_specific_message(
 
     def verify_with(text: str, *extra: str) -> tuple[int, str]:
         path.write_text(text)
-        result = coop_cli(db_url, "audit", "verify", "--checkpoint", str(path), *extra)
+        result = coop_command(db_url, "audit", "verify", "--checkpoint", str(path), *extra)
         return result.returncode, result.stderr
 
     assert verify_with("hello\n") == (
@@ -152,13 +151,13 @@ def test_bad_checkpoint_files_are_refused_with_a_specific_message(
     assert code == 2 and "not signed by example.coop/coop" in said and "altered since" in said
     other = tmp_path / "other.key"
     assert (
-        coop_cli(NOWHERE, "audit", "keygen", "--key", str(other), "--name", "x/coop").returncode
+        coop_command(NOWHERE, "audit", "keygen", "--key", str(other), "--name", "x/coop").returncode
         == 0
     )
     code, said = verify_with(note, "--public-key", str(other) + ".pub")
     assert code == 2 and "the checkpoint is of another log (example.coop/coop), not x/coop" in said
     imposter = tmp_path / "imposter.key"
-    coop_cli(NOWHERE, "audit", "keygen", "--key", str(imposter), "--name", "example.coop/coop")
+    coop_command(NOWHERE, "audit", "keygen", "--key", str(imposter), "--name", "example.coop/coop")
     code, said = verify_with(note, "--public-key", str(imposter) + ".pub")
     assert code == 2 and "signed by another key, or altered since" in said
 
@@ -171,8 +170,8 @@ def test_an_export_and_a_checkpoint_verify_offline_and_an_inclusion_proof_needs_
     published = tmp_path / "data" / "checkpoints" / "latest.txt"
     public = str(keys) + ".pub"
     export = tmp_path / "log.jsonl"
-    assert coop_cli(db_url, "audit", "export", str(export)).returncode == 0
-    offline = coop_cli(
+    assert coop_command(db_url, "audit", "export", str(export)).returncode == 0
+    offline = coop_command(
         NOWHERE, "audit", "verify", "--file", str(export), "--checkpoint", str(published),
         "--public-key", public, secret=None,
     )  # fmt: skip
@@ -181,12 +180,12 @@ def test_an_export_and_a_checkpoint_verify_offline_and_an_inclusion_proof_needs_
     # A member holds the entry of the refusal and its audit path.
     entries = [json.loads(line) for line in export.read_text().splitlines()]
     (refusal,) = [e["notification_id"] for e in entries if e["topic"].endswith("Member.Refused")]
-    proved = coop_cli(db_url, "audit", "prove", str(refusal), "--checkpoint", str(published))
+    proved = coop_command(db_url, "audit", "prove", str(refusal), "--checkpoint", str(published))
     assert proved.returncode == 0, proved.stderr
     proof = tmp_path / "proof.json"
     proof.write_text(proved.stdout)
     assert len(json.loads(proved.stdout)["path"]) <= 4  # log2(10) hashes, not the whole log
-    checked = coop_cli(
+    checked = coop_command(
         NOWHERE, "audit", "check-inclusion", str(proof), "--checkpoint", str(published),
         "--public-key", public, secret=None,
     )  # fmt: skip
@@ -197,7 +196,7 @@ def test_an_export_and_a_checkpoint_verify_offline_and_an_inclusion_proof_needs_
     forged = json.loads(proved.stdout)
     forged["entry"]["topic"] = "coop.domain.membership:Member.Admitted"
     proof.write_text(json.dumps(forged))
-    checked = coop_cli(
+    checked = coop_command(
         NOWHERE, "audit", "check-inclusion", str(proof), "--checkpoint", str(published),
         "--public-key", public, secret=None,
     )  # fmt: skip
@@ -213,15 +212,17 @@ def test_an_external_auditor_cosigns_a_checkpoint(
     checkpoint(db_url)
     published = tmp_path / "data" / "checkpoints" / "latest.txt"
     auditor = tmp_path / "auditor.key"
-    made = coop_cli(NOWHERE, "audit", "keygen", "--key", str(auditor), "--name", "auditors.example")
+    made = coop_command(
+        NOWHERE, "audit", "keygen", "--key", str(auditor), "--name", "auditors.example"
+    )
     assert made.returncode == 0
     wanted = ["--checkpoint", str(published), "--cosigner", str(auditor) + ".pub"]
-    before = coop_cli(db_url, "audit", "verify", *wanted)
+    before = coop_command(db_url, "audit", "verify", *wanted)
     assert before.returncode == 2 and "not cosigned by auditors.example" in before.stderr
-    cosigned = coop_cli(NOWHERE, "audit", "cosign", str(published), "--key", str(auditor))
+    cosigned = coop_command(NOWHERE, "audit", "cosign", str(published), "--key", str(auditor))
     assert cosigned.returncode == 0, cosigned.stderr
     assert published.read_text().count("\n— ") == 2
-    after = coop_cli(db_url, "audit", "verify", *wanted)
+    after = coop_command(db_url, "audit", "verify", *wanted)
     assert after.returncode == 0 and "The log extends the checkpoint" in after.stdout
 
 
@@ -233,7 +234,9 @@ def test_changing_the_signing_key_is_on_record_and_old_checkpoints_still_check(
     old_checkpoint = tmp_path / "old.txt"
     old_checkpoint.write_text((tmp_path / "data" / "checkpoints" / "latest.txt").read_text())
     old_public = keys.with_name("coop.key.pub").read_text().strip()
-    rotated = coop_cli(db_url, "audit", "rotate-key", "--reason", "the office laptop was stolen")
+    rotated = coop_command(
+        db_url, "audit", "rotate-key", "--reason", "the office laptop was stolen"
+    )
     assert rotated.returncode == 0, rotated.stderr
     assert "the last checkpoint with the old key covers 12 events" in rotated.stdout
     with psycopg.connect(db_url) as conn:
@@ -247,18 +250,18 @@ def test_changing_the_signing_key_is_on_record_and_old_checkpoints_still_check(
     ]
     assert retired.read_text().strip() == old_public
     # An old checkpoint is checked with the old key (which the record names)...
-    with_old = coop_cli(
+    with_old = coop_command(
         db_url, "audit", "verify", "--checkpoint", str(old_checkpoint), "--public-key", old_public
     )
     assert with_old.returncode == 0 and "The log extends the checkpoint of 10 events" in (
         with_old.stdout
     )
     # ...not with the new one, and the newest checkpoint is signed with the new key.
-    with_new = coop_cli(db_url, "audit", "verify", "--checkpoint", str(old_checkpoint))
+    with_new = coop_command(db_url, "audit", "verify", "--checkpoint", str(old_checkpoint))
     assert with_new.returncode == 2 and "signed by another key" in with_new.stderr
     latest = tmp_path / "data" / "checkpoints" / "latest.txt"
     assert "first with the new signing key" in latest.read_text()
-    newest = coop_cli(db_url, "audit", "verify", "--checkpoint", str(latest))
+    newest = coop_command(db_url, "audit", "verify", "--checkpoint", str(latest))
     assert newest.returncode == 0 and "Every event sealed by coop." in newest.stdout
 
 
@@ -269,7 +272,7 @@ def test_the_stand_alone_script_in_docs_checks_an_export_against_a_checkpoint(
     checkpoint(db_url)
     coop.apply_for_membership(details("Dee Fox"))
     export = tmp_path / "chain.jsonl"
-    assert coop_cli(db_url, "audit", "export", str(export)).returncode == 0
+    assert coop_command(db_url, "audit", "export", str(export)).returncode == 0
     published = str(tmp_path / "data" / "checkpoints" / "latest.txt")
     public = keys.with_name("coop.key.pub").read_text().strip()
     script = [sys.executable, str(Path(__file__).parents[2] / "docs" / "check_export.py")]

@@ -9,8 +9,13 @@ still checks out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
+import os
+import subprocess
 from pathlib import Path
+from unittest import mock
 from uuid import uuid4
 
 import asyncpg
@@ -18,6 +23,7 @@ import psycopg
 import pytest
 
 from coop.application import Coop
+from coop.cli import main
 from coop.clock import FixedClock
 from coop.commands.governance.loop_voting import LoopVoting
 from coop.domain.governance.ballots import Mark
@@ -25,7 +31,6 @@ from coop.infra.audit_chain import GENESIS, ChainedEvent, link
 from coop.infra.audit_seals import SEALS_MIGRATION, seal_key, start_sealing
 from tests.app.governance.test_ballots import amira_changes_her_mind
 from tests.app.governance.test_loop_voting import _in_thread, _opened
-from tests.app.test_cli import coop_cli
 from tests.conftest import SECRET
 from tests.infra.test_audit_chain import some_history
 from tests.people import details
@@ -54,8 +59,26 @@ def rechain(conn: psycopg.Connection) -> None:
         previous = n
 
 
+def coop_command(
+    db_url: str, *args: str, secret: str | None = SECRET
+) -> subprocess.CompletedProcess[str]:
+    """The `coop` command run in this process (as coop_cli, without a Python start-up each)."""
+    env = {**os.environ, "DATABASE_URL": db_url}
+    env.pop("COOP_SECRET_KEY", None)
+    if secret:
+        env["COOP_SECRET_KEY"] = secret
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, env, clear=True),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def verify(db_url: str) -> tuple[int, str]:
-    result = coop_cli(db_url, "audit", "verify")
+    result = coop_command(db_url, "audit", "verify")
     return result.returncode, result.stdout + result.stderr
 
 
@@ -70,7 +93,7 @@ def test_every_event_coop_writes_is_sealed_and_verifies(coop: Coop, db_url: str)
 
 def test_without_the_secret_verify_says_the_seals_were_not_checked(coop: Coop, db_url: str) -> None:
     some_history(coop)
-    result = coop_cli(db_url, "audit", "verify", secret=None)
+    result = coop_command(db_url, "audit", "verify", secret=None)
     assert result.returncode == 0
     assert "Seals not checked (COOP_SECRET_KEY not set)" in result.stdout
 
@@ -113,7 +136,7 @@ def test_a_consistent_rewrite_of_the_chain_from_some_event_on_is_caught_at_that_
             conn.execute(statement)
         conn.execute("UPDATE coop_events SET state = state || ' '::bytea WHERE notification_id = 6")
         rechain(conn)
-    chain_only = coop_cli(db_url, "audit", "verify", secret=None)
+    chain_only = coop_command(db_url, "audit", "verify", secret=None)
     assert chain_only.returncode == 0  # the hole this closes: the chain alone is fooled
     code, said = verify(db_url)
     assert code == 1
@@ -153,7 +176,7 @@ def test_a_log_from_before_sealing_is_covered_by_one_history_seal(coop: Coop, db
     assert asyncio.run(start_sealing(db_url, SECRET, ["0022_other.sql"])) is None
     assert asyncio.run(start_sealing(db_url, SECRET, [SEALS_MIGRATION])) == 10
     # ...and never twice, even by hand.
-    again = coop_cli(db_url, "audit", "seal-history")
+    again = coop_command(db_url, "audit", "seal-history")
     assert again.returncode == 1 and "the log is sealed already" in again.stderr
     code, said = verify(db_url)
     assert code == 0, said
@@ -176,22 +199,22 @@ def test_an_export_carries_the_seals_and_verifies_offline(
 ) -> None:
     some_history(coop)
     export = tmp_path / "log.jsonl"
-    assert coop_cli(db_url, "audit", "export", str(export)).returncode == 0
+    assert coop_command(db_url, "audit", "export", str(export)).returncode == 0
     nowhere = "postgresql://nobody@127.0.0.1:1/none"
-    ok = coop_cli(nowhere, "audit", "verify", "--file", str(export))
+    ok = coop_command(nowhere, "audit", "verify", "--file", str(export))
     assert ok.returncode == 0 and "Every event sealed by coop." in ok.stdout
     # Whoever edits the file cannot seal: an event without its seal is caught.
     lines = [json.loads(line) for line in export.read_text().splitlines()]
     lines[2]["seal"] = None
     export.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    broken = coop_cli(nowhere, "audit", "verify", "--file", str(export))
+    broken = coop_command(nowhere, "audit", "verify", "--file", str(export))
     assert broken.returncode == 1 and "BROKEN at notification id 3: it has no seal" in broken.stderr
 
 
 @pytest.mark.parametrize("secret", ["another-secret-entirely"])
 def test_seals_made_with_another_secret_do_not_verify(coop: Coop, db_url: str, secret: str) -> None:
     some_history(coop)
-    result = coop_cli(db_url, "audit", "verify", secret=secret)
+    result = coop_command(db_url, "audit", "verify", secret=secret)
     assert result.returncode == 1
     assert "BROKEN at notification id 1: its seal does not match" in result.stderr
 
