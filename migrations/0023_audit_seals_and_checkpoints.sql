@@ -25,8 +25,8 @@ CREATE TRIGGER audit_seals_no_truncate
     BEFORE TRUNCATE ON audit_seals
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 
--- Signed checkpoints (issue 17, item 2): each note exactly as signed, and the
--- cosignatures added to it later. Published at /audit/checkpoints.
+-- Signed checkpoints (issue 17, item 2): each note exactly as signed.
+-- Published at /audit/checkpoints.
 CREATE TABLE audit_checkpoints (
     id bigserial PRIMARY KEY,
     size bigint NOT NULL,
@@ -36,17 +36,8 @@ CREATE TABLE audit_checkpoints (
     note text NOT NULL
 );
 
-CREATE TABLE audit_cosignatures (
-    checkpoint_id bigint NOT NULL REFERENCES audit_checkpoints (id),
-    signature_line text NOT NULL,
-    PRIMARY KEY (checkpoint_id, signature_line)
-);
-
 CREATE TRIGGER audit_checkpoints_append_only
     BEFORE UPDATE OR DELETE ON audit_checkpoints
-    FOR EACH ROW EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER audit_cosignatures_append_only
-    BEFORE UPDATE OR DELETE ON audit_cosignatures
     FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
 -- The insert functions of 0016 and 0017, now also handing back each inserted

@@ -299,6 +299,11 @@ def divergence(checkpoint: Checkpoint, survey: Survey) -> str | None:
     present = survey.at_upto or survey.position()
     if checkpoint.size == 0:
         return None
+    if survey.at_upto is None and survey.broken is not None:
+        return (
+            f"the log breaks at notification id {survey.broken.broken_at}, before it reaches "
+            f"the checkpoint's {checkpoint.size} events"
+        )
     if present.size < checkpoint.size:
         return (
             f"the log has {present.size} events but the checkpoint covers {checkpoint.size}: "
