@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 
 from coop.application import Coop
+from coop.clock import FixedClock
 from coop.config import Settings
 from coop.infra.audit_checkpoints import Verifier, generate_key, parse_note
 from tests.infra.test_audit_chain import some_history
+from tests.web.membership.test_applications import signed_in_trustee
 
 
 async def test_before_the_key_is_made_the_page_says_so_and_offers_nothing(
@@ -43,3 +46,23 @@ async def test_the_scheduler_publishes_a_signed_checkpoint_anyone_can_check(
     checkpoint = parse_note(note.text)
     assert checkpoint.size == 10 and checkpoint.is_signed_by(Verifier.parse(key.text))
     assert (settings.checkpoints_dir / "latest.txt").read_text() == note.text
+
+
+async def test_downloading_the_members_register_is_vouched_for_by_a_checkpoint(
+    settings: Settings, coop: Coop, client: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    generate_key(settings.audit_key_path, "testserver.local/coop")
+    await signed_in_trustee(client, coop)
+    for _ in range(100):  # the daily one first, for the log so far
+        if "Checkpoint 1" in (await client.get("/audit/checkpoints")).text:
+            break
+        await asyncio.sleep(0.1)
+    clock.advance(timedelta(minutes=1))
+    download = await client.get("/register.csv")
+    assert download.status_code == 200
+    for _ in range(100):
+        page = await client.get("/audit/checkpoints")
+        if "Checkpoint 2" in page.text:
+            break
+        await asyncio.sleep(0.1)
+    assert "because: members&#39; register exported." in page.text
