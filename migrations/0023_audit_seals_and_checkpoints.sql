@@ -160,3 +160,11 @@ CREATE TABLE audit_checkpoints_wanted (
     wanted_at timestamptz NOT NULL
 );
 CREATE INDEX audit_checkpoints_wanted_at ON audit_checkpoints_wanted (wanted_at);
+
+-- The decisions a checkpoint follows (coop/infra/audit_schedule.py asks each
+-- second whether one has been made since the last checkpoint): a small index
+-- of just those, so the question never scans the day's other events.
+CREATE INDEX coop_events_decisions ON coop_events (notification_id)
+    WHERE topic IN ('coop.domain.ballots:Ballot.Counted',
+                    'coop.domain.finance.periods:FinancialPeriod.Closed',
+                    'coop.domain.rules:Rules.Amended');

@@ -11,7 +11,13 @@ import asyncpg
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.infra.audit_checkpoints import generate_key, parse_note
-from coop.infra.audit_schedule import REGISTER_EXPORTED, make_checkpoints_due, want_checkpoint
+from coop.infra.audit_schedule import (
+    _DECISIONS_SINCE,
+    DECISIONS,
+    REGISTER_EXPORTED,
+    make_checkpoints_due,
+    want_checkpoint,
+)
 from tests.app.governance.test_ballots import co_op, resolution
 from tests.conftest import SECRET
 
@@ -61,3 +67,14 @@ async def test_processes_ticking_at_once_make_one_checkpoint(
     )
     assert sum(m is not None for m in made) == 1
     assert await pool.fetchval("SELECT count(*) FROM audit_checkpoints") == 1
+
+
+async def test_the_question_is_it_due_reads_only_the_index_of_decisions(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    co_op(coop)
+    assert all(f"'{topic}'" in _DECISIONS_SINCE for topic in DECISIONS)
+    async with pool.acquire() as conn:
+        await conn.execute("SET enable_seqscan = off")  # as the planner would on a large log
+        plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN " + _DECISIONS_SINCE, 0))
+    assert "coop_events_decisions" in plan
