@@ -47,6 +47,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_from: str = ""
     # The public address used in links in e-mails; empty means http://{host}:{port}.
     base_url: str = ""
+    # The key that signs the log's checkpoints: a file kept outside the database
+    # (`coop audit keygen`); empty means audit_signing_key in the data directory.
+    audit_key: str = ""
+
+    @property
+    def audit_key_path(self) -> Path:
+        return Path(self.audit_key) if self.audit_key else self.data_dir / "audit_signing_key"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        """Where checkpoints are published as files (beside the public page)."""
+        return self.data_dir / "checkpoints"
 
     @property
     def smtp_configured(self) -> bool:
@@ -77,6 +89,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             database_url=env.get("DATABASE_URL") or None,
             data_dir=data_dir,
             secret_key=env.get("COOP_SECRET_KEY", ""),
+            audit_key=env.get("COOP_AUDIT_KEY", "").strip(),
             host=env.get("COOP_HOST", "127.0.0.1"),
             port=_int(env, "COOP_PORT", 8000),
             run_worker=_bool(env, "COOP_RUN_WORKER", True),

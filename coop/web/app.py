@@ -24,6 +24,7 @@ from coop.application import Coop
 from coop.clock import Clock, SystemClock
 from coop.config import Settings
 from coop.domain.errors import CoopError
+from coop.infra.audit_seals import start_sealing
 from coop.infra.db import create_pool, eventsourcing_env
 from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.mail.sender import run_sender
@@ -39,6 +40,7 @@ from coop.web.care import routes as care
 from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
+from coop.web.reports import routes as reports
 from coop.web.security import add_security_headers
 from coop.web.services import Services
 
@@ -53,7 +55,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await migrate(url)
+        applied = await migrate(url)
+        await start_sealing(url, settings.secret_key, applied)
         pool = await create_pool(url, max_size=settings.db_pool_size)
         coop = await anyio.to_thread.run_sync(
             lambda: Coop(
@@ -96,6 +99,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             governance.router,
             care.router,
             finance.router,
+            reports.router,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],

@@ -181,6 +181,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/care/calendar"): USER_OR_PA,
     ("POST", "/care/calendar/renew"): USER_OR_PA,
     ("POST", "/care/calendar/revoke"): USER_OR_PA,
+    ("GET", "/audit/checkpoints"): ANYONE,
+    ("GET", "/audit/checkpoints/{checkpoint_id:int}"): ANYONE,
+    ("GET", "/audit/public-key.txt"): ANYONE,
 }
 
 
@@ -303,6 +306,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{meeting_id:uuid}", str(member_id))
             .replace("{proposal_id:uuid}", str(member_id))
             .replace("{visit_id:uuid}", str(member_id))
+            .replace("{checkpoint_id:int}", "1")
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}
