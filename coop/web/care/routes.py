@@ -9,11 +9,33 @@ from __future__ import annotations
 
 from litestar import Router
 
+from coop.web.auth import allow
+from coop.web.care import pa_availability, pa_rota, pa_visit
+
 # Users and carers: booking, upcoming visits, changing and cancelling, notes, plans.
 _users_and_carers: list[Router] = []
 
 # Personal Assistants: the week's rota, requests, availability, on the day, notes.
-_pas: list[Router] = []
+_pas: list[Router] = [
+    Router(
+        path="/",
+        opt=allow("pa"),
+        route_handlers=[
+            pa_rota.rota,
+            pa_rota.requests,
+            pa_rota.accept,
+            pa_rota.decline,
+            pa_availability.availability,
+            pa_availability.set_pattern,
+            pa_availability.add_exception,
+            pa_availability.withdraw_exception,
+            pa_visit.visit_page,
+            pa_visit.check_in,
+            pa_visit.check_out,
+            pa_visit.write_note,
+        ],
+    )
+]
 
 # Coordinators: the day board, booking for anyone, reassigning, filling next week.
 _office: list[Router] = []
