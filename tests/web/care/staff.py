@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -26,6 +27,7 @@ async def leeds_online(client: httpx.AsyncClient, coop: Coop) -> Leeds:
     for account in [*town.account.values(), town.joy]:
         coop.change_password(account, password)
     await caught_up(client)
+    await caught_up(client)
     return town
 
 
@@ -36,5 +38,29 @@ async def as_(client: httpx.AsyncClient, first_name: str) -> None:
     assert response.status_code == 303, response.text
 
 
-async def submit(client: httpx.AsyncClient, path: str, data: dict[str, Any] | None = None) -> Any:
-    return await post_form(client, path, data or {})
+class Answer(NamedTuple):
+    """A response as a person reads it: its status, where it sends them, and its words."""
+
+    status_code: int
+    headers: httpx.Headers
+    text: str  # with the HTML entities read as characters (Grace's, not Grace&#39;s)
+
+
+def _read(response: httpx.Response) -> Answer:
+    return Answer(response.status_code, response.headers, html.unescape(response.text))
+
+
+async def submit(
+    client: httpx.AsyncClient, path: str, data: dict[str, Any] | None = None
+) -> Answer:
+    """Post a form as the page would (with its CSRF token)."""
+    return _read(await post_form(client, path, data or {}))
+
+
+async def fetch(client: httpx.AsyncClient, path: str) -> Answer:
+    return _read(await client.get(path))
+
+
+async def read(client: httpx.AsyncClient, path: str) -> str:
+    """The words of the page at ``path``."""
+    return (await fetch(client, path)).text

@@ -8,7 +8,7 @@ import httpx
 
 from coop.application import Coop
 from tests.app.care.leeds import MONDAY, TUESDAY, WEDNESDAY, book
-from tests.web.care.staff import as_, caught_up, leeds_online, submit
+from tests.web.care.staff import as_, caught_up, leeds_online, read, submit
 
 
 async def test_a_pa_sees_their_week_day_by_day_and_can_move_between_weeks(
@@ -22,7 +22,7 @@ async def test_a_pa_sees_their_week_day_by_day_and_can_move_between_weeks(
     await caught_up(client)
     await as_(client, "Ewan")
 
-    page = (await client.get("/pa/rota")).text
+    page = await read(client, "/pa/rota")
     assert "Week starting Monday 23 November 2026" in page
     assert "2 visits this week." in page
     assert "09:00 to 10:00" in page and "Grace" in page and "7 Harehills Lane" in page
@@ -30,7 +30,7 @@ async def test_a_pa_sees_their_week_day_by_day_and_can_move_between_weeks(
     assert "13:00" not in page  # Marcus's visit
     assert "Personal care" in page and "Booked" in page
 
-    later = (await client.get("/pa/rota?week=2026-11-30")).text
+    later = await read(client, "/pa/rota?week=2026-11-30")
     assert "Week starting Monday 30 November 2026" in later and "1 visit this week." in later
     assert f"/pa/visits/{done}" in later
     assert "Back to this week" in later
@@ -62,15 +62,15 @@ async def test_a_pa_accepts_one_request_and_is_told_plainly_why_they_cannot_take
     await caught_up(client)
     await as_(client, "Ewan")
 
-    page = (await client.get("/pa/requests")).text
+    page = await read(client, "/pa/requests")
     assert "Tuesday 24 November 2026, 14:00 to 15:00" in page
     assert "Tuesday 24 November 2026, 11:05 to 12:05" in page
 
     accepted = await submit(client, f"/pa/requests/{first}/accept")
     assert accepted.status_code == 303
-    after = (await client.get(accepted.headers["location"])).text
+    after = await read(client, accepted.headers["location"])
     assert "You have accepted the visit" in after and "14:00 to 15:00" not in after
-    assert "14:00 to 15:00" in (await client.get("/pa/rota")).text
+    assert "14:00 to 15:00" in await read(client, "/pa/rota")
 
     refused = await submit(client, f"/pa/requests/{clash}/accept")
     assert refused.status_code == 409
@@ -79,11 +79,11 @@ async def test_a_pa_accepts_one_request_and_is_told_plainly_why_they_cannot_take
         "Ewan already has a visit from 10:00 to 11:00, and needs 15 minutes to travel"
         in refused.text
     )
-    assert "11:05 to 12:05" not in (await client.get("/pa/rota")).text  # nothing stored
+    assert "11:05 to 12:05" not in await read(client, "/pa/rota")  # nothing stored
 
     declined = await submit(client, f"/pa/requests/{clash}/decline")
     assert declined.status_code == 303
-    assert "Nothing is waiting for your answer." in (await client.get("/pa/requests")).text
+    assert "Nothing is waiting for your answer." in await read(client, "/pa/requests")
 
 
 async def test_a_pa_cannot_accept_a_visit_not_offered_to_them_nor_a_forged_one(
@@ -109,4 +109,4 @@ async def test_a_pa_cannot_accept_a_visit_not_offered_to_them_nor_a_forged_one(
     assert forged.status_code == 404
     assert "There is no visit with that reference." in forged.text
     await as_(client, "Marcus")
-    assert "14:00 to 15:00" in (await client.get("/pa/requests")).text  # still open for Marcus
+    assert "14:00 to 15:00" in await read(client, "/pa/requests")  # still open for Marcus
