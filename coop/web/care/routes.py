@@ -10,7 +10,16 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import allow
-from coop.web.care import pa_availability, pa_rota, pa_visit
+from coop.web.care import (
+    office_board,
+    office_booking,
+    office_fill,
+    office_skills,
+    office_visit,
+    pa_availability,
+    pa_rota,
+    pa_visit,
+)
 
 # Users and carers: booking, upcoming visits, changing and cancelling, notes, plans.
 _users_and_carers: list[Router] = []
@@ -38,7 +47,26 @@ _pas: list[Router] = [
 ]
 
 # Coordinators: the day board, booking for anyone, reassigning, filling next week.
-_office: list[Router] = []
+_office: list[Router] = [
+    Router(
+        path="/",
+        opt=allow("coordinator"),
+        route_handlers=[
+            office_board.board,
+            office_booking.booking_form,
+            office_booking.book,
+            office_visit.visit_page,
+            office_visit.offer,
+            office_visit.confirm,
+            office_visit.reassign,
+            office_fill.proposal,
+            office_fill.confirm_all,
+            office_skills.pas,
+            office_skills.skills_form,
+            office_skills.set_skills,
+        ],
+    )
+]
 
 # Calendar feeds (a secret URL each) and the care part of the JSON API.
 _feeds_and_api: list[Router] = []
