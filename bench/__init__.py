@@ -39,7 +39,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import money
 
         return money.run(args, url)
+    if which == "staff":  # the care pages for PAs and the office, on the demo co-op
+        from bench import care_staff
+
+        return care_staff.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money."
+        " Known: append, project, import, vote, matching, money, staff."
     )
