@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import secrets
 import time
 from datetime import datetime, timedelta
@@ -132,6 +133,7 @@ def _around(starts_at: datetime) -> tuple[datetime, datetime]:
 
 
 async def _pages(app: Any, who: str, email: str, paths: list[str], repeats: int) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns the figures
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as client:
         await client.get("/")
