@@ -1,7 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
-``coop bench vote``, ``coop bench matching`` or ``coop bench money``.
+``coop bench vote``, ``coop bench matching``, ``coop bench money`` or ``coop bench staff``.
 Each benchmark works in a scratch database of its own on the configured server, except
 ``matching``, which works in memory (``money`` does both).
 """
