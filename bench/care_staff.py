@@ -33,6 +33,7 @@ from coop.domain.care.matching import rank
 from coop.infra.db import eventsourcing_env
 from coop.projections.accounts.queries import account_by_email
 from coop.projections.care.matching import open_requests, pa_profiles
+from coop.projections.care.staff import travel_buffer_minutes
 from coop.web.accounts.passwords import hash_password
 from coop.web.app import create_app
 from coop.web.commands import caught_up
@@ -61,7 +62,7 @@ async def _measure(coop: Coop, settings: Any, db_url: str, repeats: int) -> int:
     app = create_app(settings, db_url)
     async with app.lifespan():
         s = services(app)
-        await caught_up(s, "accounts", "members", "care")
+        await caught_up(s, "accounts", "members", "care", "rules")
         for email in (PA_EMAIL, COORDINATOR_EMAIL):
             account = await account_by_email(s.pool, email)
             assert account is not None, email
@@ -94,7 +95,7 @@ async def _measure(coop: Coop, settings: Any, db_url: str, repeats: int) -> int:
 
 async def _ranking(s: Any, visit_id: Any, repeats: int) -> bool:
     """Rank one open request's PAs: the reads, then ``rank``, median of ``repeats`` × 10."""
-    rules = (await s.run(s.coop.rules_in_force)).rules
+    buffer = await travel_buffer_minutes(s.pool)
     reads, ranks, candidates = [], [], 0
     for _ in range(repeats * 10):
         t0 = time.perf_counter()
@@ -105,7 +106,7 @@ async def _ranking(s: Any, visit_id: Any, repeats: int) -> bool:
         )
         pas = await pa_profiles(s.pool, request.interval)
         t1 = time.perf_counter()
-        ranking = rank(request, pas, buffer_minutes=rules.travel_buffer_minutes)
+        ranking = rank(request, pas, buffer_minutes=buffer)
         t2 = time.perf_counter()
         reads.append(t1 - t0)
         ranks.append(t2 - t1)

@@ -128,3 +128,16 @@ async def names_of(pool: asyncpg.Pool, member_ids: list[UUID]) -> dict[UUID, str
         member_ids,
     )
     return {r[0]: r[1] for r in rows}
+
+
+async def travel_buffer_minutes(pool: asyncpg.Pool) -> int:
+    """The minutes a PA needs between visits, by the rules in force (0 before any rules).
+
+    Matching only advises the office, so the read model's rules will do; confirming
+    a visit checks it against the rules on the write side.
+    """
+    found = await pool.fetchval(
+        "SELECT (rules::jsonb ->> 'travel_buffer_minutes')::int FROM rules_versions"
+        " ORDER BY version DESC LIMIT 1"
+    )
+    return int(found or 0)

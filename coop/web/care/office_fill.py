@@ -23,7 +23,7 @@ from coop.domain.care.matching import fill_week
 from coop.domain.care.times import Interval, local_day, long_date, monday_of, week_interval
 from coop.domain.errors import CoopError
 from coop.projections.care.matching import open_requests, pa_profiles
-from coop.projections.care.staff import staff_visit
+from coop.projections.care.staff import staff_visit, travel_buffer_minutes
 from coop.web.care.office_board import OFFICE_LINKS
 from coop.web.care.staff_pages import care_page, signed_in
 from coop.web.care.staff_words import iso_or
@@ -45,9 +45,8 @@ async def proposal(request: Request[Any, Any, Any], week: FromQuery[str | None] 
     span = week_interval(monday)
     now = s.clock.now()
     requests = await open_requests(s.pool, max(span.start, now), span.end)
-    rules = (await s.run(s.coop.rules_in_force)).rules if requests else None
     pas = await pa_profiles(s.pool, Interval(span.start, span.end)) if requests else []
-    plan = fill_week(requests, pas, buffer_minutes=rules.travel_buffer_minutes if rules else 0)
+    plan = fill_week(requests, pas, buffer_minutes=await travel_buffer_minutes(s.pool))
     by_visit = {r.visit_id: r for r in requests}
     names = {p.pa_id: p.name for p in pas}
     proposed = sorted(

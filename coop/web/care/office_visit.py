@@ -18,15 +18,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.domain.care.matching import Ranking, rank
-from coop.domain.governance.rules import RuleBook
 from coop.projections.care.matching import open_requests, pa_profiles
-from coop.projections.care.staff import StaffVisit, names_of
+from coop.projections.care.staff import StaffVisit, names_of, travel_buffer_minutes
 from coop.web.care.office_board import OFFICE_LINKS
 from coop.web.care.staff_forms import chosen_pas
 from coop.web.care.staff_pages import care_page, signed_in, visit_named
 from coop.web.commands import carry_out
 from coop.web.forms import Checked, one_answer
-from coop.web.governance.lookups import rules_in_force
 from coop.web.pages import posted_form
 from coop.web.services import services
 
@@ -38,9 +36,7 @@ DONE = {
 }
 
 
-async def candidates(
-    request: Request[Any, Any, Any], visit: StaffVisit, rules: RuleBook | None
-) -> Ranking | None:
+async def candidates(request: Request[Any, Any, Any], visit: StaffVisit) -> Ranking | None:
     """The PAs who could take the open visit, best first, and those who could not."""
     pool = services(request.app).pool
     found = [
@@ -50,7 +46,7 @@ async def candidates(
     ]
     if not found:
         return None
-    buffer = rules.travel_buffer_minutes if rules else 0
+    buffer = await travel_buffer_minutes(pool)
     return rank(found[0], await pa_profiles(pool, found[0].interval), buffer_minutes=buffer)
 
 
@@ -64,7 +60,7 @@ async def _visit_page(
     s = services(request.app)
     visit = await visit_named(request, visit_id)
     is_open = visit.state == "requested" and visit.starts_at > s.clock.now()
-    ranking = await candidates(request, visit, await rules_in_force(request)) if is_open else None
+    ranking = await candidates(request, visit) if is_open else None
     offered = await names_of(s.pool, visit.offered)
     return care_page(
         request,

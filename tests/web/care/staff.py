@@ -17,7 +17,7 @@ from tests.web.helpers import TRUSTEE_PASSWORD, post_form, sign_in
 
 async def caught_up(client: httpx.AsyncClient) -> None:
     """Wait until the projections the care pages read have applied every event so far."""
-    await everything_seen(services(client.app), "accounts", "members", "care")  # type: ignore[attr-defined]
+    await everything_seen(services(client.app), "accounts", "members", "care", "rules")  # type: ignore[attr-defined]
 
 
 async def leeds_online(client: httpx.AsyncClient, coop: Coop) -> Leeds:
