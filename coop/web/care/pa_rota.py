@@ -20,9 +20,9 @@ from litestar.response import Redirect, Template
 
 from coop.domain.care.times import local_day, long_date, monday_of
 from coop.projections.care.queries import RotaVisit, pa_week
-from coop.projections.care.staff import offered_to
+from coop.projections.care.staff import names_of, offered_to
 from coop.web.care.staff_pages import care_page, pa_id, signed_in
-from coop.web.care.staff_words import iso_or, week_days
+from coop.web.care.staff_words import iso_or, to_the_pa, week_days
 from coop.web.commands import carry_out
 from coop.web.forms import Checked
 from coop.web.services import services
@@ -77,6 +77,9 @@ async def _answer(
     act = s.coop.accept_visit if accepting else s.coop.decline_visit
 
     async def again(checked: Checked, status: int) -> Template:
+        me = pa_id(request)
+        name = (await names_of(s.pool, [me])).get(me, "")
+        checked.errors = {k: to_the_pa(v, name) for k, v in checked.errors.items()}
         return await _requests_page(request, checked, status=status)
 
     return await carry_out(

@@ -72,3 +72,22 @@ def iso_or(raw: str | None, default: date) -> date:
 
 def week_days(monday: date) -> list[date]:
     return [monday + timedelta(days=n) for n in range(7)]
+
+
+# A refusal about the PA, as the write side words it, and as it reads to the PA.
+_TO_YOU = (("already has", "already have"), ("is not", "are not"))
+
+
+def to_the_pa(message: str, name: str) -> str:
+    """ "Sam already has a visit …, and needs 15 minutes to travel" said to Sam:
+    "You already have a visit …, and need 15 minutes to travel". Others as they are."""
+    if not message.startswith(name + " "):
+        return message
+    rest = message[len(name) + 1 :]
+    for said, to_you in _TO_YOU:
+        if rest.startswith(said):
+            rest = to_you + rest[len(said) :]
+            break
+    else:
+        return message
+    return "You " + rest.replace(", and needs ", ", and need ").replace(": they ", ": you ")

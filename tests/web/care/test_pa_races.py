@@ -51,7 +51,7 @@ async def test_a_pa_accepting_two_overlapping_visits_at_once_gets_one_and_is_tol
     )
     assert Counter(a.status_code for a in answers) == {303: 1, 409: 1}
     (refused,) = [a for a in answers if a.status_code == 409]
-    assert "Ewan already has a visit from 10:" in refused.text
+    assert "You already have a visit from 10:" in refused.text
     rota = await read(client, "/pa/rota")
     assert ("10:00 to 11:00" in rota) != ("10:30 to 11:30" in rota)  # exactly one is his
 

@@ -76,7 +76,7 @@ async def test_a_pa_accepts_one_request_and_is_told_plainly_why_they_cannot_take
     assert refused.status_code == 409
     assert "Error: Requests for me" in refused.text
     assert (
-        "Ewan already has a visit from 10:00 to 11:00, and needs 15 minutes to travel"
+        "You already have a visit from 10:00 to 11:00, and need 15 minutes to travel"
         in refused.text
     )
     assert "11:05 to 12:05" not in await read(client, "/pa/rota")  # nothing stored
