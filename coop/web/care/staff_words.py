@@ -1,4 +1,7 @@
-"""How the staff's care pages write visits: times, tasks and states in plain words."""
+"""How the staff's care pages write visits: times, tasks and states in plain words.
+
+The templates get this module as ``words`` (``words.hhmm``, ``words.long_date`` too).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from datetime import date, datetime, timedelta
 
 from coop.domain.care.tasks import Task
 from coop.domain.care.times import hhmm, local_day, long_date
-
-__all__ = ["hhmm", "long_date"]  # the templates use them through this module
 
 # What each visit state means to the PA and the office.
 STATE_WORDS = {
