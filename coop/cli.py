@@ -836,7 +836,7 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money"]
+        "which", choices=["append", "project", "import", "vote", "matching", "money", "staff"]
     )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")

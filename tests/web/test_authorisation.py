@@ -27,6 +27,8 @@ MEMBER = "member"  # current members of any class (former members are only SIGNE
 READER = "reader"  # current members and the trustees: general meetings and the rules
 USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
 USER_OR_PA = "user-or-pa"  # those with a calendar feed of their care
+PA = "pa"  # PA members (the care pages for PAs)
+COORDINATOR = "coordinator"  # the office's coordinators (the care pages for the office)
 
 # Who may use each route. A new route must be added here, or the first test fails.
 MATRIX: dict[tuple[str, str], str] = {
@@ -184,6 +186,32 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/audit/checkpoints"): ANYONE,
     ("GET", "/audit/checkpoints/{checkpoint_id:int}"): ANYONE,
     ("GET", "/audit/public-key.txt"): ANYONE,
+    # Care: the PAs' pages
+    ("GET", "/pa/rota"): PA,
+    ("GET", "/pa/requests"): PA,
+    ("POST", "/pa/requests/{visit_id:uuid}/accept"): PA,
+    ("POST", "/pa/requests/{visit_id:uuid}/decline"): PA,
+    ("GET", "/pa/availability"): PA,
+    ("POST", "/pa/availability/pattern"): PA,
+    ("POST", "/pa/availability/exceptions"): PA,
+    ("POST", "/pa/availability/exceptions/{exception_id:uuid}/withdraw"): PA,
+    ("GET", "/pa/visits/{visit_id:uuid}"): PA,
+    ("POST", "/pa/visits/{visit_id:uuid}/check-in"): PA,
+    ("POST", "/pa/visits/{visit_id:uuid}/check-out"): PA,
+    ("POST", "/pa/visits/{visit_id:uuid}/notes"): PA,
+    # Care: the coordinators' pages
+    ("GET", "/office/care/day"): COORDINATOR,
+    ("GET", "/office/care/book"): COORDINATOR,
+    ("POST", "/office/care/book"): COORDINATOR,
+    ("GET", "/office/care/visits/{visit_id:uuid}"): COORDINATOR,
+    ("POST", "/office/care/visits/{visit_id:uuid}/offer"): COORDINATOR,
+    ("POST", "/office/care/visits/{visit_id:uuid}/confirm"): COORDINATOR,
+    ("POST", "/office/care/visits/{visit_id:uuid}/reassign"): COORDINATOR,
+    ("GET", "/office/care/fill"): COORDINATOR,
+    ("POST", "/office/care/fill"): COORDINATOR,
+    ("GET", "/office/care/pas"): COORDINATOR,
+    ("GET", "/office/care/pas/{pa_id:uuid}/skills"): COORDINATOR,
+    ("POST", "/office/care/pas/{pa_id:uuid}/skills"): COORDINATOR,
 }
 
 
@@ -239,6 +267,8 @@ LETS_IN: dict[str, set[str]] = {
     CARER: {"carer"},
     USER_OR_CARER: {"user", "carer"},
     USER_OR_PA: {"user", "pa"},
+    PA: {"pa"},
+    COORDINATOR: {"coordinator"},
 }
 
 
@@ -307,6 +337,8 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{proposal_id:uuid}", str(member_id))
             .replace("{visit_id:uuid}", str(member_id))
             .replace("{checkpoint_id:int}", "1")
+            .replace("{exception_id:uuid}", str(member_id))
+            .replace("{pa_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}
