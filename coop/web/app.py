@@ -39,6 +39,7 @@ from coop.web.care import routes as care
 from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
+from coop.web.request_bodies import CoopRequest
 from coop.web.security import add_security_headers
 from coop.web.services import Services
 
@@ -131,6 +132,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             Exception: problems.handle_unexpected,
         },
         request_max_body_size=1_000_000,
+        request_class=CoopRequest,
         debug=False,
     )
 

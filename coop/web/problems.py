@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from coop.domain.errors import CoopError
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
+from coop.web.request_bodies import UnreadableBody
 
 
 class Problem(Exception):
@@ -87,6 +88,10 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         if is_api(request):
             return problem_response(status, "Check the request", detail or exc.detail, errors)
         return _page_error(request, status, "Check what you sent", detail)
+    if isinstance(exc, UnreadableBody):
+        if is_api(request):
+            return problem_response(status, "What you sent could not be read", exc.detail)
+        return _page_error(request, status, "What you sent could not be read", exc.detail)
     title = {
         403: "You cannot do this",
         404: "Page not found",
