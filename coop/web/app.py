@@ -42,6 +42,7 @@ from coop.web.membership import routes as membership
 from coop.web.request_bodies import CoopRequest
 from coop.web.security import add_security_headers
 from coop.web.services import Services
+from coop.web.templating import reveal_in_pages
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent
@@ -114,7 +115,11 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             cookie_samesite="lax",
             exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=reveal_in_pages,
+        ),
         openapi_config=OpenAPIConfig(
             title="coop API",
             version="0.1.0",
