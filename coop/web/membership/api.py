@@ -21,7 +21,7 @@ from coop.projections.membership.queries import (
 from coop.projections.membership.registers import register_of_members, register_of_trustees
 from coop.web.api import checked_or_problem
 from coop.web.forms import check_admission, check_application, check_refusal
-from coop.web.membership import decisions
+from coop.web.membership import applying, decisions
 from coop.web.pages import reference
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -46,6 +46,8 @@ class ApplicationReceived(msgspec.Struct):
     member_id: UUID
     reference: str
     status: str
+    # The applicant's own page about their application: its address is their secret.
+    follow_at: str
 
 
 class AdmitRequest(msgspec.Struct):
@@ -83,7 +85,8 @@ async def apply(
     except CoopError as e:
         raise Problem(409, str(e), {"email": str(e)}) from None
     await s.seen(done.position, "members")
-    return ApplicationReceived(done.subject, reference(done.subject), "applied")
+    follow_at = await applying.address_to_follow(s, done.subject)
+    return ApplicationReceived(done.subject, reference(done.subject), "applied", follow_at)
 
 
 @get("/applications", summary="Applications awaiting a decision")
