@@ -11,11 +11,9 @@ from pathlib import Path
 
 import anyio
 import asyncpg
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -32,7 +30,7 @@ from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import home, problems
+from coop.web import api_docs, home, problems
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.care import routes as care
@@ -120,14 +118,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             engine=JinjaTemplateEngine,
             engine_callback=reveal_in_pages,
         ),
-        openapi_config=OpenAPIConfig(
-            title="coop API",
-            version="0.1.0",
-            description="Membership and governance for user-led care co-operatives.",
-            path="/api/schema",
-            render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/api/schema", route_handlers=[], opt=allow(ANYONE)),
-        ),
+        openapi_config=api_docs.openapi_config(),
+        plugins=[api_docs.ApiDocumentation()],
         exception_handlers={
             problems.Problem: problems.handle_problem,
             CoopError: problems.handle_coop_error,
