@@ -55,6 +55,10 @@ def bodies(csrf_token: str) -> dict[str, Body]:
     }
 
 
+# What is sent to routes that read no body (a GET), to keep the test fast.
+ON_GET = {"json not utf-8", "form bytes not utf-8"}
+
+
 def _reads_json_body(route: HTTPRoute, method: str) -> bool:
     return "data" in route.route_handler_map[method][0].parsed_fn_signature.parameters
 
@@ -111,6 +115,8 @@ async def test_bodies_that_are_not_utf8_or_too_deep_get_400_on_every_route(
     for method, path, reads_json in every_route(client.app):
         api = path.startswith("/api/")
         for name, body in sent.items():
+            if method == "GET" and name not in ON_GET:
+                continue  # a GET reads no body: one of each kind shows it is not thrown by one
             response = await client.request(
                 method,
                 path,

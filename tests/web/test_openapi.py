@@ -24,7 +24,7 @@ from tests.web.helpers import TRUSTEE_PASSWORD
 
 PROBLEM = "application/problem+json"
 # Examples per operation and mode: enough to reach each refusal, bounded for CI.
-EXAMPLES = 12
+EXAMPLES = 8
 
 
 async def test_the_document_is_valid_openapi_3_1(client) -> None:
