@@ -11,11 +11,9 @@ from pathlib import Path
 
 import anyio
 import asyncpg
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -33,7 +31,7 @@ from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import home, problems
+from coop.web import api_docs, home, problems
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.care import routes as care
@@ -41,8 +39,10 @@ from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
 from coop.web.reports import routes as reports
+from coop.web.request_bodies import CoopRequest
 from coop.web.security import add_security_headers
 from coop.web.services import Services
+from coop.web.templating import reveal_in_pages
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent
@@ -117,15 +117,13 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             cookie_samesite="lax",
             exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="coop API",
-            version="0.1.0",
-            description="Membership and governance for user-led care co-operatives.",
-            path="/api/schema",
-            render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/api/schema", route_handlers=[], opt=allow(ANYONE)),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=reveal_in_pages,
         ),
+        openapi_config=api_docs.openapi_config(),
+        plugins=[api_docs.ApiDocumentation()],
         exception_handlers={
             problems.Problem: problems.handle_problem,
             CoopError: problems.handle_coop_error,
@@ -135,6 +133,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             Exception: problems.handle_unexpected,
         },
         request_max_body_size=1_000_000,
+        request_class=CoopRequest,
         debug=False,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -16,6 +17,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from coop.domain.errors import CoopError
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
+from coop.web.request_bodies import UnreadableBody
 
 
 class Problem(Exception):
@@ -28,15 +30,37 @@ class Problem(Exception):
         self.status, self.title, self.errors, self.detail = status, title, errors or {}, detail
 
 
+PROBLEM = "application/problem+json"
+
+
+class FieldProblem(msgspec.Struct):
+    """What is wrong with one field, and what to do about it."""
+
+    field: str
+    message: str
+
+
+class ProblemDocument(msgspec.Struct, omit_defaults=True):
+    """Every refusal the API makes (RFC 9457); the OpenAPI document describes this same type."""
+
+    type: str  # "about:blank": the status and title say it all
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldProblem] = msgspec.field(default_factory=list)
+
+
 def problem_response(
     status: int, title: str, detail: str = "", errors: dict[str, str] | None = None
 ) -> Response[Any]:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
-    return Response(content=body, status_code=status, media_type="application/problem+json")
+    body = ProblemDocument(
+        type="about:blank",
+        title=title,
+        status=status,
+        detail=detail,
+        errors=[FieldProblem(k, v) for k, v in (errors or {}).items()],
+    )
+    return Response(content=body, status_code=status, media_type=PROBLEM)
 
 
 def _page_error(request: Request[Any, Any, Any], status: int, title: str, detail: str) -> Template:
@@ -76,6 +100,14 @@ def handle_not_allowed(
 
 
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | Template:
+    answer = _http_answer(request, exc)
+    # What the refusal must carry goes too: Allow with a 405 (RFC 9110), Retry-After.
+    for name, value in (exc.headers or {}).items():
+        answer.headers[name] = value
+    return answer
+
+
+def _http_answer(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | Template:
     status = exc.status_code
     if isinstance(exc, ValidationException):
         detail = "The request was not in the expected form."
@@ -87,6 +119,10 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         if is_api(request):
             return problem_response(status, "Check the request", detail or exc.detail, errors)
         return _page_error(request, status, "Check what you sent", detail)
+    if isinstance(exc, UnreadableBody):
+        if is_api(request):
+            return problem_response(status, "What you sent could not be read", exc.detail)
+        return _page_error(request, status, "What you sent could not be read", exc.detail)
     title = {
         403: "You cannot do this",
         404: "Page not found",
@@ -94,6 +130,8 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         413: "What you sent is too large",
     }.get(status, "Something went wrong")
     detail = exc.detail if isinstance(exc, NotFoundException) and exc.detail != "Not Found" else ""
+    if status == 405 and (allowed := (exc.headers or {}).get("allow")):
+        detail = f"This address takes only {allowed}."
     if status == 403 and "csrf" in str(exc.detail).lower():
         detail = "The form had expired. Go back, reload the page and try again."
     if is_api(request):

@@ -44,7 +44,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/accessibility"): ANYONE,
     ("GET", "/apply"): ANYONE,
     ("POST", "/apply"): ANYONE,
-    ("GET", "/apply/received/{member_id:uuid}"): ANYONE,
+    ("GET", "/apply/received/{reference:str}"): ANYONE,
     ("GET", "/sign-in"): ANYONE,
     ("POST", "/sign-in"): ANYONE,
     ("POST", "/sign-out"): SIGNED_IN,
@@ -328,6 +328,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{file_path:path}", "coop.css")
             .replace("{path:str}", "openapi.json")
             .replace("{token:str}", "no-such-token")
+            .replace("{reference:str}", "no-such-reference")
             .replace("{mail_id:int}", "1")
             .replace("{account_id:uuid}", str(member_id))
             .replace("{carer_id:uuid}", str(member_id))
