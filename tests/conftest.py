@@ -36,9 +36,14 @@ SECRET = "test-secret-key-" + RUN
 
 @pytest.fixture(scope="session", autouse=True)
 def key_dir() -> Iterator[Path]:
-    """The key directory (COOP_KEY_DIR) of every process in this test session."""
-    with tempfile.TemporaryDirectory(prefix="coop-test-keys-") as d:
+    """The key directory (COOP_KEY_DIR) of every process in this test session: this
+    one's, and the ``coop`` commands and servers that tests start (from the environment)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="coop-test-keys-") as d,
+        pytest.MonkeyPatch.context() as env,
+    ):
         use_key_dir(Path(d))
+        env.setenv("COOP_KEY_DIR", d)
         yield Path(d)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from uuid import UUID
 
 
-class KeyFileMissing(Exception):
+class KeyFileMissing(OSError):
     """A live key's file is not in the key directory (is COOP_KEY_DIR the right one?)."""
 
     def __init__(self, directory: Path, subject: UUID) -> None:
