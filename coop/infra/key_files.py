@@ -14,10 +14,25 @@ must survive restarts: a share that is lost makes its subject read as erased.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 from uuid import UUID
+
+
+def _find_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): flushes one file system, not every one (os.sync)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return cast(Callable[[int], int], libc.syncfs)
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _find_syncfs()
 
 
 class KeyFileMissing(OSError):
@@ -47,8 +62,9 @@ class KeyFiles:
         except FileNotFoundError:
             return None
 
-    def create(self, subject: UUID, data: bytes) -> bytes:
-        """Store ``data`` as the subject's share, on disk before this returns.
+    def create(self, subject: UUID, data: bytes, *, durable: bool = True) -> bytes:
+        """Store ``data`` as the subject's share, on disk before this returns (or, with
+        ``durable=False``, at the next ``sync``: many new keys, one flush).
 
         If a share is already there (another process made it first), that one is
         kept and returned: every key made for the subject then uses it.
@@ -59,7 +75,8 @@ class KeyFiles:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             os.write(fd, data)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         try:
@@ -72,8 +89,22 @@ class KeyFiles:
             raise
         finally:
             temporary.unlink()
-            self._sync_directory()
+            if durable:
+                self._sync_directory()
         return data
+
+    def sync(self) -> None:
+        """Make every share created so far durable: one flush of the key directory's
+        file system (an fsync per file cost 4.5 ms here: 45 s for 10,000 new members)."""
+        if not self.directory.is_dir():
+            return
+        fd = os.open(self.directory, os.O_RDONLY)
+        try:
+            if _syncfs is None or _syncfs(fd) != 0:
+                os.sync()
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def destroy(self, subject: UUID) -> None:
         """Overwrite the share in place, then unlink it (nothing to do if it is gone)."""

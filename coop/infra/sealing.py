@@ -144,11 +144,14 @@ class KeyRing:
         self._cache[subject] = (now, key)
         return key
 
-    def _made(self, subject: UUID) -> tuple[bytes, bytes]:
+    def _made(self, subject: UUID, *, durable: bool = True) -> tuple[bytes, bytes]:
         """A new key for ``subject`` and its database share, wrapped; its file share is
-        on disk already (or the share another process put there first is used)."""
+        on disk already (or the share another process put there first is used), or
+        with ``durable=False`` will be once ``take_new_keys`` has flushed it."""
         database_share = os.urandom(32)
-        stored = self._files.create(subject, _file_share(self.master, subject, os.urandom(32)))
+        stored = self._files.create(
+            subject, _file_share(self.master, subject, os.urandom(32)), durable=durable
+        )
         file_share = unwrap(self._unwrapper, subject, stored, "subject key file")
         return (
             combined_key(subject, database_share, file_share),
@@ -186,12 +189,14 @@ class KeyRing:
     def _new_key(self, subject: UUID) -> bytes:
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.setdefault("keys", {})
         if subject not in pending:
-            pending[subject] = self._made(subject)
+            pending[subject] = self._made(subject, durable=False)
         return pending[subject][0]
 
     def take_new_keys(self) -> list[NewKey]:
         """The new subjects' wrapped keys sealed with in this thread since the last call."""
         pending: dict[UUID, tuple[bytes, bytes]] = self._new.__dict__.pop("keys", {})
+        if pending:
+            self._files.sync()  # their files on disk before the save that needs them
         return [(subject, wrapped) for subject, (_, wrapped) in pending.items()]
 
     def derive(self, subject: UUID, label: bytes) -> bytes | None:
