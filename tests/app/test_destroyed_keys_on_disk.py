@@ -12,7 +12,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -26,6 +26,7 @@ from coop.domain.governance.ballots import Mark, paper_key_id
 from coop.domain.governance.votes import paper_id
 from coop.domain.membership.member_details import Cessation, ShareSettlement
 from coop.infra.eventstore.codec import EventMapper, MsgspecTranscoder
+from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.key_files import KeyFileMissing, KeyFiles, key_files
 from coop.infra.sealing import NONCE, SHARED, combined_key, is_erased, master_key, preloaded, unwrap
 from tests.app.governance.test_ballots import co_op, resolution
@@ -268,3 +269,19 @@ async def test_every_process_shares_the_key_directory_and_a_wrong_one_is_refused
         os.environ["COOP_KEY_DIR"] = kept
     assert wrong.returncode != 0
     assert "Check that COOP_KEY_DIR points at this co-op's key directory" in wrong.stderr
+
+
+async def test_a_key_file_left_behind_by_a_stopped_process_is_destroyed_by_housekeeping(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    ewan = coop.apply_for_membership(details("Ewan McAllister")).subject
+    tom = coop.apply_for_membership(details("Tom Whitfield")).subject
+    # The process stopped after marking Ewan's key destroyed, before its file went.
+    await pool.execute(
+        "UPDATE subject_keys SET wrapped_key = NULL, destroyed_at = now() WHERE subject_id = $1",
+        ewan,
+    )
+    assert key_files().read(ewan) is not None
+    await remove_what_has_expired(pool, datetime.now(UTC))
+    assert key_files().read(ewan) is None
+    assert key_files().read(tom) is not None  # a live key is never touched
