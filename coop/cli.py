@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as e:
         print(f"coop: {e}", file=sys.stderr)
         return 2
+    from coop.infra.key_files import use_key_dir
+
+    use_key_dir(settings.keys)
     try:
         code: int = args.run(settings, args)
     except SettingsError as e:
@@ -72,6 +75,7 @@ def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = Non
         # (perhaps the embedded one) and the secret (perhaps generated).
         os.environ["DATABASE_URL"] = url
         os.environ["COOP_SECRET_KEY"] = settings.secret_key
+        os.environ["COOP_KEY_DIR"] = str(settings.keys.resolve())
         if banner:
             banner()
         uvicorn.run(

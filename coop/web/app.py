@@ -25,6 +25,7 @@ from coop.domain.errors import CoopError
 from coop.infra.audit_seals import start_sealing
 from coop.infra.db import create_pool, eventsourcing_env
 from coop.infra.housekeeping import remove_what_has_expired
+from coop.infra.key_files import use_key_dir
 from coop.infra.mail.sender import run_sender
 from coop.infra.migrate import migrate
 from coop.infra.sealing import master_key
@@ -52,6 +53,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
     """The web app for the database at ``url``."""
     settings = settings.with_secret()
     clock = clock or SystemClock()
+    use_key_dir(settings.keys)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
