@@ -190,4 +190,3 @@ def month_answer(raw: str | None, today: date) -> date | None:
         return date(int(year), int(month), 1)
     except ValueError:
         return None
-
