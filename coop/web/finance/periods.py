@@ -3,6 +3,7 @@ closing and declaring of its surplus. Each change is a form (GET) and its answer
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -12,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from coop.clock import today
-from coop.domain.finance.surplus import most_distributable
+from coop.domain.finance.surplus import MonthLine, most_distributable
 from coop.projections.batches import log_head
 from coop.projections.finance.books import journal_beancount, journal_csv, summary_by_month
 from coop.projections.finance.queries import PeriodRow, periods
@@ -57,7 +58,7 @@ async def periods_page(request: Request[Any, Any, Any]) -> Template:
 async def period_page(request: Request[Any, Any, Any], period_id: FromPath[UUID]) -> Template:
     s = services(request.app)
     p = await period_named(request, period_id)
-    months = await summary_by_month(s.pool, period_id) or []
+    months = _every_month(p, await summary_by_month(s.pool, period_id) or [], today(s.clock))
     bars = widths([v for m in months for v in (m.revenue_pence, m.costs_pence)])
     return page(
         request,
@@ -73,6 +74,19 @@ async def period_page(request: Request[Any, Any, Any], period_id: FromPath[UUID]
         pounds=pounds,
         hours=hours,
     )
+
+
+def _every_month(p: PeriodRow, months: list[MonthLine], now: date) -> list[MonthLine]:
+    """Every month of the period so far, those with nothing in them too (a chart with a
+    month left out would mislead)."""
+    found = {m.month: m for m in months}
+    last = min(p.ends, now) if p.state == "open" else p.ends
+    every, month = [], p.starts.replace(day=1)
+    while month <= last:
+        key = f"{month:%Y-%m}"
+        every.append(found.pop(key, MonthLine(key, 0, 0)))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return every + sorted(found.values(), key=lambda m: m.month)  # any dated outside it
 
 
 @get("/finance/periods/{period_id:uuid}/journal.csv")
