@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from coop.application import Done
 from coop.clock import UK
 from coop.domain.governance.ballots import BallotKind
+from coop.projections.finance.queries import period_of_ballot
 from coop.projections.governance.queries import (
     BallotView,
     current_members,
@@ -123,6 +124,7 @@ async def ballot_admin_page(
         is_open=b.state == "open" and s.clock.now() < b.closes_at,
         done=done or _DONE.get(request.query_params.get("done", "")),
         proposal=await rules_proposed_by(s.pool, b.ballot_id),
+        from_period=await period_of_ballot(s.pool, b.ballot_id),
     )
 
 
