@@ -3,6 +3,7 @@ mistake right by a reversing entry (entries are never edited)."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -61,9 +62,14 @@ def _entry_form(
         status=status,
         p=p,
         categories=income + costs,
-        example=today(services(request.app).clock),
+        example=_example_date(request, p),
         day=day,
     )
+
+
+def _example_date(request: Request[Any, Any, Any], p: PeriodRow) -> date:
+    """A date for the hint that the period would take: today, or its last day."""
+    return min(max(today(services(request.app).clock), p.starts), p.ends)
 
 
 @get("/finance/periods/{period_id:uuid}/ledger/new")
@@ -127,7 +133,7 @@ def _reverse_form(
         p=p,
         line=line,
         names=CATEGORY_NAMES,
-        example=today(services(request.app).clock),
+        example=_example_date(request, p),
         day=day,
         pounds=pounds,
     )

@@ -4,6 +4,7 @@ closed and their surplus declared, the surplus for members, rates, and a PA's ow
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import asyncpg
 import httpx
@@ -12,6 +13,7 @@ from beancount import loader
 from coop.application import Coop
 from coop.domain.accounts import Role
 from coop.domain.finance.money import pounds
+from tests.app.finance.world import deliver
 from tests.web.finance.world import (
     DEV_EMAIL,
     SIOBHAN_EMAIL,
@@ -222,6 +224,26 @@ async def test_trustees_close_the_year_and_declare_its_surplus_which_members_rea
     bean = await trustee.get(f"/finance/periods/{books.period}/journal.beancount")
     _, errors, _ = loader.load_string(bean.text)
     assert errors == []
+
+
+async def test_a_close_refused_by_a_failing_check_says_why_and_changes_nothing(
+    client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
+) -> None:
+    books = a_year_of_care(coop)
+    deliver(coop, date(2025, 6, 17), "09:00", 60, pa=books.dev, check_out=False)
+    await caught_up(client, coop)
+    trustee = await signed_in(client, TRUSTEE)
+    before = await events(pool)
+    refused = await post_form(
+        trustee, f"/finance/periods/{books.period}/close", {"minute": "Board 2026/04 minute 3"}
+    )
+    assert refused.status_code == 409
+    [reason] = summary(refused)
+    assert reason.startswith("The period can't close:")
+    assert "it has no check-in or check-out time" in reason
+    assert await events(pool) == before
+    page = await trustee.get(f"/finance/periods/{books.period}")
+    assert "Close the period" in page.text  # still open
 
 
 async def test_trustees_adopt_new_rates_and_members_see_their_history(
