@@ -226,6 +226,24 @@ async def test_trustees_close_the_year_and_declare_its_surplus_which_members_rea
     assert errors == []
 
 
+async def test_the_close_page_says_plainly_when_the_books_are_behind_the_visits(
+    client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
+) -> None:
+    books = a_year_of_care(coop)
+    await caught_up(client, coop)
+    trustee = await signed_in(client, TRUSTEE)
+    close = f"/finance/periods/{books.period}/close"
+    async with pool.acquire() as conn, conn.transaction():
+        # Hold the finance projection's lock, as a busy worker would, while a visit ends.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('coop:projection:finance'))")
+        deliver(coop, date(2025, 6, 24), "09:00", 60, pa=books.dev)
+        behind = text_of((await trustee.get(close)).text)
+    assert "The books are still taking in the latest visits." in behind
+    assert "Up to date" not in behind
+    await caught_up(client, coop)
+    assert "Up to date" in text_of((await trustee.get(close)).text)
+
+
 async def test_a_close_refused_by_a_failing_check_says_why_and_changes_nothing(
     client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
 ) -> None:
