@@ -90,10 +90,19 @@ class Recorded(msgspec.Struct):
     entry_id: UUID
 
 
+_DATES = {
+    "on": "the date of the entry",
+    "starts": "the period's first day",
+    "ends": "the period's last day",
+}
+
+
 def _missing(**answers: object) -> None:
     """Refuse a request that leaves out a date, naming each one."""
     errors = {
-        name: f"Give {name} as a date like 2026-04-01" for name, v in answers.items() if v is None
+        name: f"Give {_DATES[name]} as a date, like 2026-04-01"
+        for name, v in answers.items()
+        if v is None
     }
     if errors:
         raise Problem(422, "Check the details you sent", errors)

@@ -52,7 +52,7 @@ async def test_the_treasurer_records_and_reverses_entries_and_bad_ones_change_no
             "reference",
             "Give a reference, such as the invoice or receipt number.",
         ),
-        ({"on": None}, "on", "Give on as a date like 2026-04-01"),
+        ({"on": None}, "on", "Give the date of the entry as a date, like 2026-04-01"),
     ]:
         refused = await client.post(ledger, json=rent | changes, headers=as_treasurer)
         assert problem(refused, 422) == {field: message}
