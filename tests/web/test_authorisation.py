@@ -172,6 +172,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/finance/periods/{period_id:uuid}/ledger/new"): TREASURER,
     ("GET", "/finance/periods/{period_id:uuid}/ledger/{entry_id:uuid}/reverse"): TREASURER,
     ("POST", "/finance/periods/{period_id:uuid}/ledger/{entry_id:uuid}/reverse"): TREASURER,
+    ("GET", "/finance/periods/{period_id:uuid}/late-fix"): TREASURER,
+    ("POST", "/finance/periods/{period_id:uuid}/late-fix"): TREASURER,
     ("GET", "/finance/rates"): MONEY_READER,
     ("GET", "/finance/rates/new"): TRUSTEE,
     ("POST", "/finance/rates/new"): TRUSTEE,

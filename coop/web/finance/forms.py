@@ -91,6 +91,25 @@ def check_entry(data: Mapping[str, Any], today: date) -> tuple[EntryAnswer | Non
     return EntryAnswer(on, category, amount, reference, description), c
 
 
+def check_late_fix(
+    data: Mapping[str, Any], today: date
+) -> tuple[tuple[EntryAnswer, str] | None, Checked]:
+    """A fix for a closed period, recorded later: the entry it missed, and why."""
+    answer, c = check_entry(data, today)
+    reason = text(
+        c,
+        data,
+        "reason",
+        label="Reason",
+        missing="Enter why the closed period needs this fix",
+        max_length=500,
+        multiline=True,
+    )
+    if answer is None or not c.ok:
+        return None, c
+    return (answer, reason), c
+
+
 def check_reversal(data: Mapping[str, Any], today: date) -> tuple[ReversalAnswer | None, Checked]:
     """When the reversal is dated, and why the entry was wrong."""
     c = Checked()

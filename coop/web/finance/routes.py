@@ -20,6 +20,8 @@ _treasurer = Router(
         ledger.record_entry,
         ledger.reverse_form,
         ledger.reverse_entry,
+        ledger.late_fix_form,
+        ledger.record_late_fix,
     ],
 )
 

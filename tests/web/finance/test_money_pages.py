@@ -112,6 +112,49 @@ async def test_the_treasurer_records_a_cost_and_puts_a_mistake_right_by_reversin
     assert again.status_code == 409 and summary(again) == ["That entry has already been reversed."]
 
 
+async def test_a_late_fix_for_a_closed_year_goes_into_the_open_one_naming_it(
+    client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
+) -> None:
+    books = a_year_of_care(coop)
+    await caught_up(client, coop)
+    coop.close_period(books.period, minute="Board 2026/04 minute 3", by=books.treasurer)
+    later = coop.open_period(
+        name="2026 to 2027",
+        starts=date(2026, 4, 1),
+        ends=date(2027, 3, 31),
+        minute="Board 2026/03",
+        by=books.treasurer,
+    ).subject
+    await caught_up(client, coop)
+    treasurer = await signed_in(client, TREASURER)
+    closed_ledger = await treasurer.get(f"/finance/periods/{books.period}/ledger")
+    assert "Record income or a cost" not in closed_ledger.text
+    fix = f"/finance/periods/{books.period}/late-fix"
+    assert f'href="{fix}"' in closed_ledger.text
+    invoice = ENTRY | {"reference": "Invoice 802", "day": "20", "month": "11", "year": "2026"}
+    before = await events(pool)
+    no_reason = await post_form(treasurer, fix, invoice)
+    assert summary(no_reason) == ["Enter why the closed period needs this fix"]
+    inside = await post_form(
+        treasurer, fix, invoice | {"reason": "Late invoice", "month": "1", "year": "2026"}
+    )
+    assert summary(inside) == [
+        "Date the fix within an open period after 2025 to 2026, such as today"
+    ]
+    assert await events(pool) == before
+    done = await post_form(
+        treasurer, fix, invoice | {"reason": "The March rent invoice came after the close"}
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/finance/periods/{later}/ledger?done=late-fix"
+    page = await treasurer.get(done.headers["location"])
+    [line] = rows(page, "Entries, in the order recorded")
+    assert line[:5] == ["20 November 2026", "Rent", "Invoice 802", "", "£650.00"]
+    assert line[5].startswith(
+        "A late fix for 2025 to 2026: The March rent invoice came after the close"
+    )
+
+
 async def test_only_a_coordinator_can_be_given_the_treasurers_duty(
     client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
 ) -> None:
