@@ -3,6 +3,8 @@ problem documents naming the field to fix, and each route in the OpenAPI documen
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import httpx
 
@@ -81,6 +83,27 @@ async def test_the_treasurer_records_and_reverses_entries_and_bad_ones_change_no
     assert problem(twice, 409) == {"": "That entry has already been reversed."}
     as_trustee = await bearer(client, TRUSTEE)
     assert (await client.post(ledger, json=rent, headers=as_trustee)).status_code == 403
+
+
+async def test_of_two_reversals_of_one_entry_sent_at_once_one_is_refused(
+    client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
+) -> None:
+    books = a_year_of_care(coop)
+    await caught_up(client, coop)
+    as_treasurer = await bearer(client, TREASURER)
+    ledger = f"/api/finance/periods/{books.period}/ledger"
+    rent = {"on": "2025-06-01", "category": "rent", "amount_pence": 65_000, "reference": "Inv 7"}
+    entry_id = (await client.post(ledger, json=rent, headers=as_treasurer)).json()["entry_id"]
+    reverse = f"{ledger}/{entry_id}/reverse"
+    answers = await asyncio.gather(
+        *(
+            client.post(reverse, json={"on": "2025-06-02", "reason": r}, headers=as_treasurer)
+            for r in ("Entered twice", "Wrong supplier")
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    lines = (await client.get(ledger, headers=as_treasurer)).json()
+    assert [line["reverses"] for line in lines].count(entry_id) == 1
 
 
 async def test_trustees_adopt_rates_open_close_and_declare_through_the_api(
