@@ -173,6 +173,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/finance/periods/{period_id:uuid}/ledger/{entry_id:uuid}/reverse"): TREASURER,
     ("POST", "/finance/periods/{period_id:uuid}/ledger/{entry_id:uuid}/reverse"): TREASURER,
     ("GET", "/finance/periods/{period_id:uuid}/late-fix"): TREASURER,
+    ("GET", "/finance/commitments"): BOOKKEEPER,
+    ("GET", "/finance/commitments/{commitment_id:uuid}/spend"): TREASURER,
+    ("POST", "/finance/commitments/{commitment_id:uuid}/spend"): TREASURER,
     ("POST", "/finance/periods/{period_id:uuid}/late-fix"): TREASURER,
     ("GET", "/finance/rates"): MONEY_READER,
     ("GET", "/finance/rates/new"): TRUSTEE,
@@ -329,6 +332,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{proposal_id:uuid}", str(member_id))
             .replace("{period_id:uuid}", str(member_id))
             .replace("{entry_id:uuid}", str(member_id))
+            .replace("{commitment_id:uuid}", str(member_id))
             .replace("{pa_id:uuid}", str(me or member_id))
         )
         api = path.startswith("/api/")

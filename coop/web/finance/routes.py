@@ -6,7 +6,7 @@ from litestar import Router
 
 from coop.web import api as json_api
 from coop.web.auth import TRUSTEES, allow
-from coop.web.finance import api, ledger, pay, periods, rates, surplus
+from coop.web.finance import api, commitments, ledger, pay, periods, rates, surplus
 
 # Who keeps and oversees the books: the treasurer and the trustees.
 BOOKKEEPERS = ("treasurer", "trustee", "secretary")
@@ -22,6 +22,8 @@ _treasurer = Router(
         ledger.reverse_entry,
         ledger.late_fix_form,
         ledger.record_late_fix,
+        commitments.spend_form,
+        commitments.spend,
     ],
 )
 
@@ -51,6 +53,7 @@ _bookkeepers = Router(
         periods.journal_csv_file,
         periods.journal_beancount_file,
         ledger.ledger_page,
+        commitments.commitments_page,
     ],
 )
 

@@ -223,3 +223,6 @@ async def test_the_treasurer_records_a_late_fix_for_a_closed_year(
         page, "Record a late fix for 2025 to 2026", "Enter the date of the entry"
     )
     await checks("finance-late-fix-error")
+    await page.goto("/finance/commitments")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("What the members funded")
+    await checks("finance-commitments")
