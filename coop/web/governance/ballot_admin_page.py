@@ -19,6 +19,7 @@ from coop.application import Done
 from coop.clock import UK
 from coop.domain.governance.ballots import BallotKind
 from coop.domain.governance.secrecy import small_classes
+from coop.projections.finance.queries import period_of_ballot
 from coop.projections.governance.queries import (
     BallotView,
     CurrentMember,
@@ -135,6 +136,7 @@ async def ballot_admin_page(
         done=done or _DONE.get(request.query_params.get("done", "")),
         proposal=await rules_proposed_by(s.pool, b.ballot_id),
         small_classes=small_class_warnings(await _small_classes(s.pool, b, members, counts)),
+        from_period=await period_of_ballot(s.pool, b.ballot_id),
     )
 
 
