@@ -33,6 +33,7 @@ from coop.projections.finance.queries import (
     periods,
     rates_history,
 )
+from coop.web.api_docs import refusals
 from coop.web.finance.pay import statement_for
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -182,7 +183,12 @@ async def open_period(request: Request[Any, Any, Any], data: JSONBody[PeriodRequ
     return await _period(request, done.subject)
 
 
-@post("/finance/periods/{period_id:uuid}/close", status_code=200, summary="Close a period")
+@post(
+    "/finance/periods/{period_id:uuid}/close",
+    status_code=200,
+    summary="Close a period",
+    responses=refusals(503),  # the books are still taking in the latest visits
+)
 async def close_period(
     request: Request[Any, Any, Any], period_id: FromPath[UUID], data: JSONBody[MinuteRequest]
 ) -> PeriodRow:
