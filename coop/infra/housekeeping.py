@@ -9,6 +9,7 @@ import asyncpg
 from coop.infra.api_tokens import remove_expired_api_tokens
 from coop.infra.mail import outbox
 from coop.infra.one_time_links import remove_old_links
+from coop.infra.request_keys import remove_old_request_keys
 from coop.infra.sessions import remove_expired_sessions
 from coop.infra.sign_in_limit import remove_old_failures
 from coop.infra.uploads import remove_old_uploads
@@ -22,3 +23,4 @@ async def remove_what_has_expired(pool: asyncpg.Pool, now: datetime) -> None:
     await remove_old_links(pool, now)
     await outbox.remove_old(pool, now)
     await remove_old_uploads(pool, now)
+    await remove_old_request_keys(pool, now)

@@ -32,7 +32,7 @@ from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import home, problems
+from coop.web import home, problems, request_keys
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.care import routes as care
@@ -106,6 +106,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         lifespan=[lifespan],
         guards=[access_guard],
         before_send=[add_security_headers(https=settings.secure_cookies)],
+        before_request=request_keys.look_up_request_key,
+        after_request=request_keys.keep_answer,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
@@ -113,7 +115,11 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             cookie_samesite="lax",
             exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=request_keys.add_to_forms,
+        ),
         openapi_config=OpenAPIConfig(
             title="coop API",
             version="0.1.0",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+import psycopg
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -13,6 +17,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from coop.commands.base import Busy
 from coop.domain.errors import CoopError
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
@@ -43,14 +48,75 @@ def _page_error(request: Request[Any, Any, Any], status: int, title: str, detail
     return page(request, "errors/error.html", status=status, title=title, detail=detail)
 
 
+# What the database's being away looks like, from asyncpg (the read side and votes),
+# psycopg and its pool (the commands' event store, wrapped by eventsourcing) and the
+# operating system (a restarting server's socket file is missing: FileNotFoundError).
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,  # ConnectionError, FileNotFoundError and TimeoutError among them
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08: the connection failed or went
+    asyncpg.OperatorInterventionError,  # 57: shutting down, starting up (cannot connect now)
+    asyncpg.InsufficientResourcesError,  # 53: too many connections, disk full
+    asyncpg.InterfaceError,  # the connection closed under a query
+    asyncpg.exceptions.InternalClientError,  # "cannot switch to state 12": lost mid-protocol
+    psycopg.OperationalError,  # the pool timed out, the server went away, a lock timed out
+    psycopg.InterfaceError,
+    StoreOperationalError,
+    StoreInterfaceError,
+)
+# How long to ask people (and clients) to wait before trying again, in seconds.
+RETRY_AFTER = 30
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) is the database being out of reach, which
+    is no fault in coop and passes: 503, try again, never 500."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, _UNAVAILABLE):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+def handle_unavailable(
+    request: Request[Any, Any, Any], exc: BaseException
+) -> Response[Any] | Template:
+    """503 with Retry-After, and what to do: wait, then send it again (it is safe)."""
+    request.logger.warning("The database is out of reach: %r", exc)
+    title = "Sorry, coop is not available just now"
+    if is_api(request):
+        response = problem_response(
+            503,
+            title,
+            "Try again in a minute. Send a write again with the same Idempotency-Key: "
+            "if it was done the first time, you get the first answer, and it is not done twice.",
+        )
+    else:
+        response = page(
+            request,
+            "errors/unavailable.html",
+            status=503,
+            title=title,
+            retry_minutes=max(1, RETRY_AFTER // 60),
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[Any]:
     return problem_response(exc.status, exc.title, exc.detail, exc.errors)
 
 
 def handle_coop_error(request: Request[Any, Any, Any], exc: CoopError) -> Response[Any] | Template:
+    response: Response[Any] | Template
     if is_api(request):
-        return problem_response(exc.status, str(exc))
-    return _page_error(request, exc.status, "This could not be done", str(exc))
+        response = problem_response(exc.status, str(exc))
+    else:
+        response = _page_error(request, exc.status, "This could not be done", str(exc))
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = "5"  # a moment: it is a crowd, not an outage
+    return response
 
 
 def handle_sign_in_required(
@@ -108,6 +174,8 @@ _EXPLAIN = {
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Template:
+    if is_unavailable(exc):
+        return handle_unavailable(request, exc)
     request.logger.exception("Unhandled error", exc_info=exc)
     title = "Sorry, there is a problem with coop"
     detail = "Try again later. If it keeps happening, contact the co-op office."

@@ -28,6 +28,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
+from coop.infra.request_keys import REQUEST_KEY, RequestKey
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
@@ -38,14 +39,19 @@ Unchanged = tuple[UUID, int]
 
 
 class _Save:
-    __slots__ = ("done", "error", "events", "ids", "keys", "unchanged", "wake")
+    __slots__ = ("done", "error", "events", "ids", "keys", "request", "unchanged", "wake")
 
     def __init__(
-        self, events: Sequence[StoredEvent], keys: Sequence[NewKey], unchanged: Sequence[Unchanged]
+        self,
+        events: Sequence[StoredEvent],
+        keys: Sequence[NewKey],
+        unchanged: Sequence[Unchanged],
+        request: RequestKey | None,
     ) -> None:
         self.events = events
         self.keys = keys
         self.unchanged = unchanged
+        self.request = request  # saved with the events, so a retry finds it done
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
@@ -71,7 +77,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         """Insert the events, unless an aggregate in ``unchanged`` has moved on (IntegrityError)."""
         if not stored_events:
             return []
-        save = _Save(stored_events, self.take_new_keys(), kwargs.get("unchanged", ()))
+        save = _Save(
+            stored_events, self.take_new_keys(), kwargs.get("unchanged", ()), REQUEST_KEY.get()
+        )
         with self._lock:
             self._queue.append(save)
             lead = not self._leading
@@ -110,6 +118,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     [e for save in group for e in save.events],
                     [k for save in group for k in save.keys],
                     [u for save in group for u in save.unchanged],
+                    requests_of(group),
                 )
             except IntegrityError:
                 pass  # one save conflicts: commit the others alone so only it fails
@@ -129,7 +138,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 return
         for save in group:
             try:
-                save.ids = self._insert(save.events, save.keys, save.unchanged)
+                save.ids = self._insert(save.events, save.keys, save.unchanged, requests_of([save]))
             except BaseException as e:
                 save.error = e
             save.done = True
@@ -140,14 +149,35 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         events: Sequence[StoredEvent],
         keys: Sequence[NewKey],
         unchanged: Sequence[Unchanged],
+        requests: Sequence[tuple[RequestKey, int]] = (),
     ) -> Sequence[int]:
-        """One statement, so one round trip: keys, lock, check, notify and insert."""
+        """One statement, so one round trip: keys, lock, check, notify and insert (and
+        the requests' keys, with the events they saved)."""
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
+        statement = _INSERT
+        if requests:
+            statement = _INSERT_KEYED
+            params += (
+                [r.who for r, _ in requests],
+                [r.key for r, _ in requests],
+                [r.fingerprint for r, _ in requests],
+                [last for _, last in requests],
+            )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_INSERT, params, prepare=True)
+            curs.execute(statement, params, prepare=True)
             ids = [row["id"] for row in curs.fetchall()]
         assert len(ids) == len(events)
         return ids
+
+
+def requests_of(group: Sequence[_Save]) -> list[tuple[RequestKey, int]]:
+    """Each keyed save's request key and its last event's place (from 1) in the group."""
+    found, end = [], 0
+    for save in group:
+        end += len(save.events)
+        if save.request is not None:
+            found.append((save.request, end))
+    return found
 
 
 class Queued(Protocol):
@@ -189,3 +219,7 @@ def _insert_arguments(
 
 
 _INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s) AS id"
+_INSERT_KEYED = (
+    "SELECT id FROM coop_insert_events_keyed("
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS id"
+)

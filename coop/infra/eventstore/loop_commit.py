@@ -20,8 +20,14 @@ import asyncpg
 from eventsourcing.persistence import StoredEvent
 
 from coop.infra.eventstore.group_commit import Unchanged, take_group
+from coop.infra.request_keys import REQUEST_KEY, RequestKey
 
 _INSERT = "SELECT save, event_position FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+# The same, keeping the keys of the saved saves' requests (migration 0021).
+_INSERT_KEYED = (
+    "SELECT save, event_position FROM coop_insert_saves_keyed("
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+)
 
 
 class Conflict(Exception):
@@ -29,7 +35,7 @@ class Conflict(Exception):
 
 
 class _Save:
-    __slots__ = ("done", "events", "unchanged")
+    __slots__ = ("done", "events", "request", "unchanged")
 
     def __init__(
         self,
@@ -40,6 +46,7 @@ class _Save:
         self.events = events
         self.unchanged = unchanged
         self.done = done
+        self.request: RequestKey | None = REQUEST_KEY.get()  # the caller's, as it queues
 
 
 class LoopCommit:
@@ -74,7 +81,7 @@ class LoopCommit:
 
     async def _commit(self, group: list[_Save]) -> None:
         try:
-            rows = await self.pool.fetch(_INSERT, *self._arguments(group))
+            rows = await self.pool.fetch(*self._statement(group))
         except asyncpg.IntegrityConstraintViolationError as e:
             # A race coop_insert_saves did not foresee: each save is decided again.
             rows = [(n, None) for n in range(len(group))]
@@ -97,6 +104,20 @@ class LoopCommit:
                 _settle(save, error=refusal)
             else:
                 _settle(save, ids=sorted(positions[n]))
+
+    def _statement(self, group: list[_Save]) -> tuple[object, ...]:
+        """The insert and its arguments: with the requests' keys, if any carry one."""
+        keyed = [(n, save.request) for n, save in enumerate(group) if save.request is not None]
+        if not keyed:
+            return (_INSERT, *self._arguments(group))
+        return (
+            _INSERT_KEYED,
+            *self._arguments(group),
+            [n for n, _ in keyed],
+            [r.who for _, r in keyed],
+            [r.key for _, r in keyed],
+            [r.fingerprint for _, r in keyed],
+        )
 
     def _arguments(self, group: list[_Save]) -> tuple[object, ...]:
         """The arguments of ``coop_insert_saves``, in order."""

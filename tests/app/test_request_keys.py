@@ -1,0 +1,52 @@
+"""A request's key is saved with its command's events, in the same statement: both group
+commits (the threads' and the event loop's) keep each save's own key and position."""
+
+from __future__ import annotations
+
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
+import asyncpg
+import pytest
+
+from coop.application import Coop, Done
+from coop.domain.errors import CoopError
+from coop.infra.request_keys import REQUEST_KEY, RequestKey, outcome
+from tests.people import details
+
+NAMES = ("Amira Hassan", "Tom Whitfield", "Priya Raman", "Ewan McAllister", "Grace Okafor")
+
+
+def apply_with_key(coop: Coop, name: str) -> Done:
+    """Apply as a request keyed by the applicant's name would."""
+
+    def keyed() -> Done:
+        REQUEST_KEY.set(RequestKey("", f"apply {name}", "fingerprint"))
+        return coop.apply_for_membership(details(name))
+
+    return contextvars.copy_context().run(keyed)
+
+
+async def test_concurrent_keyed_commands_each_keep_their_own_key_and_position(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    with ThreadPoolExecutor(len(NAMES)) as threads:
+        done = dict(zip(NAMES, threads.map(lambda n: apply_with_key(coop, n), NAMES), strict=True))
+    for name, d in done.items():
+        kept = await outcome(pool, "", f"apply {name}")
+        assert kept is not None and kept.event_position == d.position, name
+        assert kept.status is None  # no answer was given: a retry is told "done"
+    assert await outcome(pool, "someone else", "apply Amira Hassan") is None
+
+
+async def test_a_refused_command_keeps_no_key(coop: Coop, pool: asyncpg.Pool) -> None:
+    apply_with_key(coop, "Amira Hassan")
+    with pytest.raises(CoopError):  # the same e-mail again: refused, nothing saved
+        contextvars.copy_context().run(
+            lambda: (
+                REQUEST_KEY.set(RequestKey("", "again", "fingerprint")),
+                coop.apply_for_membership(details("Amira Hassan")),
+            )
+        )
+    assert await outcome(pool, "", "again") is None
+    assert await pool.fetchval("SELECT count(*) FROM coop_request_keys") == 1
