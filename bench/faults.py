@@ -74,6 +74,7 @@ class Cluster:
         self.log = base / "processes.log"
         self.restarts = 0
         self.kills = 0
+        self.exited = 0  # processes that stopped by themselves (started again)
 
     @contextlib.contextmanager
     def running(self) -> Iterator[str]:
@@ -173,6 +174,7 @@ class Cluster:
     def keep_worker_alive(self) -> None:
         """The worker exits if the database is away as it starts: start it again."""
         if self.worker is not None and self.worker.poll() is not None:
+            self.exited += 1
             self.start_worker()
 
 
@@ -299,7 +301,8 @@ async def _supervise(cluster: Cluster, stop: asyncio.Event) -> None:
     while not stop.is_set():
         cluster.keep_worker_alive()
         for port, proc in list(cluster.webs.items()):
-            if proc.poll() is not None:
+            if proc.poll() is not None:  # it started while the database was away
+                cluster.exited += 1
                 cluster.start_web(port)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
@@ -320,6 +323,7 @@ class Findings:
     seconds: list[float] = field(default_factory=list)  # accepted votes' time to success
     restarts: int = 0
     kills: int = 0
+    exited: int = 0
     server_errors: list[str] = field(default_factory=list)
     never_accepted: list[str] = field(default_factory=list)
     not_exactly_once: list[str] = field(default_factory=list)
@@ -478,6 +482,7 @@ def under_faults(
             findings.answers = voting.answers()
             findings.seconds = [s.seconds for s in voting.sent if s.accepted]
             findings.restarts, findings.kills = cluster.restarts, cluster.kills
+            findings.exited = cluster.exited
             findings.server_errors = [
                 f"{s.key}: {s.answers}"
                 for s in voting.sent
@@ -510,6 +515,7 @@ def run(url: str, settings: Any, args: argparse.Namespace) -> int:
     for name, f in (("without faults", calm), ("with faults", rough)):
         print(f"{name}: {f.requests} votes, {f.accepted} accepted, {f.retried} retried,")
         print(f"  {f.restarts} PostgreSQL restarts, {f.kills} processes SIGKILLed")
+        print(f"  processes that stopped by themselves (and were started again): {f.exited}")
         print(f"  answers: {dict(sorted(f.answers.items()))}")
         print(f'  reported done on retry ("{DONE_ALREADY}"): {f.reported_done}')
         if f.seconds:

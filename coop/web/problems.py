@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
-import psycopg
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -19,6 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from coop.commands.base import Busy
 from coop.domain.errors import CoopError
+from coop.infra.db import is_unavailable
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
 
@@ -48,35 +45,8 @@ def _page_error(request: Request[Any, Any, Any], status: int, title: str, detail
     return page(request, "errors/error.html", status=status, title=title, detail=detail)
 
 
-# What the database's being away looks like, from asyncpg (the read side and votes),
-# psycopg and its pool (the commands' event store, wrapped by eventsourcing) and the
-# operating system (a restarting server's socket file is missing: FileNotFoundError).
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    OSError,  # ConnectionError, FileNotFoundError and TimeoutError among them
-    asyncpg.PostgresConnectionError,  # SQLSTATE class 08: the connection failed or went
-    asyncpg.OperatorInterventionError,  # 57: shutting down, starting up (cannot connect now)
-    asyncpg.InsufficientResourcesError,  # 53: too many connections, disk full
-    asyncpg.InterfaceError,  # the connection closed under a query
-    asyncpg.exceptions.InternalClientError,  # "cannot switch to state 12": lost mid-protocol
-    psycopg.OperationalError,  # the pool timed out, the server went away, a lock timed out
-    psycopg.InterfaceError,
-    StoreOperationalError,
-    StoreInterfaceError,
-)
 # How long to ask people (and clients) to wait before trying again, in seconds.
 RETRY_AFTER = 30
-
-
-def is_unavailable(exc: BaseException) -> bool:
-    """True when ``exc`` (or what caused it) is the database being out of reach, which
-    is no fault in coop and passes: 503, try again, never 500."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, _UNAVAILABLE):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    return False
 
 
 def handle_unavailable(

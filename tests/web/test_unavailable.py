@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from coop.application import Coop
-from coop.web.problems import is_unavailable
+from coop.infra.db import is_unavailable
 from tests.web.accounts.outbox_helpers import pool_of
 from tests.web.governance.test_ballots_pages import text_of
 from tests.web.helpers import open_trustee, sign_in
