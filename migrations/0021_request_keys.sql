@@ -6,7 +6,8 @@
 --   who: the account ('' for someone not signed in); keys are only theirs.
 --   fingerprint: what was asked (a hash of the method, path and answers); the same
 --     key with other answers is another request.
---   event_position: the last event the command saved under this key.
+--   event_position: the first event the command saved under this key (never a secret
+--     ballot's paper: a secret vote saves the record that the member voted first).
 --   status, location, content_type, body: the first answer, once it was given
 --     (NULL while unknown: the command committed but its answer was never sent).
 CREATE TABLE coop_request_keys (
@@ -23,8 +24,8 @@ CREATE TABLE coop_request_keys (
 );
 CREATE INDEX coop_request_keys_recorded_at ON coop_request_keys (recorded_at);
 
--- coop_insert_events (0016), and the keys of the saves' requests with their last
--- event's position: key_events[i] is the index (from 1) in ids of the last event
+-- coop_insert_events (0016), and the keys of the saves' requests with their first
+-- event's position: key_events[i] is the index (from 1) in ids of the first event
 -- of the save that carried key i.
 CREATE FUNCTION coop_insert_events_keyed(
     ids uuid[], versions bigint[], topics text[], states bytea[],
@@ -39,7 +40,7 @@ BEGIN
         ids, versions, topics, states, key_subjects, wrapped_keys, lock_timeout,
         read_ids, read_versions));
     INSERT INTO coop_request_keys AS k (who, key, fingerprint, event_position)
-        SELECT u.w, u.k, min(u.p), max(positions[u.e])
+        SELECT u.w, u.k, min(u.p), min(positions[u.e])
         FROM unnest(key_whos, key_keys, key_prints, key_events) AS u(w, k, p, e)
         GROUP BY u.w, u.k
         ON CONFLICT (who, key) DO UPDATE
@@ -64,7 +65,7 @@ BEGIN
                 read_saves, read_ids, read_versions, lock_timeout) AS d
         ), keyed AS (
             INSERT INTO coop_request_keys AS k (who, key, fingerprint, event_position)
-                SELECT u.w, u.k, min(u.f), max(done.p)
+                SELECT u.w, u.k, min(u.f), min(done.p)
                 FROM unnest(key_saves, key_whos, key_keys, key_prints) AS u(s, w, k, f)
                 JOIN done ON done.s = u.s
                 WHERE done.p IS NOT NULL

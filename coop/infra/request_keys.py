@@ -32,7 +32,7 @@ class Outcome(NamedTuple):
     """What a keyed request did, and its answer if it was given."""
 
     fingerprint: str
-    event_position: int
+    event_position: int  # the first event its command saved
     recorded_at: datetime
     status: int | None
     location: str | None

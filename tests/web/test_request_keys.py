@@ -143,3 +143,26 @@ async def test_an_idempotency_key_that_is_not_printable_ascii_is_refused(client)
         assert answer.status_code == 400, bad
         assert "Idempotency-Key" in answer.json()["title"]
     assert await pool_of(client).fetchval("SELECT count(*) FROM coop_events") == 0
+
+
+async def test_a_secret_votes_key_points_at_the_record_of_voting_never_the_paper(
+    client, coop: Coop, clock
+) -> None:
+    electors = await co_op(client, coop)
+    ballot = await open_ballot(client, coop, clock, electors, secret=True)
+    await sign_in(client, AMIRA)
+    key = await the_form_key(client, f"/ballots/{ballot}")
+    assert (await vote(client, ballot, "for", key)).status_code == 200  # the receipt page
+    topic = await pool_of(client).fetchval(
+        "SELECT e.topic FROM coop_request_keys k"
+        " JOIN coop_events e ON e.notification_id = k.event_position WHERE k.key = $1",
+        key,
+    )
+    assert topic is not None and "Participation" in topic and "Paper" not in topic
+    # Sent again, it is reported done, with no receipt shown again and no second paper.
+    again = await vote(client, ballot, "for", key)
+    assert "This was done already" in text_of(again.text)
+    papers = await pool_of(client).fetchval(
+        "SELECT count(*) FROM coop_events WHERE topic LIKE '%Paper%'"
+    )
+    assert papers == 1

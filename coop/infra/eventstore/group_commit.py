@@ -171,12 +171,16 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
 
 
 def requests_of(group: Sequence[_Save]) -> list[tuple[RequestKey, int]]:
-    """Each keyed save's request key and its last event's place (from 1) in the group."""
-    found, end = [], 0
+    """Each keyed save's request key and its first event's place (from 1) in the group.
+
+    The first: a secret vote saves the record that the member voted, then their paper,
+    and the key (which names the account) must point at the record, never the paper.
+    """
+    found, start = [], 1
     for save in group:
-        end += len(save.events)
         if save.request is not None:
-            found.append((save.request, end))
+            found.append((save.request, start))
+        start += len(save.events)
     return found
 
 
