@@ -40,6 +40,25 @@ class Outcome(NamedTuple):
     body: bytes | None
 
 
+class RequestDone(Exception):
+    """The request with this key was done already (sent twice at once): nothing was saved
+    for this one, and it is answered as the first was."""
+
+    def __init__(self) -> None:
+        super().__init__("This request was done already.")
+
+
+# The SQLSTATE coop_insert_events_keyed refuses a key saved already with (migration 0021).
+KEY_TAKEN = "23C02"
+
+
+def done_already_or(error: BaseException) -> BaseException:
+    """``RequestDone`` if ``error`` is the event store refusing a key saved already; else
+    ``error`` (the library wraps psycopg's error: its cause carries the SQLSTATE)."""
+    cause = error.__cause__
+    return RequestDone() if getattr(cause, "sqlstate", None) == KEY_TAKEN else error
+
+
 # The key of the request whose command is running here (threads copy it from the
 # request's context: anyio runs each command in a copy of it).
 REQUEST_KEY: ContextVar[RequestKey | None] = ContextVar("coop_request_key", default=None)

@@ -28,6 +28,7 @@ from coop.infra.db import create_pool, eventsourcing_env
 from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.mail.sender import run_sender
 from coop.infra.migrate import migrate
+from coop.infra.request_keys import RequestDone
 from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
@@ -133,6 +134,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             CoopError: problems.handle_coop_error,
             SignInRequired: problems.handle_sign_in_required,
             NotAllowed: problems.handle_not_allowed,
+            RequestDone: request_keys.handle_request_done,
             HTTPException: problems.handle_http,
             Exception: problems.handle_unexpected,
         },

@@ -36,11 +36,18 @@ from litestar.response import Redirect, Template
 from litestar.serialization import encode_json
 
 from coop.clock import UK
-from coop.infra.request_keys import REQUEST_KEY, Outcome, RequestKey, outcome, record_answer
+from coop.infra.request_keys import (
+    REQUEST_KEY,
+    Outcome,
+    RequestDone,
+    RequestKey,
+    outcome,
+    record_answer,
+)
 from coop.projections.runner import ALL
 from coop.web.auth import is_api
 from coop.web.pages import is_htmx, page
-from coop.web.problems import Problem
+from coop.web.problems import Problem, problem_response
 from coop.web.services import services
 from coop.web.words import when
 
@@ -78,6 +85,9 @@ _ANSWERING: ContextVar[tuple[asyncpg.Pool, RequestKey] | None] = ContextVar(
 async def look_up_request_key(request: Request[Any, Any, Any]) -> Any:
     """``before_request``: answer a keyed request done before as it was answered; else
     run it with its key set, for the command's save to keep."""
+    # Nothing of another request's key may carry over (in-process clients share a task).
+    REQUEST_KEY.set(None)
+    _ANSWERING.set(None)
     if request.method not in _WRITES:
         return None
     found = await _key_and_fingerprint(request)
@@ -123,6 +133,28 @@ async def keep_answer(response: Response[Any]) -> Response[Any]:
     # The answer is on its way either way: if this fails, a retry is told "done".
     with contextlib.suppress(Exception):
         await record_answer(pool, request_key, status, location, content_type, body)
+    return response
+
+
+def handle_request_done(
+    request: Request[Any, Any, Any], exc: RequestDone
+) -> Response[Any] | Template:
+    """The same request sent twice at once (a double click, a retry while the first was
+    still running): this one saved nothing, and the first is being done. 409, as the
+    Idempotency-Key draft standard says; sent again, it gets the first one's answer."""
+    title = "This is being done already"
+    detail = (
+        "What you sent arrived twice, and the first is being done now. Wait a moment, "
+        "then go back to the page to see it. It will not be done twice."
+    )
+    response: Response[Any] | Template
+    if is_api(request):
+        response = problem_response(
+            409, title, f"Send it again with the same {HEADER} to get its answer."
+        )
+    else:
+        response = page(request, "errors/error.html", status=409, title=title, detail=detail)
+    response.headers["Retry-After"] = "2"
     return response
 
 

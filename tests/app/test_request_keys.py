@@ -12,17 +12,17 @@ import pytest
 
 from coop.application import Coop, Done
 from coop.domain.errors import CoopError
-from coop.infra.request_keys import REQUEST_KEY, RequestKey, outcome
+from coop.infra.request_keys import REQUEST_KEY, RequestDone, RequestKey, outcome
 from tests.people import details
 
 NAMES = ("Amira Hassan", "Tom Whitfield", "Priya Raman", "Ewan McAllister", "Grace Okafor")
 
 
-def apply_with_key(coop: Coop, name: str) -> Done:
-    """Apply as a request keyed by the applicant's name would."""
+def apply_with_key(coop: Coop, name: str, key: str = "") -> Done:
+    """Apply as a request keyed by the applicant's name (or ``key``) would."""
 
     def keyed() -> Done:
-        REQUEST_KEY.set(RequestKey("", f"apply {name}", "fingerprint"))
+        REQUEST_KEY.set(RequestKey("", key or f"apply {name}", "fingerprint"))
         return coop.apply_for_membership(details(name))
 
     return contextvars.copy_context().run(keyed)
@@ -56,3 +56,13 @@ async def test_a_refused_command_keeps_no_key(coop: Coop, pool: asyncpg.Pool) ->
         )
     assert await outcome(pool, "", "again") is None
     assert await pool.fetchval("SELECT count(*) FROM coop_request_keys") == 1
+
+
+async def test_a_command_under_a_key_saved_already_saves_nothing(
+    coop: Coop, pool: asyncpg.Pool
+) -> None:
+    # The same request twice at once: the second to reach the log finds the key taken.
+    apply_with_key(coop, "Amira Hassan", key="one request")
+    with pytest.raises(RequestDone):
+        apply_with_key(coop, "Tom Whitfield", key="one request")
+    assert await pool.fetchval("SELECT count(*) FROM coop_events") == 2  # Amira's only

@@ -3,6 +3,7 @@ first answer and is done once; a member whose answer was lost is told it was don
 
 from __future__ import annotations
 
+import asyncio
 import re
 from uuid import UUID
 
@@ -166,3 +167,36 @@ async def test_a_secret_votes_key_points_at_the_record_of_voting_never_the_paper
         "SELECT count(*) FROM coop_events WHERE topic LIKE '%Paper%'"
     )
     assert papers == 1
+
+
+async def test_the_same_vote_sent_twice_at_once_is_done_once(client, coop: Coop, clock) -> None:
+    ballot, amira = await amira_at_a_ballot(client, coop, clock)
+    for answer in ("for", "against", "abstain"):  # each a double click
+        key = await the_form_key(client, f"/ballots/{ballot}")
+        both = await asyncio.gather(*(vote(client, ballot, answer, key) for _ in range(2)))
+        # The second waits for the first's answer (303), or is told it was done (200) or
+        # is being done (409), depending on how far the first had got.
+        assert 303 in [r.status_code for r in both]
+        for r in both:
+            assert r.status_code in (200, 303, 409)
+            if r.status_code == 200:
+                assert "This was done already" in text_of(r.text)
+            if r.status_code == 409:
+                assert "This is being done already" in text_of(r.text)
+                assert r.headers["retry-after"] == "2"
+    assert await votes_saved(client, ballot, amira) == 3
+    assert "Your vote: Abstain" in text_of((await client.get(f"/ballots/{ballot}")).text)
+
+
+async def test_the_same_api_command_sent_twice_at_once_is_done_once(client) -> None:
+    headers = {"Idempotency-Key": "apply-amira-twice"}
+    both = await asyncio.gather(
+        *(client.post("/api/applications", json=api_application(), headers=headers) for _ in "ab")
+    )
+    assert sorted(r.status_code for r in both) in ([200, 201], [201, 201], [201, 409])
+    assert (
+        await pool_of(client).fetchval(
+            "SELECT count(*) FROM coop_events WHERE topic LIKE '%Member.Applied'"
+        )
+        == 1
+    )

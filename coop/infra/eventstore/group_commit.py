@@ -28,7 +28,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
-from coop.infra.request_keys import REQUEST_KEY, RequestKey
+from coop.infra.request_keys import REQUEST_KEY, RequestKey, done_already_or
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
@@ -140,7 +140,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             try:
                 save.ids = self._insert(save.events, save.keys, save.unchanged, requests_of([save]))
             except BaseException as e:
-                save.error = e
+                save.error = done_already_or(e)
             save.done = True
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

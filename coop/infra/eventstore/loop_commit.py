@@ -20,7 +20,7 @@ import asyncpg
 from eventsourcing.persistence import StoredEvent
 
 from coop.infra.eventstore.group_commit import Unchanged, take_group
-from coop.infra.request_keys import REQUEST_KEY, RequestKey
+from coop.infra.request_keys import REQUEST_KEY, RequestDone, RequestKey
 
 _INSERT = "SELECT save, event_position FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 # The same, keeping the keys of the saved saves' requests (migration 0021).
@@ -94,13 +94,18 @@ class LoopCommit:
             refusal = Conflict("saved elsewhere first, or what it read has moved on")
         positions: list[list[int]] = [[] for _ in group]
         refused = set()
+        done_already = set()
         for n, position in rows:
             if position is None:
                 refused.add(n)
+            elif position == 0:  # its request's key was saved already (migration 0021)
+                done_already.add(n)
             else:
                 positions[n].append(position)
         for n, save in enumerate(group):
-            if n in refused:
+            if n in done_already:
+                _settle(save, error=RequestDone())
+            elif n in refused:
                 _settle(save, error=refusal)
             else:
                 _settle(save, ids=sorted(positions[n]))
