@@ -128,12 +128,23 @@ async def keep_answer(response: Response[Any]) -> Response[Any]:
     body: bytes | None = None
     if not isinstance(response, Template | Redirect):
         content_type = str(response.media_type)
-        encoded = encode_json(response.content) if response.content is not None else b""
+        encoded = _as_sent(response.content)
         body = encoded if len(encoded) <= _KEPT_BODY else None
     # The answer is on its way either way: if this fails, a retry is told "done".
     with contextlib.suppress(Exception):
         await record_answer(pool, request_key, status, location, content_type, body)
     return response
+
+
+def _as_sent(content: Any) -> bytes:
+    """A response's content as its bytes (JSON for data, as Litestar sends it)."""
+    if content is None:
+        return b""
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, str):
+        return content.encode()
+    return encode_json(content)
 
 
 def handle_request_done(
