@@ -1,18 +1,24 @@
 """A request's key is saved with its command's events, in the same statement: the
-threads' group commit keeps each save's own key and first position (the event loop's,
-for votes, is proved in tests/web/test_request_keys.py)."""
+threads' group commit and the event loop's (votes) keep each save's own key and first
+position, and refuse a save under a key saved already."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
 
 import asyncpg
 import pytest
 
 from coop.application import Coop, Done
+from coop.clock import FixedClock
+from coop.commands.governance.loop_voting import LoopVoting
 from coop.domain.errors import CoopError
+from coop.domain.governance.ballots import Mark, vote_id
 from coop.infra.request_keys import REQUEST_KEY, RequestDone, RequestKey, outcome
+from tests.app.governance.test_loop_voting import _in_thread, _opened
 from tests.people import details
 
 NAMES = ("Amira Hassan", "Tom Whitfield", "Priya Raman", "Ewan McAllister", "Grace Okafor")
@@ -66,3 +72,32 @@ async def test_a_command_under_a_key_saved_already_saves_nothing(
     with pytest.raises(RequestDone):
         apply_with_key(coop, "Tom Whitfield", key="one request")
     assert await pool.fetchval("SELECT count(*) FROM coop_events") == 2  # Amira's only
+
+
+async def test_a_vote_under_a_key_saved_already_saves_nothing_and_others_in_its_group_do(
+    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    desk = LoopVoting(coop, pool, _in_thread)
+    electors, ballot = _opened(coop, clock)
+    amira, tom = electors[0].member_id, electors[1].member_id
+    REQUEST_KEY.set(RequestKey(str(amira), "amira's vote", "fingerprint"))
+    first = await desk.cast(ballot, amira, Mark(answer="for"), cast_by=amira)
+    kept = await outcome(pool, str(amira), "amira's vote")
+    assert kept is not None and kept.event_position == first.position
+
+    async def keyed(member: UUID, key: str) -> object:
+        REQUEST_KEY.set(RequestKey(str(amira) if member == amira else str(tom), key, "f"))
+        return await desk.cast(ballot, member, Mark(answer="against"), cast_by=member)
+
+    # Amira's vote sent again under its key, and Tom's at the same moment (one group).
+    again, toms = await asyncio.gather(
+        keyed(amira, "amira's vote"), keyed(tom, "tom's vote"), return_exceptions=True
+    )
+    assert isinstance(again, RequestDone)
+    assert not isinstance(toms, BaseException)
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM coop_events WHERE originator_id = $1", vote_id(ballot, amira)
+        )
+        == 1
+    )
