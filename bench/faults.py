@@ -68,6 +68,7 @@ class Cluster:
 
     def __init__(self, base: Path, webs: int) -> None:
         self.base = base
+        base.mkdir(parents=True, exist_ok=True)
         self.ports = [_free_port() for _ in range(webs)]
         self.webs: dict[int, subprocess.Popen[bytes]] = {}
         self.worker: subprocess.Popen[bytes] | None = None
