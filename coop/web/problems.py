@@ -68,7 +68,6 @@ def handle_unavailable(
             "errors/unavailable.html",
             status=503,
             title=title,
-            retry_minutes=max(1, RETRY_AFTER // 60),
         )
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response

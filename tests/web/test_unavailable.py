@@ -52,7 +52,7 @@ async def test_pages_and_the_api_answer_503_with_retry_after_when_the_database_i
     assert page.status_code == 503 and page.headers["retry-after"] == "30"
     words = text_of(page.text)
     assert "Sorry, coop is not available just now" in words
-    assert "Wait 1 minute, then go back and send it again" in words
+    assert "Wait a minute, then go back and send it again" in words
     assert "will not do it twice" in words
     api = await client.get("/api/applications", headers=headers)
     assert api.status_code == 503 and api.headers["retry-after"] == "30"
