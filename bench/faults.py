@@ -211,6 +211,8 @@ class Sent:
 class Voting:
     sent: list[Sent] = field(default_factory=list)
     reported_done: int = 0  # retries answered "This was done already"
+    # Browsers with a request in flight at once: more only measures the machine's backlog.
+    at_once: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(40))
 
     def answers(self) -> Counter[str]:
         return Counter(a for s in self.sent for a in s.answers)
@@ -227,26 +229,27 @@ async def _vote(
 ) -> None:
     """Send one vote until it is accepted (or the deadline), as a person retrying would."""
     started = time.monotonic()
-    async with httpx.AsyncClient(cookies={COOKIE: token}, timeout=15) as client:
+    async with httpx.AsyncClient(cookies={COOKIE: token}, timeout=30) as client:
         while time.monotonic() < deadline:
             base = f"http://127.0.0.1:{rng.choice(cluster.ports)}"  # a proxy picks one
             try:
-                if not sent.key:  # the ballot's page, with the form and its key
-                    page = await client.get(f"{base}/ballots/{ballot_id}")
-                    found = KEY.search(page.text) if page.status_code == 200 else None
-                    if found is None:
-                        sent.answers.append(f"page {page.status_code}")
-                        await asyncio.sleep(0.3)
-                        continue
-                    sent.key = found.group(1)
-                answer = await client.post(
-                    f"{base}/ballots/{ballot_id}/vote",
-                    data={
-                        "answer": sent.answer,
-                        "request_key": sent.key,
-                        "_csrf_token": client.cookies.get("csrftoken", ""),
-                    },
-                )
+                async with voting.at_once:
+                    if not sent.key:  # the ballot's page, with the form and its key
+                        page = await client.get(f"{base}/ballots/{ballot_id}")
+                        found = KEY.search(page.text) if page.status_code == 200 else None
+                        if found is None:
+                            sent.answers.append(f"page {page.status_code}")
+                            await asyncio.sleep(0.3)
+                            continue
+                        sent.key = found.group(1)
+                    answer = await client.post(
+                        f"{base}/ballots/{ballot_id}/vote",
+                        data={
+                            "answer": sent.answer,
+                            "request_key": sent.key,
+                            "_csrf_token": client.cookies.get("csrftoken", ""),
+                        },
+                    )
             except httpx.TransportError as e:
                 sent.answers.append(type(e).__name__)  # refused, dropped, timed out
                 await asyncio.sleep(0.3)
@@ -433,6 +436,7 @@ def under_faults(
     faults: int = len(FAULTS),
     gap: float = 3.0,
     patience: float = 120.0,
+    spread: float = 0.0,
 ) -> Findings:
     """Members vote while the faults happen; then what was done is checked."""
     cluster = Cluster(base, webs)
@@ -449,8 +453,9 @@ def under_faults(
             async def vote_under_faults() -> None:
                 stop = asyncio.Event()
                 supervisor = asyncio.create_task(_supervise(cluster, stop))
-                deadline = time.monotonic() + faults * gap + patience
-                pause = faults * gap / rounds  # spread the votes over the faults
+                window = max(spread, faults * gap)  # the votes spread over it (and the faults)
+                deadline = time.monotonic() + window + patience
+                pause = window / rounds
                 try:
                     await asyncio.gather(
                         _faults(cluster, faults, gap),
@@ -506,13 +511,18 @@ def run(url: str, settings: Any, args: argparse.Namespace) -> int:
     """A larger run than the test's, without faults first as the baseline."""
     voters = getattr(args, "voters", 0) or 300
     print("coop bench faults: votes while PostgreSQL restarts and processes are SIGKILLed")
-    print(f"  {voters} members, 3 votes each, 2 web processes and the worker;")
+    print(f"  {voters} members, 3 votes each (40 browsers at most waiting at once),")
+    print("  2 web processes and the worker;")
     print("  own embedded PostgreSQL (the configured server is not used). Timings are noisy")
     print("  on a shared machine.\n")
     with tempfile.TemporaryDirectory(prefix="coop-bench-faults-") as d:
-        calm = under_faults(Path(d) / "calm", voters=voters, rounds=3, faults=0, gap=10.0)
+        calm = under_faults(
+            Path(d) / "calm", voters=voters, rounds=3, faults=0, spread=30.0, patience=300.0
+        )
     with tempfile.TemporaryDirectory(prefix="coop-bench-faults-") as d:
-        rough = under_faults(Path(d) / "rough", voters=voters, rounds=3, faults=10, gap=3.0)
+        rough = under_faults(
+            Path(d) / "rough", voters=voters, rounds=3, faults=10, gap=3.0, patience=300.0
+        )
     for name, f in (("without faults", calm), ("with faults", rough)):
         print(f"{name}: {f.requests} votes, {f.accepted} accepted, {f.retried} retried,")
         print(f"  {f.restarts} PostgreSQL restarts, {f.kills} processes SIGKILLed")
