@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from uuid import UUID
 
 import httpx
@@ -200,3 +201,15 @@ async def test_the_same_api_command_sent_twice_at_once_is_done_once(client) -> N
         )
         == 1
     )
+
+
+def test_every_form_template_carries_a_request_key_beside_its_csrf_token() -> None:
+    # One line per form: {{ request_key_input }} beside {{ csrf_input | safe }}.
+    templates = Path(__file__).resolve().parents[2] / "coop" / "web" / "templates"
+    missing = [
+        str(t.relative_to(templates))
+        for t in sorted(templates.rglob("*.html"))
+        if t.read_text().count("{{ csrf_input | safe }}")
+        != t.read_text().count("{{ request_key_input }}")
+    ]
+    assert missing == [], "add {{ request_key_input }} beside {{ csrf_input | safe }} in these"
