@@ -840,8 +840,10 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money", "staff"]
+        "which",
+        choices=["append", "project", "import", "vote", "matching", "money", "staff", "faults"],
     )
+    bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")

@@ -10,6 +10,7 @@ from coop.infra.api_tokens import remove_expired_api_tokens
 from coop.infra.eventstore.subject_keys import finish_destroying
 from coop.infra.mail import outbox
 from coop.infra.one_time_links import remove_old_links
+from coop.infra.request_keys import remove_old_request_keys
 from coop.infra.sessions import remove_expired_sessions
 from coop.infra.sign_in_limit import remove_old_failures
 from coop.infra.uploads import remove_old_uploads
@@ -25,3 +26,4 @@ async def remove_what_has_expired(pool: asyncpg.Pool, now: datetime) -> None:
     await outbox.remove_old(pool, now)
     await remove_old_uploads(pool, now)
     await finish_destroying(pool)
+    await remove_old_request_keys(pool, now)

@@ -28,11 +28,12 @@ from coop.infra.housekeeping import remove_what_has_expired
 from coop.infra.key_files import use_key_dir
 from coop.infra.mail.sender import run_sender
 from coop.infra.migrate import migrate
+from coop.infra.request_keys import RequestDone
 from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import api_docs, home, problems
+from coop.web import api_docs, home, problems, request_keys
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.care import routes as care
@@ -112,6 +113,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         lifespan=[lifespan],
         guards=[access_guard],
         before_send=[add_security_headers(https=settings.secure_cookies)],
+        before_request=request_keys.look_up_request_key,
+        after_request=request_keys.keep_answer,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
@@ -122,7 +125,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         template_config=TemplateConfig(
             directory=WEB / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=reveal_in_pages,
+            engine_callback=_template_engine,
         ),
         openapi_config=api_docs.openapi_config(),
         plugins=[api_docs.ApiDocumentation()],
@@ -131,6 +134,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             CoopError: problems.handle_coop_error,
             SignInRequired: problems.handle_sign_in_required,
             NotAllowed: problems.handle_not_allowed,
+            RequestDone: request_keys.handle_request_done,
             HTTPException: problems.handle_http,
             Exception: problems.handle_unexpected,
         },
@@ -138,6 +142,12 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         request_class=CoopRequest,
         debug=False,
     )
+
+
+def _template_engine(engine: JinjaTemplateEngine) -> None:
+    """What every page's templates get: hidden characters shown, and each form's key."""
+    reveal_in_pages(engine)
+    request_keys.add_to_forms(engine)
 
 
 def app_from_env() -> Litestar:

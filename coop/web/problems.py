@@ -14,7 +14,9 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from coop.commands.base import Busy
 from coop.domain.errors import CoopError
+from coop.infra.db import is_unavailable
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
 from coop.web.request_bodies import UnreadableBody
@@ -67,14 +69,47 @@ def _page_error(request: Request[Any, Any, Any], status: int, title: str, detail
     return page(request, "errors/error.html", status=status, title=title, detail=detail)
 
 
+# How long to ask people (and clients) to wait before trying again, in seconds.
+RETRY_AFTER = 30
+
+
+def handle_unavailable(
+    request: Request[Any, Any, Any], exc: BaseException
+) -> Response[Any] | Template:
+    """503 with Retry-After, and what to do: wait, then send it again (it is safe)."""
+    request.logger.warning("The database is out of reach: %r", exc)
+    title = "Sorry, coop is not available just now"
+    if is_api(request):
+        response = problem_response(
+            503,
+            title,
+            "Try again in a minute. Send a write again with the same Idempotency-Key: "
+            "if it was done the first time, you get the first answer, and it is not done twice.",
+        )
+    else:
+        response = page(
+            request,
+            "errors/unavailable.html",
+            status=503,
+            title=title,
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[Any]:
     return problem_response(exc.status, exc.title, exc.detail, exc.errors)
 
 
 def handle_coop_error(request: Request[Any, Any, Any], exc: CoopError) -> Response[Any] | Template:
+    response: Response[Any] | Template
     if is_api(request):
-        return problem_response(exc.status, str(exc))
-    return _page_error(request, exc.status, "This could not be done", str(exc))
+        response = problem_response(exc.status, str(exc))
+    else:
+        response = _page_error(request, exc.status, "This could not be done", str(exc))
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = "5"  # a moment: it is a crowd, not an outage
+    return response
 
 
 def handle_sign_in_required(
@@ -146,6 +181,8 @@ _EXPLAIN = {
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Template:
+    if is_unavailable(exc):
+        return handle_unavailable(request, exc)
     request.logger.exception("Unhandled error", exc_info=exc)
     title = "Sorry, there is a problem with coop"
     detail = "Try again later. If it keeps happening, contact the co-op office."

@@ -208,7 +208,7 @@ async def test_a_member_votes_then_changes_her_vote_and_only_the_last_counts(
 
     page = await client.get(f"/ballots/{ballot}")
     text = text_of(page.text)
-    assert "You have voted (at 10am on Monday 23 November 2026). Your vote: Against" in text
+    assert "Your vote was recorded at 10am on Monday 23 November 2026. Your vote: Against" in text
     assert "Change your vote: only your last vote counts" in text
     assert 'value="against" checked' in page.text  # the form starts from her vote
     assert "1 of 4 members have voted" in text
