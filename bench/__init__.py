@@ -39,7 +39,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import money
 
         return money.run(args, url)
+    if which == "care":  # 200 clients booking over HTTP on a co-op with a year of visits
+        from bench import care
+
+        return care.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money."
+        " Known: append, project, import, vote, matching, money, care."
     )

@@ -508,7 +508,7 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money"]
+        "which", choices=["append", "project", "import", "vote", "matching", "money", "care"]
     )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
@@ -527,6 +527,9 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=3.0,
         help="seconds per `append` measurement and per `vote` baseline",
+    )
+    bench.add_argument(
+        "--load-seconds", type=float, default=30.0, help="seconds of booking per `care` run"
     )
     bench.set_defaults(run=cmd_bench)
     return p
