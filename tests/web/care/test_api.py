@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+from uuid import UUID
 
 from coop.application import Coop
 from tests.web.care.test_api_authorisation import (
@@ -117,3 +119,49 @@ async def test_the_openapi_document_lists_each_care_route_with_its_answers(clien
     assert set(week["responses"]) == {"200", "400", "401", "403", "404"}
     care_paths = [p for p in schema["paths"] if p.startswith("/api/care/")]
     assert len(care_paths) == 23
+
+
+async def test_two_accepts_racing_for_one_pa_leave_exactly_one_visit_held(client, coop, pool):
+    care = await _leeds_over_the_api(client, coop)
+    ewan = care.ids(PA)
+    for round_ in range(3):  # fresh times each round; whichever wins, the other is told why
+        asked = []
+        for user, start in (("Grace", "10:00:00"), ("Siobhan", "10:30:00")):
+            body = {"user_id": care.ids(user), "day": f"2026-11-2{5 + round_}", "start": start,
+                    "minutes": 60, "tasks": ["personal_care"], "pa_id": ewan}  # fmt: skip
+            response = await _post(care, COORDINATOR, "/api/care/visits", body)
+            assert response.status_code == 201, response.text
+            asked.append(response.json()["visit_id"])
+        answers = await asyncio.gather(
+            *(_post(care, PA, f"/api/care/visits/{visit}/accept") for visit in asked)
+        )
+        assert sorted(a.status_code for a in answers) == [200, 409]
+        refused = next(a for a in answers if a.status_code == 409).json()["title"]
+        assert refused.startswith("Ewan already has a visit from 10")
+    held = await pool.fetchval(
+        "SELECT count(*) FROM care_visits WHERE pa_id = $1 AND state = 'confirmed'", UUID(ewan)
+    )
+    assert held == 3
+
+
+async def test_a_pas_week_that_cannot_be_right_is_refused_and_changes_nothing(
+    client, coop, pool
+) -> None:
+    care = await _leeds_over_the_api(client, coop)
+    path = f"/api/care/pas/{care.ids(PA)}/availability"
+    before = await _events(pool)
+    backwards = {"starts_on": "2026-12-07", "windows": [{"weekday": 0, "start_minute": 600,
+                                                         "end_minute": 540}]}  # fmt: skip
+    response = await client.put(path, json=backwards, headers=care.headers(PA))
+    assert response.status_code == 422
+    assert response.json()["title"] == (
+        "On Monday the hours must end after they start, and last at most 24 hours."
+    )
+    past = {"starts_on": "2026-11-01", "windows": []}
+    response = await client.put(path, json=past, headers=care.headers(PA))
+    assert response.status_code == 422
+    assert response.json()["title"] == "A new pattern can start today or later, not in the past."
+    leave = {"kind": "holiday", "start": "2026-12-01T00:00:00Z", "end": "2026-12-02T00:00:00Z"}
+    response = await _post(care, PA, f"/api/care/pas/{care.ids(PA)}/exceptions", leave)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "kind"
+    assert await _events(pool) == before
