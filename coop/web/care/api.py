@@ -18,7 +18,7 @@ from litestar import Request, delete, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from coop.application import Done
+from coop.application import Coop, Done
 from coop.clock import today
 from coop.domain.care.availability import ExceptionKind, WeeklyPattern
 from coop.domain.care.matching import Ranking, rank
@@ -209,7 +209,7 @@ async def _changed(
     return await _visit(request, visit_id)
 
 
-def _coop(request: Request[Any, Any, Any]) -> Any:
+def _coop(request: Request[Any, Any, Any]) -> Coop:
     return services(request.app).coop
 
 
