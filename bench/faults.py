@@ -46,6 +46,7 @@ from bench.vote import BENCH_SECRET, ROOT, _ballot, _co_op, _free_port, _session
 from coop.application import Coop
 from coop.domain.governance.ballots import vote_id
 from coop.infra.db import create_pool, eventsourcing_env
+from coop.infra.key_files import key_files, use_key_dir
 from coop.infra.migrate import migrate
 from coop.projections.governance.queries import elector, turnout
 from coop.projections.runner import ALL
@@ -104,6 +105,7 @@ class Cluster:
             "COOP_HOST": "127.0.0.1",
             "COOP_DATA_DIR": str(self.base),
             "COOP_SECRET_KEY": BENCH_SECRET,
+            "COOP_KEY_DIR": str(self.base / "keys"),  # this cluster's, as its database is
             "COOP_DB_POOL_SIZE": "4",
             "COOP_WEB_PROCESSES": "1",
             "COOP_RUN_WORKER": "false",
@@ -413,11 +415,16 @@ async def _check_log(
         await pool.close()
 
 
-def _audit(url: str, findings: Findings) -> None:
+def _audit(url: str, keys: Path, findings: Findings) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "coop.cli", "audit", "verify"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "COOP_SECRET_KEY": BENCH_SECRET},
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "COOP_SECRET_KEY": BENCH_SECRET,
+            "COOP_KEY_DIR": str(keys),
+        },
         capture_output=True,
         text=True,
         timeout=300,
@@ -441,6 +448,10 @@ def under_faults(
     """Members vote while the faults happen; then what was done is checked."""
     cluster = Cluster(base, webs)
     findings = Findings()
+    # This cluster's key directory, as its database is its own (and so are its secret
+    # and its members' ids): never another co-op's, in this process or its children.
+    keys_before = key_files().directory
+    use_key_dir(base / "keys")
     with cluster.running() as url:
         coop = Coop(eventsourcing_env(url, pool_size=4), secret_key=BENCH_SECRET)
         try:
@@ -498,9 +509,10 @@ def under_faults(
                 f"{s.key}: {s.answers}" for s in voting.sent if not s.accepted
             ]
             asyncio.run(_check_log(url, coop, ballot_id, voting, findings))
-            _audit(url, findings)
+            _audit(url, base / "keys", findings)
         finally:
             coop.close()
+            use_key_dir(keys_before)
     return findings
 
 

@@ -14,19 +14,29 @@ document (``application/problem+json``), from one table:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from typing import Any
 
 from litestar import Response, Router
+from litestar._openapi.schema_generation.schema import TYPE_MAP
 from litestar.config.app import AppConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPIType, Schema, SecurityScheme
 from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
 from coop.web.auth import ANYONE, SIGNED_IN, allow
 from coop.web.problems import PROBLEM, ProblemDocument, problem_response
+
+# Litestar documents ``datetime.time`` as an ISO 8601 *duration* ("P1D"), which is not
+# what the API reads: a wall-clock time in UK time, as msgspec decodes it ("10:30:00").
+TYPE_MAP[time] = Schema(
+    type=OpenAPIType.STRING,
+    pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+    description="A time of day in UK time, HH:MM:SS",
+)
 
 SCHEMA_PATH = "/api/schema"
 BEARER = "bearer"

@@ -46,6 +46,11 @@ class NotAllowed(Exception):
     """Signed in, but without a role this needs."""
 
 
+class NotYours(NotAllowed):
+    """The route is theirs to use, but not for this one thing (another PA's pay, say);
+    the message says so."""
+
+
 def allow(*who: str) -> dict[str, Any]:
     """Route option: who may use this handler (ANYONE, SIGNED_IN or roles)."""
     return {"allow": frozenset(who)}

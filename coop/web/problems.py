@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from coop.commands.base import Busy
 from coop.domain.errors import CoopError
 from coop.infra.db import is_unavailable
-from coop.web.auth import NotAllowed, SignInRequired, is_api
+from coop.web.auth import NotAllowed, NotYours, SignInRequired, is_api
 from coop.web.pages import page
 from coop.web.request_bodies import UnreadableBody
 
@@ -129,6 +129,8 @@ def handle_not_allowed(
     request: Request[Any, Any, Any], exc: NotAllowed
 ) -> Response[Any] | Template:
     message = "Your account does not have permission to do this."
+    if isinstance(exc, NotYours):
+        message = str(exc)
     if is_api(request):
         return problem_response(403, message)
     return _page_error(request, 403, "You cannot see this page", message)

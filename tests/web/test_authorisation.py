@@ -389,9 +389,10 @@ def _refused_by_rule(response: httpx.Response) -> bool:
     """A 403 from the route's rule, not a per-resource refusal (e.g. another user's visits)."""
     if response.status_code != 403:
         return False
+    generic = "Your account does not have permission to do this."
     if not response.request.url.path.startswith("/api/"):
-        return True
-    return bool(response.json()["title"] == "Your account does not have permission to do this.")
+        return generic in response.text
+    return bool(response.json()["title"] == generic)
 
 
 def _expected(rule: str, who: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -139,6 +140,17 @@ def _token_with_every_role(base: str, coop: Coop) -> dict[str, str]:
 _NOT_SAID_IN_SCHEMA = {
     "POST /api/applications": [positive_data_acceptance],
 }
+# Care's and money's commands are decided against the co-op as it stands (a date in the
+# past, a PA's availability, a clash with another visit, a task not in the user's plan,
+# a period that overlaps another), which no schema can say: they refuse with 409 or 422
+# naming the field and the reason. Every other check applies to them.
+_DECIDED_AGAINST_THE_CO_OP = ("/api/care/", "/api/finance/")
+
+
+def _excluded_checks(operation: schemathesis.APIOperation) -> list[Any]:
+    if operation.method.upper() != "GET" and operation.path.startswith(_DECIDED_AGAINST_THE_CO_OP):
+        return [positive_data_acceptance]
+    return _NOT_SAID_IN_SCHEMA.get(operation.label, [])
 
 
 def test_fuzzing_the_api_from_its_own_document_finds_nothing_undocumented(
@@ -167,7 +179,7 @@ def _fuzz(
     operation: schemathesis.APIOperation, mode: GenerationMode, served: str, headers: dict[str, str]
 ) -> str | None:
     """What the fuzzer found wrong with one operation in one mode, if anything."""
-    excluded = _NOT_SAID_IN_SCHEMA.get(operation.label, [])
+    excluded = _excluded_checks(operation)
     calls = 0
 
     @given(case=operation.as_strategy(generation_mode=mode))

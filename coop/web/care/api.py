@@ -16,7 +16,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, delete, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from coop.application import Coop, Done
 from coop.clock import today
@@ -43,6 +43,7 @@ from coop.projections.care.queries import (
     upcoming_visits,
 )
 from coop.projections.membership.carers import may_act_for
+from coop.web.api import DateQuery, date_asked
 from coop.web.auth import User, current_user
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -422,11 +423,11 @@ async def set_skills(
 
 @get("/pas/{pa_id:uuid}/week", summary="A PA's week rota", responses=READ)
 async def week(
-    request: Request[Any, Any, Any], pa_id: FromPath[UUID], monday: FromQuery[str | None] = None
+    request: Request[Any, Any, Any], pa_id: FromPath[UUID], monday: DateQuery = None
 ) -> list[RotaVisit]:
     await _may_see_pa(request, pa_id, "rota")
     s = services(request.app)
-    return await pa_week(s.pool, pa_id, monday_of(_day("monday", monday, today(s.clock))))
+    return await pa_week(s.pool, pa_id, monday_of(date_asked("monday", monday, today(s.clock))))
 
 
 # Users' plans and visits ---------------------------------------------------------------
@@ -482,20 +483,7 @@ async def who_read_notes(
 
 
 @get("/day-board", summary="Every visit of a day and how it is going", responses=READ)
-async def board(
-    request: Request[Any, Any, Any], day: FromQuery[str | None] = None
-) -> list[BoardVisit]:
+async def board(request: Request[Any, Any, Any], day: DateQuery = None) -> list[BoardVisit]:
     s = services(request.app)
     now = s.clock.now()
-    return await day_board(s.pool, _day("day", day, today(s.clock)), now)
-
-
-def _day(name: str, given: str | None, now: date) -> date:
-    """The date asked for (today if none), or a problem naming the format."""
-    if not given or not given.strip():
-        return now
-    try:
-        return date.fromisoformat(given.strip())
-    except ValueError:
-        message = f"{name} must be a date like {now.isoformat()}, not “{given[:40]}”"
-        raise Problem(400, "Check the date", {name: message}) from None
+    return await day_board(s.pool, date_asked("day", day, today(s.clock)), now)

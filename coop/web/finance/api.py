@@ -11,7 +11,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from coop.application import Done
 from coop.domain.errors import CoopError
@@ -33,6 +33,7 @@ from coop.projections.finance.queries import (
     periods,
     rates_history,
 )
+from coop.web.api import MonthQuery
 from coop.web.api_docs import refusals
 from coop.web.finance.pay import statement_for
 from coop.web.problems import Problem
@@ -302,6 +303,6 @@ async def reverse_entry(
 
 @get("/finance/pay/{pa_id:uuid}", summary="A PA's pay for a month (a PA: only their own)")
 async def pay(
-    request: Request[Any, Any, Any], pa_id: FromPath[UUID], month: FromQuery[str | None] = None
+    request: Request[Any, Any, Any], pa_id: FromPath[UUID], month: MonthQuery = None
 ) -> PayStatement:
     return await statement_for(request, pa_id, month)

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from coop.clock import today
 from coop.projections.finance.books import PayStatement, pay_statement
 from coop.projections.governance.queries import names_of_members
-from coop.web.auth import NotAllowed, User
+from coop.web.auth import NotYours, User
 from coop.web.finance.forms import month_answer
 from coop.web.finance.words import hours, month_name, pounds
 from coop.web.pages import page, see_other
@@ -41,7 +41,7 @@ async def statement_for(
 ) -> PayStatement:
     """The statement the person asked for, if they may read it (the page and the API)."""
     if not may_read_pay_of(request.state.user, pa_id):
-        raise NotAllowed()
+        raise NotYours("A PA can read only their own pay statement.")
     s = services(request.app)
     first = month_answer(month, today(s.clock))
     if first is None:

@@ -112,11 +112,21 @@ async def test_bad_input_gets_a_specific_problem_and_stores_nothing(client, coop
 async def test_the_openapi_document_lists_each_care_route_with_its_answers(client) -> None:
     schema = (await client.get("/api/schema/openapi.json")).json()
     request = schema["paths"]["/api/care/visits"]["post"]
-    assert set(request["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
+    assert set(request["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "422",
+        "500",
+    }
     assert PROBLEM in request["responses"]["409"]["content"]
     assert "requestBody" in request
     week = schema["paths"]["/api/care/pas/{pa_id}/week"]["get"]
-    assert set(week["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(week["responses"]) == {"200", "400", "401", "403", "404", "500"}
     care_paths = [p for p in schema["paths"] if p.startswith("/api/care/")]
     assert len(care_paths) == 23
 
