@@ -51,7 +51,10 @@ async def notices_of(request: Request[Any, Any, Any], subject_id: FromPath[UUID]
     s = services(request.app)
     run = await notice_run(s.pool, subject_id)
     if run is None:
-        raise NotFoundException("There is no meeting or ballot with notices by that reference.")
+        raise NotFoundException(
+            "No notices have been given for that reference. coop gives them a few seconds"
+            " after a general meeting is convened or a ballot opens."
+        )
     people = await member_notices(s.pool, subject_id)
     return page(
         request,
