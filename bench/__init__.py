@@ -1,7 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
-``coop bench vote``, ``coop bench matching`` or ``coop bench money``.
+``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff`` or ``coop bench faults``.
 Each benchmark works in a scratch database of its own on the configured server, except
 ``matching``, which works in memory (``money`` does both).
 """
@@ -39,7 +39,15 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import money
 
         return money.run(args, url)
+    if which == "staff":  # the care pages for PAs and the office, on the demo co-op
+        from bench import care_staff
+
+        return care_staff.run(url, settings, args)
+    if which == "faults":  # its own embedded PostgreSQL, restarted under load
+        from bench import faults
+
+        return faults.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money."
+        " Known: append, project, import, vote, matching, money, staff, faults."
     )

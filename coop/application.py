@@ -32,6 +32,8 @@ from coop.commands.governance.voting import VotingCommands
 from coop.commands.membership.carers import CarerCommands
 from coop.commands.membership.importing import ImportCommands
 from coop.commands.membership.members import MembershipCommands
+from coop.commands.reports.signing_keys import SigningKeyCommands
+from coop.infra.audit_seals import seal_key
 from coop.infra.eventstore.codec import EventMapper
 from coop.infra.eventstore.group_commit import GroupCommitRecorder
 from coop.infra.eventstore.subject_keys import database_keyring
@@ -60,6 +62,7 @@ class Coop(
     PeriodCommands,  # financial periods: opened, closed from the care delivered, surplus declared
     LedgerCommands,  # the treasurer's entries, reversals, late fixes and commitments spent
     DecisionCommands,  # the members' reinvestment decision enacted: rates changed, commitments
+    SigningKeyCommands,  # audit: the key that signs the log's checkpoints changed, on record
 ):
     """Every command of the co-op, on one event log in one total order."""
 
@@ -81,6 +84,8 @@ class Coop(
         self.mapper.keyring = keyring
         # New people's keys go into the database with their first events.
         self.recorder.take_new_keys = keyring.take_new_keys
+        # Each event's link sealed with a key the database never sees.
+        self.recorder.seal_key = seal_key(secret_key)
         self._keyring = keyring
         self._numbering = threading.Lock()
         self.secret_key = secret_key

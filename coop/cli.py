@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as e:
         print(f"coop: {e}", file=sys.stderr)
         return 2
+    from coop.infra.key_files import use_key_dir
+
+    use_key_dir(settings.keys)
     try:
         code: int = args.run(settings, args)
     except SettingsError as e:
@@ -72,6 +75,7 @@ def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = Non
         # (perhaps the embedded one) and the secret (perhaps generated).
         os.environ["DATABASE_URL"] = url
         os.environ["COOP_SECRET_KEY"] = settings.secret_key
+        os.environ["COOP_KEY_DIR"] = str(settings.keys.resolve())
         if banner:
             banner()
         uvicorn.run(
@@ -135,6 +139,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import SEALS_MIGRATION, start_sealing
     from coop.infra.migrate import MigrationError, migrate
 
     with _database(settings) as url:
@@ -143,6 +148,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
         except MigrationError as e:
             print(f"coop migrate: {e}", file=sys.stderr)
             return 1
+        if SEALS_MIGRATION in applied:
+            if settings.secret_key:
+                asyncio.run(start_sealing(url, settings.secret_key, applied))
+            else:
+                print(
+                    "Seals need COOP_SECRET_KEY: run `coop audit seal-history` with it set, "
+                    "before coop writes anything, to seal the log as it stands.",
+                    file=sys.stderr,
+                )
     print(
         "Applied: " + ", ".join(applied)
         if applied
@@ -152,6 +166,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import start_sealing
     from coop.infra.mail.sender import run_sender
     from coop.infra.migrate import migrate
     from coop.infra.sealing import master_key
@@ -160,7 +175,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.with_secret()  # personal data is sealed with keys it unlocks
 
     async def work(url: str) -> None:
-        await migrate(url)
+        applied = await migrate(url)
+        await start_sealing(url, settings.secret_key, applied)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -218,17 +234,29 @@ async def _scheduling(
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from coop.infra.audit_chain import Verdict, events_from_export, verify, verify_database
+    from coop.infra.audit_checkpoints import CheckpointError
+    from coop.infra.audit_seals import seal_key
+
+    # The seals need the app's secret; an auditor without it checks the chain
+    # (and the checkpoints) only, and is told so.
+    key = seal_key(settings.secret_key) if settings.secret_key else None
+    if args.checkpoint:
+        try:
+            return _verify_against_checkpoint(settings, args, key)
+        except CheckpointError as e:
+            print(f"coop audit verify: {e}", file=sys.stderr)
+            return 2
 
     async def live(url: str) -> Verdict:
         conn = await asyncpg.connect(url)
         try:
-            return await verify_database(conn)
+            return await verify_database(conn, key)
         finally:
             await conn.close()
 
     try:
         if args.file:
-            verdict = verify(events_from_export(Path(args.file)))
+            verdict = verify(events_from_export(Path(args.file)), key)
         else:
             with _database(settings) as url:
                 verdict = asyncio.run(live(url))
@@ -236,8 +264,13 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         # Could not check at all: not the same as a broken chain.
         print(f"coop audit verify: could not check the chain: {e!r}", file=sys.stderr)
         return 2
+    return _report(verdict)
+
+
+def _report(verdict: Any) -> int:
     if verdict.ok:
         print(f"Audit chain intact: {verdict.count} events, head {verdict.head.hex()}")
+        print(_seals_checked(verdict))
         return 0
     print(
         f"Audit chain BROKEN at notification id {verdict.broken_at}: {verdict.reason}. "
@@ -245,6 +278,262 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _verify_against_checkpoint(
+    settings: Settings, args: argparse.Namespace, key: bytes | None
+) -> int:
+    """The log (live, or an export) checked, then compared with a signed checkpoint."""
+    from coop.infra.audit_chain import events_from_export
+    from coop.infra.audit_checkpoints import (
+        CheckpointError,
+        Survey,
+        divergence,
+        survey_database,
+    )
+
+    checkpoint = _signed_checkpoint(settings, args)
+
+    async def live(url: str) -> Survey:
+        conn = await asyncpg.connect(url)
+        try:
+            return await survey_database(conn, key, checkpoint.size)
+        finally:
+            await conn.close()
+
+    try:
+        if args.file:
+            survey = Survey(key, checkpoint.size)
+            for event in events_from_export(Path(args.file)):
+                if not survey.add(event):
+                    break
+        else:
+            with _database(settings) as url:
+                survey = asyncio.run(live(url))
+    except (OSError, ValueError, KeyError, TypeError, asyncpg.PostgresError) as e:
+        raise CheckpointError(f"could not check the chain: {e!r}") from None
+    code = _report(survey.finish())
+    where = divergence(checkpoint, survey)
+    what = (
+        f"the checkpoint of {checkpoint.size} events made {checkpoint.time:%Y-%m-%d %H:%M} UTC "
+        f"({checkpoint.reason}), signed by {checkpoint.origin}"
+    )
+    if where is None:
+        print(f"The log extends {what}.")
+        return code
+    print(f"The log DIVERGES from {what}: {where}.", file=sys.stderr)
+    return 1
+
+
+def _signed_checkpoint(settings: Settings, args: argparse.Namespace) -> Any:
+    """The checkpoint file named, checked against the co-op's key and any cosigners'."""
+    from coop.infra.audit_checkpoints import CheckpointError, Verifier, read_checkpoint
+
+    checkpoint = read_checkpoint(Path(args.checkpoint), _verifier(settings, args.public_key))
+    for text in args.cosigner or ():
+        cosigner = Verifier.parse(_key_text(text))
+        if not checkpoint.is_signed_by(cosigner):
+            raise CheckpointError(f"the checkpoint is not cosigned by {cosigner.name}")
+    return checkpoint
+
+
+def _key_text(text: str) -> str:
+    """A public key given on the command line, or the file holding it."""
+    path = Path(text)
+    return path.read_text(encoding="utf-8") if path.is_file() else text
+
+
+def _verifier(settings: Settings, public_key: str | None) -> Any:
+    """The co-op's public key: as given, else from its signing key's files."""
+    from coop.infra.audit_checkpoints import CheckpointError, Verifier, load_signer
+
+    if public_key:
+        return Verifier.parse(_key_text(public_key))
+    published = settings.audit_key_path.with_name(settings.audit_key_path.name + ".pub")
+    if published.is_file():
+        return Verifier.parse(published.read_text(encoding="utf-8"))
+    if settings.audit_key_path.is_file():
+        return load_signer(settings.audit_key_path).verifier
+    raise CheckpointError(
+        "no public key to check the checkpoint with: give --public-key (the co-op publishes it "
+        "on its checkpoints page)"
+    )
+
+
+def cmd_audit_seal_history(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_seals import seal_history_now
+
+    settings = settings.with_secret()
+    with _database(settings) as url:
+        sealed = asyncio.run(seal_history_now(url, settings.secret_key))
+    if sealed is None:
+        print("coop audit seal-history: the log is sealed already (or empty)", file=sys.stderr)
+        return 1
+    print(f"Sealed the log as it stands: events up to {sealed}, through a history seal.")
+    return 0
+
+
+def cmd_audit_keygen(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import generate_key
+
+    path = Path(args.key) if args.key else settings.audit_key_path
+    name = args.name or _log_name(settings)
+    signer = generate_key(path, name)
+    print(f"Signing key for {name} written to {path}. Keep it safe and off the database server.")
+    print(f"Public key (also in {path}.pub): {signer.verifier}")
+    return 0
+
+
+def _log_name(settings: Settings) -> str:
+    from urllib.parse import urlsplit
+
+    return f"{urlsplit(settings.link('/')).netloc}/coop"
+
+
+def cmd_audit_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.clock import SystemClock
+    from coop.infra.audit_checkpoints import load_signer, make_checkpoint
+    from coop.infra.audit_seals import seal_key
+
+    settings = settings.with_secret()
+    signer = load_signer(settings.audit_key_path)
+
+    async def make(url: str) -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            return await make_checkpoint(
+                conn,
+                signer,
+                seal_key(settings.secret_key),
+                args.reason,
+                SystemClock().now(),
+                settings.checkpoints_dir,
+            )
+        finally:
+            await conn.close()
+
+    with _database(settings) as url:
+        checkpoint = asyncio.run(make(url))
+    print(checkpoint.note, end="")
+    return 0
+
+
+def cmd_audit_rotate_key(settings: Settings, args: argparse.Namespace) -> int:
+    """A new signing key, the change on record, and checkpoints that join old and new.
+
+    The last checkpoint signed with the old key covers the event that names the
+    new key; the first signed with the new key covers the same log.
+    """
+    from coop.application import Coop
+    from coop.clock import SystemClock
+    from coop.infra.audit_checkpoints import generate_key, load_signer, make_checkpoint
+    from coop.infra.audit_seals import seal_key
+    from coop.infra.db import eventsourcing_env
+    from coop.infra.migrate import migrate
+
+    settings = settings.with_secret()
+    path = settings.audit_key_path
+    old = load_signer(path)
+    now = SystemClock().now()
+    fresh = path.with_name(f"{path.name}.new")
+    new = generate_key(fresh, old.name)
+    retired = path.with_name(f"{path.name}.retired-{now:%Y%m%dT%H%M%SZ}")
+
+    async def checkpoint(url: str, signer: Any, reason: str) -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            return await make_checkpoint(
+                conn, signer, seal_key(settings.secret_key), reason, now, settings.checkpoints_dir
+            )
+        finally:
+            await conn.close()
+
+    with _database(settings) as url:
+        asyncio.run(migrate(url))
+        coop = Coop(eventsourcing_env(url, pool_size=2), secret_key=settings.secret_key)
+        try:
+            coop.record_key_rotation(str(old.verifier), str(new.verifier), reason=args.reason)
+        finally:
+            coop.close()
+        last_old = asyncio.run(checkpoint(url, old, f"signing key changed: {args.reason}"))
+        path.rename(retired)
+        path.with_name(path.name + ".pub").rename(retired.with_name(retired.name + ".pub"))
+        fresh.rename(path)
+        fresh.with_name(fresh.name + ".pub").rename(path.with_name(path.name + ".pub"))
+        asyncio.run(checkpoint(url, new, "first with the new signing key"))
+    print(f"The old key is kept at {retired} (its public key in {retired}.pub).")
+    print(f"New public key (in {path}.pub): {new.verifier}")
+    print(
+        f"The change is on record; the last checkpoint with the old key covers {last_old.size} events."
+    )
+    return 0
+
+
+def cmd_audit_prove(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_chain import events_in
+    from coop.infra.audit_checkpoints import CheckpointError, inclusion_proof
+
+    try:
+        checkpoint = _signed_checkpoint(settings, args)
+    except CheckpointError as e:
+        print(f"coop audit prove: {e}", file=sys.stderr)
+        return 2
+
+    async def prove(url: str) -> str:
+        conn = await asyncpg.connect(url)
+        try:
+            events = [e async for e in events_in(conn)]
+        finally:
+            await conn.close()
+        return inclusion_proof(events, args.event, checkpoint.size)
+
+    with _database(settings) as url:
+        try:
+            proof = asyncio.run(prove(url))
+        except CheckpointError as e:
+            print(f"coop audit prove: {e}", file=sys.stderr)
+            return 1
+    print(proof)
+    return 0
+
+
+def cmd_audit_check_inclusion(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import CheckpointError, check_inclusion
+
+    try:
+        checkpoint = _signed_checkpoint(settings, args)
+        event = check_inclusion(Path(args.proof).read_text(encoding="utf-8"), checkpoint)
+    except CheckpointError as e:
+        print(f"coop audit check-inclusion: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"Event {event.notification_id} ({event.topic}) is in the log of {checkpoint.size} "
+        f"events checkpointed {checkpoint.time:%Y-%m-%d %H:%M} UTC, signed by {checkpoint.origin}."
+    )
+    return 0
+
+
+def cmd_audit_cosign(settings: Settings, args: argparse.Namespace) -> int:
+    from coop.infra.audit_checkpoints import load_signer, parse_note
+
+    path = Path(args.checkpoint)
+    checkpoint = parse_note(path.read_text(encoding="utf-8"))
+    cosigner = load_signer(Path(args.key))
+    cosigned = checkpoint.signed_by(cosigner)
+    path.write_text(cosigned.note, encoding="utf-8")
+    print(f"Cosigned by {cosigner.name}: {path}")
+    return 0
+
+
+def _seals_checked(verdict: Any) -> str:
+    if not verdict.sealed:
+        return "Seals not checked (COOP_SECRET_KEY not set): the chain is consistent, not proved coop's."
+    if verdict.history_at is not None:
+        return (
+            f"Every event sealed by coop (events up to {verdict.history_at}, from before "
+            "sealing began, through its history seal)."
+        )
+    return "Every event sealed by coop."
 
 
 def cmd_audit_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -443,6 +732,18 @@ def _reservation(text: str) -> tuple[str, int]:
     return member_class, int(seats)
 
 
+def _checkpoint_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument("--checkpoint", required=required, help="a signed checkpoint file")
+    parser.add_argument(
+        "--public-key", help="the co-op's public key, or its file (default: the signing key's)"
+    )
+    parser.add_argument(
+        "--cosigner",
+        action="append",
+        help="a cosigner's public key (or file) that must have signed",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="coop", description="Membership and governance for user-led care co-ops."
@@ -463,7 +764,38 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="recompute the chain; exit 1 naming the first broken event"
     )
     verify.add_argument("--file", help="verify an export file instead of the live database")
+    _checkpoint_arguments(verify, required=False)
     verify.set_defaults(run=cmd_audit_verify)
+    keygen = audit.add_parser("keygen", help="make the key that signs checkpoints")
+    keygen.add_argument("--key", help="where to write it (default: COOP_AUDIT_KEY)")
+    keygen.add_argument("--name", help="the signer's name (default: the site's, then /coop)")
+    keygen.set_defaults(run=cmd_audit_keygen)
+    checkpoint = audit.add_parser("checkpoint", help="sign a checkpoint of the log now")
+    checkpoint.add_argument("--reason", default="on request", help="why it is made")
+    checkpoint.set_defaults(run=cmd_audit_checkpoint)
+    prove = audit.add_parser("prove", help="an event's audit path in a checkpoint (JSON)")
+    prove.add_argument("event", type=int, help="the event's notification id")
+    _checkpoint_arguments(prove)
+    prove.set_defaults(run=cmd_audit_prove)
+    inclusion = audit.add_parser(
+        "check-inclusion", help="check an audit path against a checkpoint, offline"
+    )
+    inclusion.add_argument("proof", help="the file `coop audit prove` wrote")
+    _checkpoint_arguments(inclusion)
+    inclusion.set_defaults(run=cmd_audit_check_inclusion)
+    history = audit.add_parser(
+        "seal-history", help="seal a log from before seals, once (see docs/audit-chain.md)"
+    )
+    history.set_defaults(run=cmd_audit_seal_history)
+    rotate = audit.add_parser(
+        "rotate-key", help="change the signing key, on record (the old one is kept, retired)"
+    )
+    rotate.add_argument("--reason", required=True, help="why, for the record")
+    rotate.set_defaults(run=cmd_audit_rotate_key)
+    cosign = audit.add_parser("cosign", help="add a second signer's signature to a checkpoint")
+    cosign.add_argument("checkpoint")
+    cosign.add_argument("--key", required=True, help="the cosigner's key (from keygen --key)")
+    cosign.set_defaults(run=cmd_audit_cosign)
     export = audit.add_parser("export", help="write every event and its link to a file")
     export.add_argument("file")
     export.set_defaults(run=cmd_audit_export)
@@ -508,8 +840,10 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money"]
+        "which",
+        choices=["append", "project", "import", "vote", "matching", "money", "staff", "faults"],
     )
+    bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")

@@ -21,6 +21,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     database_url: str | None = None
     data_dir: Path = Path(".coop")
+    # The key shares that make destroying a key real (docs/security.md); None: data_dir/keys.
+    key_dir: Path | None = None
     secret_key: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -29,6 +31,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     web_processes: int = 1
     secure_cookies: bool = False
     coop_name: str = DEFAULT_COOP_NAME
+    # How members reach the office, on the help page (each may be left unset).
+    office_phone: str = ""
+    office_email: str = ""
+    office_hours: str = ""
     db_pool_size: int = 16
     # Idle limit; 20 hours or more meets WCAG 2.2.1 without a timeout warning.
     session_hours: int = 20
@@ -43,6 +49,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_from: str = ""
     # The public address used in links in e-mails; empty means http://{host}:{port}.
     base_url: str = ""
+    # The key that signs the log's checkpoints: a file kept outside the database
+    # (`coop audit keygen`); empty means audit_signing_key in the data directory.
+    audit_key: str = ""
+
+    @property
+    def audit_key_path(self) -> Path:
+        return Path(self.audit_key) if self.audit_key else self.data_dir / "audit_signing_key"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        """Where checkpoints are published as files (beside the public page)."""
+        return self.data_dir / "checkpoints"
+
+    @property
+    def keys(self) -> Path:
+        """The key directory: COOP_KEY_DIR, or ``keys`` in the data directory."""
+        return self.key_dir or self.data_dir / "keys"
 
     @property
     def smtp_configured(self) -> bool:
@@ -72,13 +95,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=data_dir,
+            key_dir=Path(env["COOP_KEY_DIR"]) if env.get("COOP_KEY_DIR") else None,
             secret_key=env.get("COOP_SECRET_KEY", ""),
+            audit_key=env.get("COOP_AUDIT_KEY", "").strip(),
             host=env.get("COOP_HOST", "127.0.0.1"),
             port=_int(env, "COOP_PORT", 8000),
             run_worker=_bool(env, "COOP_RUN_WORKER", True),
             web_processes=_processes(env),
             secure_cookies=_bool(env, "COOP_SECURE_COOKIES", False),
             coop_name=env.get("COOP_NAME", DEFAULT_COOP_NAME),
+            office_phone=env.get("COOP_OFFICE_PHONE", "").strip(),
+            office_email=env.get("COOP_OFFICE_EMAIL", "").strip(),
+            office_hours=env.get("COOP_OFFICE_HOURS", "").strip(),
             db_pool_size=_int(env, "COOP_DB_POOL_SIZE", 16),
             session_hours=_int(env, "COOP_SESSION_HOURS", 20),
             retention_years=_int(env, "COOP_RETENTION_YEARS", 10),

@@ -23,6 +23,7 @@ from coop.application import Coop
 from coop.clock import Clock
 from coop.domain.errors import CoopError
 from coop.domain.governance.rules import RulesNotAdopted
+from coop.infra.audit_schedule import make_checkpoints_due
 from coop.projections.batches import log_head
 from coop.projections.care.queries import confirmed_visits_started_before
 from coop.projections.finance.queries import decisions_due
@@ -116,6 +117,19 @@ async def enact_decisions(s: Scheduling, head: int) -> list[tuple[str, UUID]]:
     return done
 
 
+async def checkpoint_when_due(s: Scheduling) -> None:
+    """A signed checkpoint daily and after each decision (coop/infra/audit_schedule.py)."""
+    settings = getattr(s, "settings", None)  # the web's and the worker's Services have them
+    if settings is not None:
+        await make_checkpoints_due(
+            s.pool,
+            settings.audit_key_path,
+            settings.secret_key,
+            settings.checkpoints_dir,
+            s.clock.now(),
+        )
+
+
 async def run_scheduler(s: Scheduling, stop: asyncio.Event) -> None:
     """Tick every second until ``stop`` is set."""
     while not stop.is_set():
@@ -123,5 +137,9 @@ async def run_scheduler(s: Scheduling, stop: asyncio.Event) -> None:
             await tick(s)
         except Exception:  # keep scheduling: one bad ballot must not stop the others
             log.exception("The scheduler failed a tick")
+        try:
+            await checkpoint_when_due(s)
+        except Exception:
+            log.exception("The scheduler failed to make a checkpoint")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)

@@ -6,6 +6,10 @@ live database or from an export file, and recomputes
 
     link = sha256(previous link ‖ int8(notification_id) ‖ uuid(originator_id)
                   ‖ int8(originator_version) ‖ utf8(topic) ‖ sha256(state))
+
+Given the seal key (from COOP_SECRET_KEY), it also checks each link's seal
+(coop/infra/audit_seals.py): the chain alone shows the log is consistent; the
+seals show that coop wrote it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 from uuid import UUID
 
 import asyncpg
+
+from coop.infra.audit_seals import EVENT, HISTORY, is_sealed
 
 GENESIS = bytes(32)
 
@@ -34,6 +40,8 @@ class ChainedEvent:
     state: bytes
     link: bytes | None
     previous_id: int | None
+    seal: bytes | None = None
+    seal_kind: str = EVENT
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,9 @@ class Verdict:
     head: bytes
     broken_at: int | None = None
     reason: str = ""
+    # Whether the seals were checked too, and the history seal's position if any.
+    sealed: bool = False
+    history_at: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -63,10 +74,15 @@ def link(previous: bytes, event: ChainedEvent) -> bytes:
 
 
 class ChainCheck:
-    """Recomputes the chain one event at a time, in log order."""
+    """Recomputes the chain one event at a time, in log order (and the seals, given the key)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seal_key: bytes | None = None) -> None:
         self.head, self.previous_id, self.count = GENESIS, 0, 0
+        self.seal_key = seal_key
+        self.history_at: int | None = None
+        # The first event without a seal, with the count and head before it: a
+        # break unless a history seal later in the log covers it.
+        self.unsealed: Verdict | None = None
 
     def add(self, event: ChainedEvent) -> Verdict | None:
         """Check the next event; a Verdict if the chain breaks here."""
@@ -78,18 +94,49 @@ class ChainCheck:
             reason = f"its link follows {event.previous_id}, but the event before it is {self.previous_id}"
         elif event.link != expected:
             reason = "its recorded link does not match its contents"
+        elif self.seal_key is not None:
+            reason = self._check_seal(event, expected)
         if reason:
-            return Verdict(self.count, self.head, event.notification_id, reason)
+            return self._broken(event.notification_id, reason)
+        if self.unsealed and event.seal is not None and event.seal_kind == EVENT:
+            return self.unsealed  # coop sealed this one, but not the one before
         self.head, self.previous_id, self.count = expected, event.notification_id, self.count + 1
         return None
 
+    def _check_seal(self, event: ChainedEvent, expected: bytes) -> str:
+        assert self.seal_key is not None
+        if event.seal is None:
+            if self.unsealed is None:
+                self.unsealed = self._broken(
+                    event.notification_id,
+                    "it has no seal: coop did not write it (added behind coop's back)",
+                )
+            return ""
+        if event.seal_kind not in (EVENT, HISTORY) or not is_sealed(
+            self.seal_key, event.notification_id, expected, event.seal_kind, event.seal
+        ):
+            return (
+                "its seal does not match: it was changed, moved or re-chained after coop wrote it"
+            )
+        if event.seal_kind == HISTORY:
+            # The log before sealing began: this seal covers it through the chain.
+            self.unsealed, self.history_at = None, event.notification_id
+        return ""
+
+    def _broken(self, at: int, reason: str) -> Verdict:
+        return Verdict(
+            self.count, self.head, at, reason, self.seal_key is not None, self.history_at
+        )
+
     def verdict(self) -> Verdict:
-        return Verdict(self.count, self.head)
+        if self.unsealed:
+            return self.unsealed
+        return Verdict(self.count, self.head, None, "", self.seal_key is not None, self.history_at)
 
 
-def verify(events: Iterable[ChainedEvent]) -> Verdict:
-    """Recompute the chain over ``events`` (in log order)."""
-    check = ChainCheck()
+def verify(events: Iterable[ChainedEvent], seal_key: bytes | None = None) -> Verdict:
+    """Recompute the chain over ``events`` (in log order), and their seals given the key."""
+    check = ChainCheck(seal_key)
     for event in events:
         broken = check.add(event)
         if broken:
@@ -99,8 +146,9 @@ def verify(events: Iterable[ChainedEvent]) -> Verdict:
 
 _SELECT = """
     SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,
-           c.link, c.previous_id
+           c.link, c.previous_id, s.seal, s.kind
       FROM coop_events e LEFT JOIN audit_chain c USING (notification_id)
+      LEFT JOIN audit_seals s USING (notification_id)
      WHERE e.notification_id > $1
      ORDER BY e.notification_id
      LIMIT $2
@@ -121,6 +169,8 @@ async def events_in(conn: asyncpg.Connection, batch: int = 5000) -> AsyncIterato
                 state=bytes(row["state"]),
                 link=None if row["link"] is None else bytes(row["link"]),
                 previous_id=row["previous_id"],
+                seal=None if row["seal"] is None else bytes(row["seal"]),
+                seal_kind=row["kind"] or EVENT,
             )
         if len(rows) < batch:
             return
@@ -136,9 +186,9 @@ async def orphan_links(conn: asyncpg.Connection) -> int | None:
     return int(value) if value is not None else None
 
 
-async def verify_database(conn: asyncpg.Connection) -> Verdict:
-    """Verify the live database's chain."""
-    check = ChainCheck()
+async def verify_database(conn: asyncpg.Connection, seal_key: bytes | None = None) -> Verdict:
+    """Verify the live database's chain, and its seals given the key."""
+    check = ChainCheck(seal_key)
     async for event in events_in(conn):
         broken = check.add(event)
         if broken:
@@ -146,7 +196,9 @@ async def verify_database(conn: asyncpg.Connection) -> Verdict:
     verdict = check.verdict()
     orphan = await orphan_links(conn)
     if verdict.ok and orphan is not None:
-        return Verdict(verdict.count, verdict.head, orphan, "its event is missing")
+        return Verdict(
+            verdict.count, verdict.head, orphan, "its event is missing", verdict.sealed, None
+        )
     return verdict
 
 
@@ -161,6 +213,8 @@ def to_json_line(event: ChainedEvent) -> str:
             "state": base64.b64encode(event.state).decode(),
             "link": event.link.hex() if event.link is not None else None,
             "previous_id": event.previous_id,
+            "seal": event.seal.hex() if event.seal is not None else None,
+            "seal_kind": event.seal_kind,
         }
     )
 
@@ -180,4 +234,7 @@ def events_from_export(path: Path) -> Iterator[ChainedEvent]:
                 state=base64.b64decode(d["state"]),
                 link=bytes.fromhex(d["link"]) if d["link"] is not None else None,
                 previous_id=d["previous_id"],
+                # Exports made before seals existed have none.
+                seal=bytes.fromhex(d["seal"]) if d.get("seal") else None,
+                seal_kind=str(d.get("seal_kind", EVENT)),
             )

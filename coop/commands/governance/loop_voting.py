@@ -39,7 +39,9 @@ class LoopVoting:
         self.in_thread = in_thread
         # Each vote as this process last saved it (taken out while in use).
         self._saved: dict[UUID, Vote] = {}
-        self.commit = LoopCommit(pool, voting.datastore.lock_timeout)
+        self.commit = LoopCommit(
+            pool, voting.datastore.lock_timeout, getattr(voting.recorder, "seal_key", b"")
+        )
 
     async def cast(self, ballot_id: UUID, member_id: UUID, mark: Mark, *, cast_by: UUID) -> Cast:
         """Cast (or change) the member's own vote; only their last before the close counts."""

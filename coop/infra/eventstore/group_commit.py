@@ -13,6 +13,7 @@ condition woke every waiter for every group, and that storm held the GIL).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -28,9 +29,12 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
+from coop.infra.audit_seals import SEAL, seals_for
+from coop.infra.request_keys import REQUEST_KEY, RequestKey, done_already_or
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
+log = logging.getLogger(__name__)
 
 
 # An aggregate a save read but does not change, at the version it read.
@@ -38,14 +42,19 @@ Unchanged = tuple[UUID, int]
 
 
 class _Save:
-    __slots__ = ("done", "error", "events", "ids", "keys", "unchanged", "wake")
+    __slots__ = ("done", "error", "events", "ids", "keys", "request", "unchanged", "wake")
 
     def __init__(
-        self, events: Sequence[StoredEvent], keys: Sequence[NewKey], unchanged: Sequence[Unchanged]
+        self,
+        events: Sequence[StoredEvent],
+        keys: Sequence[NewKey],
+        unchanged: Sequence[Unchanged],
+        request: RequestKey | None,
     ) -> None:
         self.events = events
         self.keys = keys
         self.unchanged = unchanged
+        self.request = request  # saved with the events, so a retry finds it done
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
@@ -58,12 +67,15 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     # The keys of new data subjects sealed for the events about to be saved
     # (set by the application to its key ring's ``take_new_keys``).
     take_new_keys: Callable[[], Sequence[NewKey]] = staticmethod(lambda: ())
+    # The key that seals each event's link (set by the application; see audit_seals).
+    seal_key: bytes = b""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
         self._queue: deque[_Save] = deque()
         self._leading = False
+        self._unsealed: list[tuple[int, bytes]] = []  # what the leader has inserted
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -71,7 +83,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         """Insert the events, unless an aggregate in ``unchanged`` has moved on (IntegrityError)."""
         if not stored_events:
             return []
-        save = _Save(stored_events, self.take_new_keys(), kwargs.get("unchanged", ()))
+        save = _Save(
+            stored_events, self.take_new_keys(), kwargs.get("unchanged", ()), REQUEST_KEY.get()
+        )
         with self._lock:
             self._queue.append(save)
             lead = not self._leading
@@ -87,6 +101,10 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _lead(self) -> None:
         with self._lock:
             group = self._take_group()
+        # The leader's own list: once it hands on the lead, the next leader
+        # starts another while this one is still being sealed.
+        unsealed: list[tuple[int, bytes]] = []
+        self._unsealed = unsealed
         try:
             self._commit(group)
         finally:
@@ -95,6 +113,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     self._queue[0].wake.release()  # the next leader
                 else:
                     self._leading = False
+            # After handing on the lead: the next group's insert need not wait
+            # for this one's seals; this group's saves return once sealed.
+            self._seal_quietly(unsealed)
             for s in group:
                 s.done = True
                 if s.wake.locked():
@@ -110,6 +131,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     [e for save in group for e in save.events],
                     [k for save in group for k in save.keys],
                     [u for save in group for u in save.unchanged],
+                    requests_of(group),
                 )
             except IntegrityError:
                 pass  # one save conflicts: commit the others alone so only it fails
@@ -129,9 +151,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 return
         for save in group:
             try:
-                save.ids = self._insert(save.events, save.keys, save.unchanged)
+                save.ids = self._insert(save.events, save.keys, save.unchanged, requests_of([save]))
             except BaseException as e:
-                save.error = e
+                save.error = done_already_or(e)
             save.done = True
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -140,14 +162,58 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         events: Sequence[StoredEvent],
         keys: Sequence[NewKey],
         unchanged: Sequence[Unchanged],
+        requests: Sequence[tuple[RequestKey, int]] = (),
     ) -> Sequence[int]:
-        """One statement, so one round trip: keys, lock, check, notify and insert."""
+        """One statement, so one round trip: keys, lock, check, notify and insert (and
+        the requests' keys, with the events they saved).
+
+        The links it hands back are sealed by the leader once the group is in.
+        """
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
+        statement = _INSERT
+        if requests:
+            statement = _INSERT_KEYED
+            params += (
+                [r.who for r, _ in requests],
+                [r.key for r, _ in requests],
+                [r.fingerprint for r, _ in requests],
+                [last for _, last in requests],
+            )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_INSERT, params, prepare=True)
-            ids = [row["id"] for row in curs.fetchall()]
-        assert len(ids) == len(events)
-        return ids
+            curs.execute(statement, params, prepare=True)
+            links = [(row["id"], row["link"]) for row in curs.fetchall()]
+        assert len(links) == len(events)
+        self._unsealed.extend(links)
+        return [n for n, _ in links]
+
+    def _seal_quietly(self, links: Sequence[tuple[int, bytes]]) -> None:
+        if not (self.seal_key and links):
+            return
+        try:
+            self._seal(links)
+        except Exception:
+            # The events are saved: failing the saves now would have them made
+            # twice. `coop audit verify` will name them as never sealed.
+            log.exception("could not seal events %s", [n for n, _ in links])
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(_SEAL, seals_for(self.seal_key, links), prepare=True)
+
+
+def requests_of(group: Sequence[_Save]) -> list[tuple[RequestKey, int]]:
+    """Each keyed save's request key and its first event's place (from 1) in the group.
+
+    The first: a secret vote saves the record that the member voted, then their paper,
+    and the key (which names the account) must point at the record, never the paper.
+    """
+    found, start = [], 1
+    for save in group:
+        if save.request is not None:
+            found.append((save.request, start))
+        start += len(save.events)
+    return found
 
 
 class Queued(Protocol):
@@ -188,4 +254,9 @@ def _insert_arguments(
     )
 
 
-_INSERT = "SELECT id FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s) AS id"
+_INSERT = "SELECT id, link FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_SEAL = SEAL.replace("$1", "%s").replace("$2", "%s")
+_INSERT_KEYED = (
+    "SELECT id, link FROM coop_insert_events_keyed("
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)

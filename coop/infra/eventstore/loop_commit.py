@@ -13,15 +13,29 @@ refuses a save that lost a race on its own and saves the rest.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from eventsourcing.persistence import StoredEvent
 
+from coop.infra.audit_seals import SEAL, seals_for
 from coop.infra.eventstore.group_commit import Unchanged, take_group
+from coop.infra.request_keys import REQUEST_KEY, RequestDone, RequestKey
 
-_INSERT = "SELECT save, event_position FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+_INSERT = (
+    "SELECT save, event_position, link FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+# The same, keeping the keys of the saved saves' requests (migrations 0021 and 0024).
+_INSERT_KEYED = (
+    "SELECT save, event_position, link FROM coop_insert_saves_keyed("
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+)
+
+
+log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -29,7 +43,7 @@ class Conflict(Exception):
 
 
 class _Save:
-    __slots__ = ("done", "events", "unchanged")
+    __slots__ = ("done", "events", "request", "unchanged")
 
     def __init__(
         self,
@@ -40,16 +54,21 @@ class _Save:
         self.events = events
         self.unchanged = unchanged
         self.done = done
+        self.request: RequestKey | None = REQUEST_KEY.get()  # the caller's, as it queues
 
 
 class LoopCommit:
     """Inserts events for coroutines, many saves to a statement."""
 
-    def __init__(self, pool: asyncpg.Pool, lock_timeout: float = 5.0) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, lock_timeout: float = 5.0, seal_key: bytes = b""
+    ) -> None:
         self.pool = pool
         self.lock_timeout = lock_timeout
+        self.seal_key = seal_key  # seals each event's link (see audit_seals)
         self._queue: deque[_Save] = deque()
         self._draining: asyncio.Task[None] | None = None
+        self._sealing: set[asyncio.Task[None]] = set()
 
     async def insert(
         self, events: Sequence[StoredEvent], unchanged: Sequence[Unchanged] = ()
@@ -74,10 +93,10 @@ class LoopCommit:
 
     async def _commit(self, group: list[_Save]) -> None:
         try:
-            rows = await self.pool.fetch(_INSERT, *self._arguments(group))
+            rows = await self.pool.fetch(*self._statement(group))
         except asyncpg.IntegrityConstraintViolationError as e:
             # A race coop_insert_saves did not foresee: each save is decided again.
-            rows = [(n, None) for n in range(len(group))]
+            rows = [(n, None, None) for n in range(len(group))]
             refusal = Conflict(str(e))
         except Exception as e:  # nothing of the group was committed: each fails alike
             for save in group:
@@ -85,18 +104,68 @@ class LoopCommit:
             return
         else:
             refusal = Conflict("saved elsewhere first, or what it read has moved on")
+            # Sealed while the next group goes in (the drain does not wait for
+            # it); these saves return once sealed.
+            links = [(r["event_position"], r["link"]) for r in rows if r["link"]]
+            task = asyncio.create_task(self._seal_then_settle(links, group, rows, refusal))
+            self._sealing.add(task)
+            task.add_done_callback(self._sealing.discard)
+            return
+        self._answer(group, rows, refusal)
+
+    async def _seal_then_settle(
+        self,
+        links: Sequence[tuple[int, bytes]],
+        group: list[_Save],
+        rows: Sequence[Sequence[Any]],
+        refusal: Conflict,
+    ) -> None:
+        await self._seal(links)
+        self._answer(group, rows, refusal)
+
+    def _answer(self, group: list[_Save], rows: Sequence[Sequence[Any]], refusal: Conflict) -> None:
         positions: list[list[int]] = [[] for _ in group]
         refused = set()
-        for n, position in rows:
+        done_already = set()
+        for n, position, _ in rows:
             if position is None:
                 refused.add(n)
+            elif position == 0:  # its request's key was saved already (migration 0021)
+                done_already.add(n)
             else:
                 positions[n].append(position)
         for n, save in enumerate(group):
-            if n in refused:
+            if n in done_already:
+                _settle(save, error=RequestDone())
+            elif n in refused:
                 _settle(save, error=refusal)
             else:
                 _settle(save, ids=sorted(positions[n]))
+
+    async def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
+        """Seal what was just saved (after the commit, outside the lock)."""
+        if not (self.seal_key and links):
+            return
+        try:
+            await self.pool.execute(SEAL, *seals_for(self.seal_key, links))
+        except Exception:
+            # The votes are saved: failing them now would have them cast twice.
+            # `coop audit verify` will name them as never sealed.
+            log.exception("could not seal events %s", [n for n, _ in links])
+
+    def _statement(self, group: list[_Save]) -> tuple[object, ...]:
+        """The insert and its arguments: with the requests' keys, if any carry one."""
+        keyed = [(n, save.request) for n, save in enumerate(group) if save.request is not None]
+        if not keyed:
+            return (_INSERT, *self._arguments(group))
+        return (
+            _INSERT_KEYED,
+            *self._arguments(group),
+            [n for n, _ in keyed],
+            [r.who for _, r in keyed],
+            [r.key for _, r in keyed],
+            [r.fingerprint for _, r in keyed],
+        )
 
     def _arguments(self, group: list[_Save]) -> tuple[object, ...]:
         """The arguments of ``coop_insert_saves``, in order."""

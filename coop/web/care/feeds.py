@@ -49,7 +49,7 @@ async def feed(request: Request[Any, Any, Any], token: FromPath[str]) -> Respons
     title = f"{owner.name}'s rota" if owner.kind is FeedKind.PA else f"{owner.name}'s care visits"
     return Response(
         content=calendar(title, visits, now),
-        media_type="text/calendar; charset=utf-8",
+        media_type="text/calendar",  # Litestar adds "; charset=utf-8"
         headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
     )
 

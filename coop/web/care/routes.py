@@ -10,7 +10,21 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import ANYONE, allow
-from coop.web.care import booking, feeds, my_visits, notes, plans
+from coop.web.care import (
+    booking,
+    feeds,
+    my_visits,
+    notes,
+    office_board,
+    office_booking,
+    office_fill,
+    office_skills,
+    office_visit,
+    pa_availability,
+    pa_rota,
+    pa_visit,
+    plans,
+)
 
 # Users and carers: booking, upcoming visits, changing and cancelling, notes, plans.
 _users_and_carers: list[Router] = [
@@ -38,10 +52,48 @@ _users_and_carers: list[Router] = [
 ]
 
 # Personal Assistants: the week's rota, requests, availability, on the day, notes.
-_pas: list[Router] = []
+_pas: list[Router] = [
+    Router(
+        path="/",
+        opt=allow("pa"),
+        route_handlers=[
+            pa_rota.rota,
+            pa_rota.requests,
+            pa_rota.accept,
+            pa_rota.decline,
+            pa_availability.availability,
+            pa_availability.set_pattern,
+            pa_availability.add_exception,
+            pa_availability.withdraw_exception,
+            pa_visit.visit_page,
+            pa_visit.check_in,
+            pa_visit.check_out,
+            pa_visit.write_note,
+        ],
+    )
+]
 
 # Coordinators: the day board, booking for anyone, reassigning, filling next week.
-_office: list[Router] = []
+_office: list[Router] = [
+    Router(
+        path="/",
+        opt=allow("coordinator"),
+        route_handlers=[
+            office_board.board,
+            office_booking.booking_form,
+            office_booking.book,
+            office_visit.visit_page,
+            office_visit.offer,
+            office_visit.confirm,
+            office_visit.reassign,
+            office_fill.proposal,
+            office_fill.confirm_all,
+            office_skills.pas,
+            office_skills.skills_form,
+            office_skills.set_skills,
+        ],
+    )
+]
 
 # Calendar feeds (a secret URL each) and the care part of the JSON API.
 _feeds_and_api: list[Router] = [

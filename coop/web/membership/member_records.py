@@ -26,7 +26,7 @@ from coop.web.membership.forms import STAFF_ROLES, search_terms
 from coop.web.pages import is_htmx, page
 from coop.web.services import services
 
-_STATUS_FILTER = {"current": "admitted", "ceased": "ceased"}
+_STATUS_FILTER = {"current": "admitted", "ceased": "ceased", "refused": "refused"}
 
 
 class SignIn(msgspec.Struct, frozen=True):

@@ -15,6 +15,7 @@ from litestar.response import Response, Template
 
 from coop.clock import today
 from coop.domain.membership.registers import RegisterLine, TrusteeLine
+from coop.infra.audit_schedule import REGISTER_EXPORTED, want_checkpoint
 from coop.infra.documents.csv_files import csv_bytes
 from coop.projections.membership.members import CLASS_NAMES
 from coop.projections.membership.registers import register_of_members, register_of_trustees
@@ -242,7 +243,8 @@ async def _csv(request: Request[Any, Any, Any], register: Register[L]) -> Respon
         for line in lines
     ]
     body = csv_bytes(register.csv_fields, rows)
-    return _download(body, "text/csv; charset=utf-8", f"{register.file_name}-{as_at}.csv")
+    # "text/csv": Litestar adds "; charset=utf-8" itself.
+    return _download(body, "text/csv", f"{register.file_name}-{as_at}.csv")
 
 
 async def _page(request: Request[Any, Any, Any], register: Register[L]) -> Template:
@@ -270,12 +272,22 @@ async def register(request: Request[Any, Any, Any]) -> Template:
 
 @get("/register.csv")
 async def register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return await _csv(request, MEMBERS)
+    response = await _csv(request, MEMBERS)
+    await _exported(request)
+    return response
 
 
 @get("/register.pdf")
 async def register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return await _pdf(request, MEMBERS)
+    response = await _pdf(request, MEMBERS)
+    await _exported(request)
+    return response
+
+
+async def _exported(request: Request[Any, Any, Any]) -> None:
+    """The register has left coop: a signed checkpoint will vouch for the log it came from."""
+    s = services(request.app)
+    await want_checkpoint(s.pool, REGISTER_EXPORTED, s.clock.now())
 
 
 @get("/trustees-register")

@@ -25,7 +25,8 @@ async def _new_address(client: httpx.AsyncClient) -> str:
 
 
 def _events(feed: httpx.Response) -> dict[str, icalendar.Event]:
-    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert feed.status_code == 200
+    assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
     parsed = icalendar.Calendar.from_ical(feed.content)
     return {str(e["UID"]): e for e in parsed.walk("VEVENT")}
 

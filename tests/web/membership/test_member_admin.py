@@ -98,7 +98,7 @@ async def test_the_members_list_finds_current_and_former_members(client, coop: C
     assert "Tom Whitfield" not in plain(page)
     assert ">Trustee</td>" in plain(page) and ">Former</td>" in plain(page)
     assert 'href="/register"' in plain(page) and 'href="/trustees-register"' in plain(page)
-    assert 'href="/trustees/members" aria-current="page"' in plain(page)  # in the navigation
+    assert 'href="/trustees" aria-current="true"' in plain(page)  # the section, in the menu
 
     for query, expected in [
         ("q=ewan", ["Ewan McAllister"]),
@@ -589,3 +589,24 @@ async def test_a_trustee_makes_a_members_account_a_coordinator(client, coop: Coo
     assert same.status_code == 409 and "Nothing has changed" in plain(same)
     unknown = await client.get(f"/trustees/accounts/{UNKNOWN}/roles")
     assert unknown.status_code == 404
+
+
+async def test_a_refused_applicant_is_listed_as_refused_without_a_number_or_class(
+    client, coop: Coop
+) -> None:
+    await signed_in_trustee(client, coop)
+    await admitted(client, coop)
+    applicant = coop.apply_for_membership(details("Nadia Rahman")).subject
+    done = coop.refuse(
+        applicant, by=uuid4(), reason="Lives outside the area", minute_reference="B1"
+    )
+    await settled(client, done)
+
+    page = plain(await client.get("/trustees/members"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "No number Nadia Rahman – No class Application refused" in text
+    assert "None" not in text
+    only = " ".join(
+        re.sub(r"<[^>]+>", " ", plain(await client.get("/trustees/members?status=refused"))).split()
+    )
+    assert "Nadia Rahman" in only and "Amira Hassan" not in only

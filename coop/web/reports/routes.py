@@ -1,0 +1,22 @@
+"""Every reports route, grouped by who may use it: each group says so once."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from coop.web.auth import ANYONE, allow
+from coop.web.reports import checkpoints
+
+# Anyone at all: the log's signed checkpoints and the key that checks them.
+_anyone = Router(
+    path="/",
+    opt=allow(ANYONE),
+    route_handlers=[
+        checkpoints.checkpoints_page,
+        checkpoints.checkpoint_file,
+        checkpoints.public_key_file,
+    ],
+)
+
+# The reports context's routes, for ``create_app``.
+router = Router(path="/", route_handlers=[_anyone])
