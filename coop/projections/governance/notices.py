@@ -353,3 +353,22 @@ async def mark_posted(
             return False
         await conn.execute("UPDATE notices SET given_at = $2 WHERE batch_id = $1", batch_id, now)
     return True
+
+
+class LettersToPost(msgspec.Struct, frozen=True):
+    """A meeting's or ballot's letters not yet posted, for the office's queue."""
+
+    subject_id: UUID
+    title: str
+    letters: int
+
+
+async def letters_to_post(pool: asyncpg.Pool) -> list[LettersToPost]:
+    """Letters the office has not marked as posted yet, by meeting or ballot, oldest first."""
+    rows = await pool.fetch(
+        "SELECT b.subject_id, r.title, sum(b.total)::int AS letters"
+        " FROM notice_batches b JOIN notice_runs r ON r.subject_id = b.subject_id"
+        " WHERE b.posted_at IS NULL GROUP BY b.subject_id, r.title, r.given_at"
+        " ORDER BY r.given_at"
+    )
+    return [LettersToPost(**dict(r)) for r in rows]

@@ -172,6 +172,8 @@ async def test_the_record_shows_who_is_not_reached_until_mail_is_sent_and_letter
     agm = await convene_agm(client, coop, clock)
     await make_letters_due(services(client))
     await sign_in(client, "grace.okafor@example.org")
+    home = (await client.get("/")).text  # the trustees' home lists the letters to post
+    assert f'href="/office/notices/{agm}">Print and post 4 letters: AGM 2027</a>' in home
     listing = await client.get("/office/notices")
     assert listing.status_code == 200
     assert f'href="/office/notices/{agm}">AGM 2027</a>' in listing.text
@@ -205,6 +207,8 @@ async def test_the_record_shows_who_is_not_reached_until_mail_is_sent_and_letter
     again = await post_form(client, f"/office/notices/{agm}/letters/{batch}/posted", {})
     assert again.status_code == 409 and "marked as posted already" in again.text
     assert "3 of 5" in (await client.get("/office/notices")).text
+    home = (await client.get("/")).text
+    assert f'href="/office/notices/{agm}">Print and post 2 letters: AGM 2027</a>' in home
     assert members  # the five members above
 
 
