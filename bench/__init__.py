@@ -1,7 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
-``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff`` or ``coop bench faults``.
+``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff``, ``coop bench faults`` or ``coop bench care``.
 Each benchmark works in a scratch database of its own on the configured server, except
 ``matching``, which works in memory (``money`` does both).
 """
@@ -47,7 +47,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import faults
 
         return faults.run(url, settings, args)
+    if which == "care":  # 200 clients booking over HTTP on a co-op with a year of visits
+        from bench import care
+
+        return care.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money, staff, faults."
+        " Known: append, project, import, vote, matching, money, staff, faults, care."
     )

@@ -841,7 +841,17 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
         "which",
-        choices=["append", "project", "import", "vote", "matching", "money", "staff", "faults"],
+        choices=[
+            "append",
+            "project",
+            "import",
+            "vote",
+            "matching",
+            "money",
+            "staff",
+            "faults",
+            "care",
+        ],
     )
     bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
     bench.add_argument("--repeats", type=int, default=3)
@@ -861,6 +871,9 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=3.0,
         help="seconds per `append` measurement and per `vote` baseline",
+    )
+    bench.add_argument(
+        "--load-seconds", type=float, default=30.0, help="seconds of booking per `care` run"
     )
     bench.set_defaults(run=cmd_bench)
     return p

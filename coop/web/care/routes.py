@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from litestar import Router
 
+from coop.web import api as json_api
 from coop.web.auth import ANYONE, allow
 from coop.web.care import (
+    api,
     booking,
     feeds,
     my_visits,
@@ -95,6 +97,64 @@ _office: list[Router] = [
     )
 ]
 
+# The care part of the JSON API, grouped as the pages are.
+_api = Router(
+    path=f"{json_api.PATH}/care",
+    tags=("care",),
+    route_handlers=[
+        # Anyone in care: a visit and its notes (which one is theirs: decided per visit).
+        Router(
+            path="/",
+            opt=allow("user", "carer", "pa", "coordinator"),
+            route_handlers=[api.one_visit, api.read_notes],
+        ),
+        # Users, their carers and the office: booking, moving, cancelling, plans.
+        Router(
+            path="/",
+            opt=allow("user", "carer", "coordinator"),
+            route_handlers=[
+                api.request_visit,
+                api.reschedule,
+                api.cancel,
+                api.set_plan,
+                api.upcoming,
+                api.who_read_notes,
+            ],
+        ),
+        # PAs answer their offers.
+        Router(path="/", opt=allow("pa"), route_handlers=[api.accept, api.decline]),
+        # PAs (or the office for them): on the day, notes, availability, the week.
+        Router(
+            path="/",
+            opt=allow("pa", "coordinator"),
+            route_handlers=[
+                api.check_in,
+                api.check_out,
+                api.complete,
+                api.write_note,
+                api.availability,
+                api.set_availability,
+                api.add_exception,
+                api.withdraw_exception,
+                api.week,
+            ],
+        ),
+        # The office: offering, confirming, reassigning, skills, the day board, matching.
+        Router(
+            path="/",
+            opt=allow("coordinator"),
+            route_handlers=[
+                api.offer,
+                api.confirm,
+                api.reassign,
+                api.set_skills,
+                api.board,
+                api.candidates,
+            ],
+        ),
+    ],
+)
+
 # Calendar feeds (a secret URL each) and the care part of the JSON API.
 _feeds_and_api: list[Router] = [
     # The feed's secret is its key; its owner (a user or a PA) gets, renews or stops it.
@@ -104,6 +164,7 @@ _feeds_and_api: list[Router] = [
         opt=allow("user", "pa"),
         route_handlers=[feeds.my_calendar, feeds.renew, feeds.revoke],
     ),
+    _api,
 ]
 
 # The care context's routes, for ``create_app``.
