@@ -4,6 +4,7 @@ batches to download, print and mark as posted."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,10 +13,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from coop.clock import UK
 from coop.domain.errors import CoopError
 from coop.domain.governance.notices import METHOD_NAMES, NoticeMethod
+from coop.projections.governance.meetings import meeting
 from coop.projections.governance.notices import (
     LetterBatch,
+    NoticeRun,
     batch_pdf,
     letter_batch,
     letter_batches,
@@ -24,6 +28,7 @@ from coop.projections.governance.notices import (
     notice_run,
     notice_runs,
 )
+from coop.web.governance.lookups import rules_in_force
 from coop.web.pages import is_htmx, page, see_other
 from coop.web.services import services
 from coop.web.words import when
@@ -56,6 +61,7 @@ async def notices_of(request: Request[Any, Any, Any], subject_id: FromPath[UUID]
             " after a general meeting is convened or a ballot opens."
         )
     people = await member_notices(s.pool, subject_id)
+    due_by, clear_days = await _due_by(request, run)
     return page(
         request,
         "governance/notices/notices.html",
@@ -67,7 +73,23 @@ async def notices_of(request: Request[Any, Any, Any], subject_id: FromPath[UUID]
         methods={m.value: name for m, name in METHOD_NAMES.items()},
         when=when,
         done=_DONE.get(request.query_params.get("done", "")),
+        due_by=due_by,
+        clear_days=clear_days,
+        in_time=lambda at: due_by is None or at.astimezone(UK).date() <= due_by,
     )
+
+
+async def _due_by(request: Request[Any, Any, Any], run: NoticeRun) -> tuple[date | None, int]:
+    """The last day a general meeting's notice can be given and still be due notice
+    (the rules' clear days leave out the day it is given and the day of the meeting)."""
+    if run.subject_kind != "meeting" or run.before_notices:
+        return None, 0
+    m = await meeting(services(request.app).pool, run.subject_id)
+    rules = await rules_in_force(request)
+    if m is None or rules is None:
+        return None, 0
+    days = rules.general_meeting_notice_days
+    return m.starts_at.astimezone(UK).date() - timedelta(days=days + 1), days
 
 
 async def _batch(request: Request[Any, Any, Any], subject_id: UUID, batch_id: int) -> LetterBatch:

@@ -194,9 +194,21 @@ async def test_the_record_shows_who_is_not_reached_until_mail_is_sent_and_letter
     # The mail server takes Amira's e-mail (as the sender marks it); the office posts.
     sent_at = clock.now() + timedelta(minutes=5)
     await pool_of(client).execute("UPDATE outbox SET sent_at = $1", sent_at)
+    days = model_rules().general_meeting_notice_days
+    due_by = f"{(clock.now() + timedelta(days=30 - days - 1)):%-d %B %Y}"
+    assert f"must be given notice by <strong>{due_by}</strong>" in page.text
+    clock.advance(timedelta(days=30 - days))  # the office posts the letters a day too late
+    await sign_in(client, "grace.okafor@example.org")  # the session has expired meanwhile
     posted = await post_form(client, f"/office/notices/{agm}/letters/{batch}/posted", {})
     assert posted.status_code == 303
     page = await client.get(posted.headers["location"])
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", page.text, re.S)
+    due = {
+        re.sub(r"<[^>]+>", "", r).split()[0]: ("In time" in r, "Late" in r)
+        for r in rows
+        if "Letter" in r or "Email" in r
+    }
+    assert due["Amira"] == (True, False) and due["Tom"] == (False, True)
     assert "The letters are marked as posted" in page.text
     waiting, _, reached = page.text.split("Not reached yet")[1].partition("Given notice")
     assert "Amira Hassan" in reached and "Tom Whitfield" in reached and "Siobhan Kelly" in reached
