@@ -38,6 +38,7 @@ class LettersNotReady(CoopError):
     """The batch cannot be marked as posted; the message says why."""
 
 
+_METHODS = {m.value: name for m, name in METHOD_NAMES.items()}
 _DONE = {"posted": "The letters are marked as posted. Those members have been given notice."}
 
 
@@ -70,7 +71,7 @@ async def notices_of(request: Request[Any, Any, Any], subject_id: FromPath[UUID]
         waiting=[p for p in people if p.given_at is None],
         reached=[p for p in people if p.given_at is not None],
         batches=await letter_batches(s.pool, subject_id),
-        methods={m.value: name for m, name in METHOD_NAMES.items()},
+        methods=_METHODS,
         when=when,
         done=_DONE.get(request.query_params.get("done", "")),
         due_by=due_by,
@@ -112,7 +113,7 @@ async def batch_progress(
         "governance/notices/_batch.html",
         run_id=subject_id,
         batch=batch,
-        methods={m.value: name for m, name in METHOD_NAMES.items()},
+        methods=_METHODS,
         when=when,
     )
 

@@ -174,6 +174,14 @@ async def test_the_record_shows_who_is_not_reached_until_mail_is_sent_and_letter
     await sign_in(client, "grace.okafor@example.org")
     home = (await client.get("/")).text  # the trustees' home lists the letters to post
     assert f'href="/office/notices/{agm}">Print and post 4 letters: AGM 2027</a>' in home
+    assert (
+        'href="/office/notices">notices to members</a>'
+        in (await client.get("/trustees/meetings")).text
+    )
+    assert (
+        f'href="/office/notices/{agm}">How each member was given notice</a>'
+        in (await client.get(f"/trustees/meetings/{agm}")).text
+    )
     listing = await client.get("/office/notices")
     assert listing.status_code == 200
     assert f'href="/office/notices/{agm}">AGM 2027</a>' in listing.text
