@@ -103,11 +103,13 @@ async def _batch(request: Request[Any, Any, Any], subject_id: UUID, batch_id: in
 @get("/office/notices/{subject_id:uuid}/letters/{batch_id:int}")
 async def batch_progress(
     request: Request[Any, Any, Any], subject_id: FromPath[UUID], batch_id: FromPath[int]
-) -> Template | Redirect:
+) -> Template | Redirect | Response[None]:
     """For htmx, the batch's progress (polled while the letters are made); else the page."""
     batch = await _batch(request, subject_id, batch_id)
     if not is_htmx(request):
         return see_other(f"/office/notices/{subject_id}#letters-{batch_id}")
+    if not batch.ready and request.query_params.get("seen") == str(batch.made):
+        return Response(content=None, status_code=204)  # no news: nothing swapped or announced
     return page(
         request,
         "governance/notices/_batch.html",

@@ -249,9 +249,13 @@ async def test_letters_being_made_show_their_progress_and_cannot_be_marked_poste
     await sign_in(client, "grace.okafor@example.org")
     page = await client.get(f"/office/notices/{agm}")
     assert "Making the letters: 1 of 2 done." in page.text
-    assert f'hx-get="/office/notices/{agm}/letters/{batch}"' in page.text
+    assert f'hx-get="/office/notices/{agm}/letters/{batch}?seen=1"' in page.text
+    unchanged = await client.get(
+        f"/office/notices/{agm}/letters/{batch}?seen=1", headers={"HX-Request": "true"}
+    )
+    assert unchanged.status_code == 204  # nothing new: nothing swapped or announced again
     fragment = await client.get(
-        f"/office/notices/{agm}/letters/{batch}", headers={"HX-Request": "true"}
+        f"/office/notices/{agm}/letters/{batch}?seen=0", headers={"HX-Request": "true"}
     )
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert 'max="2" value="1"' in fragment.text
