@@ -322,3 +322,29 @@ async def test_processes_giving_notice_at_once_give_each_member_one_notice(
     assert await db.fetchval("SELECT count(*) FROM notice_batches WHERE subject_id = $1", agm) == 3
     mail = await db.fetchval("SELECT subject FROM outbox")
     assert mail == "Notice of a special general meeting: Special meeting on the minibus"
+
+
+async def test_erasing_a_person_takes_them_out_of_letters_not_yet_posted(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    from coop.infra.personal_traces import clear_traces
+
+    members = await co_op(client, coop)
+    agm = await convene_agm(client, coop, clock)
+    await make_letters_due(services(client))
+    db = pool_of(client)
+    # (Erasure comes years after a membership ends; the traces are what matters here.)
+    await clear_traces(db, members["Tom Whitfield"], [], None)
+    await clear_traces(db, members["Priya Raman"], [], None)
+    batches = {
+        r["format"]: r
+        for r in await db.fetch("SELECT * FROM notice_batches WHERE subject_id = $1", agm)
+    }
+    assert "large_print" not in batches  # Priya's alone
+    assert batches["letter"]["total"] == 1 and batches["letter"]["pdf"] is None
+    await make_letters_due(services(client))
+    letters = await db.fetchval(
+        "SELECT pdf FROM notice_batches WHERE subject_id = $1 AND format = 'letter'", agm
+    )
+    assert "Dear Siobhan," in text_of(letters) and "Tom" not in text_of(letters)
+    assert await db.fetchval("SELECT count(*) FROM notices WHERE subject_id = $1", agm) == 3
