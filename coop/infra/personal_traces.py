@@ -42,7 +42,28 @@ async def clear_traces(
             member_id,
             account_id,
         )
+        await _drop_unposted_letters(conn, member_id)
         # A feed's secret URL would otherwise outlive the person it names.
         await conn.execute("DELETE FROM care_feed_tokens WHERE owner_id = $1", member_id)
     if account_id is not None:
         await end_all_sessions(pool, account_id)
+
+
+async def _drop_unposted_letters(conn: asyncpg.Connection, member_id: UUID) -> None:
+    """Take the person out of notice letters not yet posted: a batch's PDF holds their
+    name and address, so it is made again without them (or dropped if it was theirs alone).
+    """
+    batches = await conn.fetch(
+        "DELETE FROM notices WHERE member_id = $1 AND given_at IS NULL"
+        " AND batch_id IS NOT NULL RETURNING batch_id",
+        member_id,
+    )
+    ids = [r["batch_id"] for r in batches]
+    await conn.execute(
+        "DELETE FROM notice_batches WHERE batch_id = ANY($1::bigint[]) AND total = 1", ids
+    )
+    await conn.execute(
+        "UPDATE notice_batches SET total = total - 1, pdf = NULL, made = 0, making_since = NULL"
+        " WHERE batch_id = ANY($1::bigint[])",
+        ids,
+    )

@@ -39,6 +39,7 @@ from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allo
 from coop.web.care import routes as care
 from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
+from coop.web.governance.giving_notice import run_notices
 from coop.web.membership import routes as membership
 from coop.web.reports import routes as reports
 from coop.web.request_bodies import CoopRequest
@@ -82,6 +83,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
                 jobs.append(lambda: run_sender(url, pool, settings, clock, stop))
             tasks.append(asyncio.create_task(run_elected(url, stop, jobs)))
         tasks.append(asyncio.create_task(run_scheduler(app.state["services"], stop)))
+        tasks.append(asyncio.create_task(run_notices(app.state["services"], stop)))
         # What start-up made lives as long as the process: out of the cyclic
         # collector's full passes, which otherwise paused every request in flight.
         gc.freeze()

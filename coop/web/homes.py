@@ -20,6 +20,7 @@ from coop.infra.mail.outbox import waiting
 from coop.projections.care.queries import Status, day_board, pa_week, upcoming_visits
 from coop.projections.care.staff import offered_to
 from coop.projections.governance.advocacy import advocating_for
+from coop.projections.governance.notices import letters_to_post
 from coop.projections.governance.open_business import (
     ballots_running,
     ballots_to_count,
@@ -242,19 +243,29 @@ async def trustee_things(pool: asyncpg.Pool, now: datetime) -> list[ToDo]:
 
 async def office_things(pool: asyncpg.Pool) -> list[ToDo]:
     """The office's queue: mail waiting in the outbox (failures first), and importing."""
+    letters = [
+        ToDo(
+            text=f"Print and post {n.letters} letter{'s' if n.letters != 1 else ''}: {n.title}",
+            href=f"/office/notices/{n.subject_id}",
+            detail="Members who asked for notice by post have not been reached yet.",
+            action=True,
+        )
+        for n in await letters_to_post(pool)
+    ]
     count, failed = await waiting(pool)
     if not count:
-        return []
+        return letters
     detail = "Messages coop has not been able to send yet."
     if failed:
         detail = f"{failed} of them could not be sent yet: check the addresses and the mail server."
     return [
+        *letters,
         ToDo(
             text=f"{count} message{'s' if count != 1 else ''} waiting in the outbox",
             href="/office/outbox",
             detail=detail,
             action=bool(failed),
-        )
+        ),
     ]
 
 
@@ -267,7 +278,7 @@ async def home_for(pool: asyncpg.Pool, user: User, now: datetime) -> list[Sectio
     if user.has("trustee") or user.has("secretary"):
         trustees = await trustee_things(pool, now)
         if user.has("coordinator"):  # the outbox is in the office's section below
-            trustees = [t for t in trustees if t.href != "/office/outbox"]
+            trustees = [t for t in trustees if not t.href.startswith("/office/")]
         sections.append(Section("For the trustees", most_urgent_first(trustees)))
     if user.has("coordinator"):
         office = await care_day_things(pool, now) + await office_things(pool)

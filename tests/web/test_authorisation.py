@@ -64,6 +64,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/trustees/members/{member_id:uuid}/invite"): TRUSTEE,
     ("GET", "/office/outbox"): OFFICE,
     ("GET", "/office/outbox/{mail_id:int}"): OFFICE,
+    ("GET", "/office/notices"): OFFICE,
+    ("GET", "/office/notices/{subject_id:uuid}"): OFFICE,
+    ("GET", "/office/notices/{subject_id:uuid}/letters/{batch_id:int}"): OFFICE,
+    ("GET", "/office/notices/{subject_id:uuid}/letters/{batch_id:int}/pdf"): OFFICE,
+    ("POST", "/office/notices/{subject_id:uuid}/letters/{batch_id:int}/posted"): OFFICE,
     ("GET", "/trustees/applications"): TRUSTEE,
     ("POST", "/trustees/applications/{member_id:uuid}/admit"): TRUSTEE,
     ("GET", "/trustees/applications/{member_id:uuid}/refuse"): TRUSTEE,
@@ -435,6 +440,8 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{meeting_id:uuid}", str(member_id))
             .replace("{proposal_id:uuid}", str(member_id))
             .replace("{visit_id:uuid}", str(member_id))
+            .replace("{subject_id:uuid}", str(member_id))
+            .replace("{batch_id:int}", "1")
             .replace("{checkpoint_id:int}", "1")
             .replace("{exception_id:uuid}", str(member_id))
             .replace("{pa_id:uuid}", str(member_id))

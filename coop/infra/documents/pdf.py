@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -55,5 +56,28 @@ def pdf_bytes(html: str, base_url: Path | str = STATIC) -> bytes:
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as error:
         # WeasyPrint's error is a BaseException, which web frameworks do not catch.
+        raise ResourceRefused(str(error.__cause__ or error)) from error
+    return pdf
+
+
+def pdf_in_parts(
+    parts: Iterable[str], done: Callable[[int], None], base_url: Path = STATIC
+) -> bytes:
+    """One PDF/UA-1 document from several HTML documents, calling ``done(n)`` after each.
+
+    A long batch (a letter for each of hundreds of members) is laid out a part at a
+    time so that whoever waits for it can be told how far it has got.
+    """
+    url = base_url.resolve().as_uri() + "/"
+    documents = []
+    try:
+        for n, html in enumerate(parts, 1):
+            documents.append(HTML(string=html, base_url=url, url_fetcher=LocalFilesOnly()).render())
+            done(n)
+        if not documents:
+            raise ValueError("a document needs at least one part")
+        pages = [page for document in documents for page in document.pages]
+        pdf: bytes = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+    except FatalURLFetchingError as error:
         raise ResourceRefused(str(error.__cause__ or error)) from error
     return pdf

@@ -151,6 +151,10 @@ async def turnout_now(
     return page(request, "governance/ballots/_turnout.html", ballot=b, announce=True, **context)
 
 
+_VOTED = "governance/ballots/voted.html"
+_VOTED_EASY = "governance/ballots/voted_easy_read.html"
+
+
 @post("/ballots/{ballot_id:uuid}/vote", status_code=303)
 async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Template | Redirect:
     """Cast or change a vote; a secret ballot's receipt is shown now, and only now."""
@@ -161,11 +165,8 @@ async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Te
     except BallotNotFound:
         raise NotFoundException("There is no ballot with that reference.") from None
     form = await request.form()
-    view = (
-        "governance/ballots/easy_read.html"
-        if form.get("view") == "easy-read"
-        else "governance/ballots/ballot.html"
-    )
+    easy = form.get("view") == "easy-read"  # an Easy Read voter stays in Easy Read
+    view = "governance/ballots/easy_read.html" if easy else "governance/ballots/ballot.html"
     mark, values, errors = read_mark(paper.kind, [(o.id, o.label) for o in paper.options], form)
     status = 422
     if not errors:
@@ -179,11 +180,13 @@ async def vote(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> Te
         else:
             await s.seen(cast.position, "governance")
             if cast.receipt is None:
-                return see_other(f"/ballots/{ballot_id}/voted")
+                return see_other(
+                    f"/ballots/{ballot_id}/voted" + ("?view=easy-read" if easy else "")
+                )
             b = await ballot_named(request, ballot_id)
             return page(
                 request,
-                "governance/ballots/voted.html",
+                _VOTED_EASY if easy else _VOTED,
                 ballot=b,
                 receipt=cast.receipt,
                 closes=when(b.closes_at),
@@ -199,11 +202,12 @@ async def voted(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> T
     b = await ballot_named(request, ballot_id)
     member_id = request.state.user.member_id
     me = await elector(services(request.app).pool, ballot_id, member_id) if member_id else None
+    easy = request.query_params.get("view") == "easy-read"
     if me is None or me.voted_at is None:
-        return see_other(f"/ballots/{ballot_id}")
+        return see_other(f"/ballots/{ballot_id}" + ("/easy-read" if easy else ""))
     return page(
         request,
-        "governance/ballots/voted.html",
+        _VOTED_EASY if easy else _VOTED,
         ballot=b,
         receipt=None,
         your_vote=describe(b.kind, b.options, me.mark) if me.mark else "",

@@ -16,6 +16,7 @@ from coop.web.governance import (
     ballots_admin,
     for_members,
     meetings_admin,
+    notices_office,
     proposals,
     proposals_admin,
     results,
@@ -52,6 +53,19 @@ _trustees = Router(
         proposals_admin.invite_proposals,
         proposals_admin.list_proposal,
         proposals_admin.decline_proposal,
+    ],
+)
+
+# The office (coordinators) and the trustees: the notices given, letters to post.
+_office = Router(
+    path="/",
+    opt=allow("coordinator", "trustee", "secretary"),
+    route_handlers=[
+        notices_office.notices,
+        notices_office.notices_of,
+        notices_office.batch_progress,
+        notices_office.batch_letters,
+        notices_office.letters_posted,
     ],
 )
 
@@ -112,4 +126,6 @@ _signed_in = Router(
 _anyone = Router(path="/", opt=allow(ANYONE), route_handlers=[results.receipts])
 
 # The governance context's routes, for ``create_app``.
-router = Router(path="/", route_handlers=[_trustees, _members, _members_read, _signed_in, _anyone])
+router = Router(
+    path="/", route_handlers=[_trustees, _office, _members, _members_read, _signed_in, _anyone]
+)

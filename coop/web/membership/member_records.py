@@ -94,7 +94,7 @@ def why_not(action: str, m: MemberRecord) -> str | None:
     return None
 
 
-def _done_message(done: str, m: MemberRecord) -> str | None:
+def _done_message(done: str, m: MemberRecord, mail_server: bool) -> str | None:
     """The notification after a change, from the record as it now is."""
     what, _, office = done.partition("-")
     if what in ("appointed", "left") and office in ("trustee", "secretary"):
@@ -107,7 +107,10 @@ def _done_message(done: str, m: MemberRecord) -> str | None:
         "share": f"{m.name}'s share has been {m.share_settled}." if m.share_settled else None,
         "erased": "This person's personal data has been erased.",
         "roles": f"{m.name}'s staff roles have been changed.",
-        "invited": f"An invitation to sign in has been sent to {m.name}.",
+        "invited": f"An invitation to sign in has been sent to {m.name}."
+        if mail_server
+        else f"An invitation to sign in for {m.name} is waiting in the outbox."
+        " No mail server is set up, so it has not been sent: the office must deliver it.",
     }
     return messages.get(done)
 
@@ -142,5 +145,8 @@ async def record(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> 
         sign_in=await _sign_in(s.pool, m, s.clock.now()),
         erasable_from=erasable_from(m, s.settings.retention_years),
         today=today(s.clock),
-        done=_done_message(request.query_params.get("done", ""), m),
+        done=_done_message(request.query_params.get("done", ""), m, s.settings.smtp_configured),
+        # Honest: without a mail server, the invitation is in the outbox, not sent.
+        waits_in_outbox=request.query_params.get("done") == "invited"
+        and not s.settings.smtp_configured,
     )

@@ -186,12 +186,20 @@ async def test_the_easy_read_page_and_a_secret_vote_with_its_receipt(
 
     await page.get_by_label("Yes, I agree (for)").check()
     await page.get_by_role("button", name="Send my vote").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Your vote has been recorded")
+    # An Easy Read voter stays in Easy Read.
+    await expect(page.get_by_role("heading", level=1)).to_have_text("You have voted")
+    await expect(page).to_have_title("You have voted: Easy Read – coop")
     receipt = await page.locator(".coop-receipt").text_content()
     assert receipt and re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipt)
-    await checks("ballot-receipt")
-    await page.get_by_role("link", name="Back to the ballot").click()
+    await checks("ballot-receipt-easy-read")
+    await page.get_by_role("link", name="Back to the vote").click()
+    await expect(page).to_have_title("Raise PA pay by 50p an hour: Easy Read – coop")
     await expect(page.get_by_text(receipt)).to_have_count(0)  # shown once only
+    await expect(page.get_by_text("The boxes are empty again.")).to_be_visible()
+    await checks("ballot-easy-read-voted")
+    await page.get_by_role("link", name="Back to the standard version").click()
+    await expect(page.get_by_text("we do not keep your choices next to your name")).to_be_visible()
+    await checks("ballot-secret-voted")
 
 
 async def test_the_results_page_has_a_chart_with_its_table_and_receipts_check_out(

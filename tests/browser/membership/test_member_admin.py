@@ -168,3 +168,23 @@ async def test_the_roles_and_erase_pages_pass_the_checks(
     await page.goto(f"/trustees/members/{member_id}/erase")
     await expect(page.get_by_text("Only a former member or a refused applicant")).to_be_visible()
     await checks("erase-not-possible")
+
+
+async def test_without_a_mail_server_an_invitation_is_said_to_wait_in_the_outbox(
+    page: Page, checks: Checks, coop: Coop, app_server: Server
+) -> None:
+    await a_small_coop(coop, app_server)
+    await sign_in(page, checks, TRUSTEE)
+    await open_trustees_page(page, "Members")
+    await page.get_by_role("link", name="Amira Hassan").click()
+    await page.get_by_role("button", name="Invite to sign in").click()
+    banner = page.get_by_role("region", name="Important")
+    await expect(banner).to_contain_text(
+        "An invitation to sign in for Amira Hassan is waiting in the outbox."
+    )
+    await expect(page.get_by_text("has been sent to Amira Hassan")).to_have_count(0)
+    await checks("member-invited-no-mail-server")
+    await banner.get_by_role("link", name="Open the outbox").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+    await expect(page.get_by_role("link", name=re.compile("Set up your"))).to_be_visible()

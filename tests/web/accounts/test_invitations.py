@@ -231,8 +231,11 @@ async def test_the_app_sends_invitations_through_its_mail_server(
             ) as c:
                 c.app = app  # type: ignore[attr-defined]
                 await signed_in_trustee(c, coop)
-                await invited(c, coop)
+                member_id, _ = await invited(c, coop)
                 [message] = await asyncio.to_thread(inbox.wait_for, 1)
+                record = await c.get(f"/trustees/members/{member_id}?done=invited")
+                assert "An invitation to sign in has been sent to Amira Hassan" in record.text
+                assert "waiting in the outbox" not in record.text
                 page = await c.get("/office/outbox")
                 assert (
                     "Mail is sent through the mail server at <strong>127.0.0.1</strong>"
@@ -241,3 +244,15 @@ async def test_the_app_sends_invitations_through_its_mail_server(
     assert message["To"] == AMIRA
     assert message["Subject"] == "Set up your Mutual Support Care Co-operative account"
     assert "https://coop.mutual-support.example/invitations/" in body(message)
+
+
+async def test_without_a_mail_server_the_trustee_is_told_the_invitation_waits_in_the_outbox(
+    client, coop: Coop
+) -> None:
+    await signed_in_trustee(client, coop)
+    member_id, _ = await invited(client, coop)
+    record = await client.get(f"/trustees/members/{member_id}", params={"done": "invited"})
+    assert "An invitation to sign in for Amira Hassan is waiting in the outbox" in record.text
+    assert "it has not been sent" in record.text
+    assert "has been sent to Amira Hassan" not in record.text
+    assert '<a class="govuk-notification-banner__link" href="/office/outbox">' in record.text

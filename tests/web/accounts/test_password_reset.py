@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from coop.application import Coop
@@ -141,3 +142,42 @@ async def test_the_office_cannot_read_a_password_reset_link(client, coop: Coop, 
     page = await client.get(f"/office/outbox/{mail_id}")
     assert page.status_code == 200 and "We do not show what this message says" in page.text
     assert link not in page.text
+
+
+async def test_without_a_mail_server_the_reset_page_says_the_link_waits_in_the_outbox(
+    client, coop: Coop
+) -> None:
+    await ready_trustee(client, coop)
+    asked = await ask_for_link(client)
+    assert asked.status_code == 200
+    assert '<h1 class="govuk-heading-l">Your link is waiting in the outbox</h1>' in asked.text
+    assert "the email has <strong>not</strong> been sent" in asked.text
+    assert "we have sent" not in asked.text and "Check your email" not in asked.text
+    assert 'href="/office/outbox"' not in asked.text  # only for those allowed to open it
+    assert (await sign_in(client, GRACE)).status_code == 303
+    as_trustee = await ask_for_link(client)
+    assert '<a class="govuk-link" href="/office/outbox">Open the outbox</a>' in as_trustee.text
+
+
+async def test_with_a_mail_server_the_reset_page_says_to_check_your_email(
+    db_url, settings, clock, coop: Coop
+) -> None:
+    import httpx
+
+    from coop.web.app import create_app
+    from tests.conftest import lifespan_of
+    from tests.smtp import mail_settings, smtp_server
+
+    with smtp_server() as (port, inbox):
+        app = create_app(mail_settings(settings, port), db_url, clock=clock)
+        async with lifespan_of(app):
+            transport = httpx.ASGITransport(app=app, client=("192.0.2.11", 50000))
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver.local"
+            ) as c:
+                c.app = app  # type: ignore[attr-defined]
+                await ready_trustee(c, coop)
+                asked = await ask_for_link(c)
+                await asyncio.to_thread(inbox.wait_for, 1)
+    assert "Check your email" in asked.text and "we have sent a link" in asked.text
+    assert "waiting in the outbox" not in asked.text

@@ -489,8 +489,50 @@ async def test_the_easy_read_page_has_short_sentences_each_with_a_picture_and_th
         client, f"/ballots/{ballot}/vote", {"view": "easy-read", "answer": "for"}
     )
     assert done.status_code == 200 and RECEIPT.search(done.text)
+    assert "Easy Read" in done.text and "coop-easy-read__idea" in done.text  # stays Easy Read
+    assert "We do not keep your choice next to your name." in text_of(done.text)
+    assert f'href="/ballots/{ballot}/easy-read"' in done.text
     after = text_of((await client.get(f"/ballots/{ballot}/easy-read")).text)
     assert "You have voted." in after and "Only your last vote counts." in after
+    assert "The boxes are empty again." in after
+
+
+async def test_an_easy_read_voter_in_an_open_ballot_comes_back_to_easy_read_pages(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    electors = await co_op(client, coop)
+    ballot = await open_ballot(client, coop, clock, electors)
+    await sign_in(client, AMIRA)
+    done = await post_form(
+        client, f"/ballots/{ballot}/vote", {"view": "easy-read", "answer": "against"}
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/ballots/{ballot}/voted?view=easy-read"
+    voted = await client.get(done.headers["location"])
+    text = text_of(voted.text)
+    assert "<title>You have voted: Easy Read – coop</title>" in voted.text
+    assert "Your vote: Against." in text and "Only your last vote counts." in text
+    assert f'href="/ballots/{ballot}/easy-read">Back to the vote' in voted.text
+    standard = await post_form(client, f"/ballots/{ballot}/vote", {"answer": "for"})
+    assert standard.headers["location"] == f"/ballots/{ballot}/voted"  # the standard way stays
+
+
+async def test_after_a_secret_vote_the_ballot_page_says_why_the_boxes_are_empty_again(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    electors = await co_op(client, coop)
+    ballot = await open_ballot(client, coop, clock, electors, secret=True)
+    await sign_in(client, AMIRA)
+    before = text_of((await client.get(f"/ballots/{ballot}")).text)
+    assert "we do not keep your choices next to your name" not in before
+    await post_form(client, f"/ballots/{ballot}/vote", {"answer": "for"})
+    page = await client.get(f"/ballots/{ballot}")
+    text = text_of(page.text)
+    assert (
+        "The boxes below are empty again because this is a secret ballot: we do not keep"
+        " your choices next to your name. Your receipt code proves your vote is counted." in text
+    )
+    assert 'value="for" checked' not in page.text
 
 
 async def test_the_ballot_page_leads_with_the_vote_and_easy_read_tells_ideas_apart(
