@@ -108,6 +108,32 @@ def _delivered(slug: str, caption: str, heading: str, lines: list[Delivered]) ->
     )
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One month's bar in the hours chart, in the chart's own units (its viewBox)."""
+
+    label: str  # "Jan", or "" when there are too many months to name each
+    hours: Decimal
+    x: int
+    y: int
+    height: int
+
+
+CHART_HEIGHT, BAR_STEP, BAR_WIDTH, NAMED_MONTHS = 160, 40, 28, 24
+
+
+def month_bars(months: list[Delivered]) -> list[Bar]:
+    """A bar for each month, the busiest reaching the top (a month with none has none)."""
+    most = max((d.minutes for d in months), default=0) or 1
+    named = len(months) <= NAMED_MONTHS  # beyond two years the labels would overlap
+    bars = []
+    for i, d in enumerate(months):
+        height = round(CHART_HEIGHT * d.minutes / most)
+        label = f"{date.fromisoformat(d.key + '-01'):%b}" if named else ""
+        bars.append(Bar(label, _hours(d.minutes), i * BAR_STEP, CHART_HEIGHT - height, height))
+    return bars
+
+
 def _what_happened(v: LateOrMissed) -> str:
     late = v.minutes_late
     if v.status is Status.MISSED:
@@ -115,15 +141,17 @@ def _what_happened(v: LateOrMissed) -> str:
     return "Late: not checked in yet" if late is None else f"Late: {late} minutes"
 
 
-async def care_tables(request: Request[Any, Any, Any], days: DateRange) -> list[Table]:
-    """Every table of the care report for the days, in the order the page shows them."""
+async def care_tables(
+    request: Request[Any, Any, Any], days: DateRange
+) -> tuple[list[Table], list[Bar]]:
+    """Every table of the care report for the days, in the order the page shows them, and
+    the bars of its chart of hours by month."""
     s = services(request.app)
+    months = await hours_by_month(s.pool, days)
     late = await late_and_missed(s.pool, days, s.clock.now())
     by_month = late_and_missed_by_month(late, days)
     return [
-        _delivered(
-            "hours-by-month", "Hours of care by month", "Month", await hours_by_month(s.pool, days)
-        ),
+        _delivered("hours-by-month", "Hours of care by month", "Month", months),
         _delivered("hours-by-pa", "Hours of care by PA", "PA", await hours_by_pa(s.pool, days)),
         _delivered(
             "hours-by-user", "Hours of care by user", "User", await hours_by_user(s.pool, days)
@@ -160,7 +188,7 @@ async def care_tables(request: Request[Any, Any, Any], days: DateRange) -> list[
                 for v in late
             ],
         ),
-    ]
+    ], month_bars(months)
 
 
 def _range_words(days: DateRange) -> str:
@@ -183,7 +211,7 @@ async def care_report(request: Request[Any, Any, Any]) -> Template:
 
 async def _care_page(request: Request[Any, Any, Any]) -> Template:
     days, checked = range_asked(request)
-    tables = await care_tables(request, days) if checked.ok else []
+    tables, bars = await care_tables(request, days) if checked.ok else ([], [])
     return page(
         request,
         "reports/care/care.html",
@@ -195,6 +223,9 @@ async def _care_page(request: Request[Any, Any, Any]) -> Template:
         range_words=_range_words(days),
         link=f"from={days.first.isoformat()}&to={days.last.isoformat()}",
         tables=tables,
+        bars=bars,
+        chart_height=CHART_HEIGHT,
+        bar_width=BAR_WIDTH,
         delivered=checked.ok and tables[0].csv_rows and any(r[1] for r in tables[0].csv_rows),
         anything_late=checked.ok and bool(tables[-1].cells),
     )
@@ -209,7 +240,8 @@ async def care_report_csv(
     days, checked = range_asked(request)
     if not checked.ok:
         return await _care_page(request)
-    found = [t for t in await care_tables(request, days) if t.slug == table]
+    tables, _ = await care_tables(request, days)
+    found = [t for t in tables if t.slug == table]
     if not found:
         raise NotFoundException(f"The care report has no table called {table}.")
     return _download(

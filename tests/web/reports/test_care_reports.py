@@ -61,8 +61,14 @@ async def test_hours_by_month_pa_and_user_for_this_year_each_as_a_csv_file(
     await caught_up(client)
     await as_(client, "Joy")
 
+    office = await read(client, "/office")
+    assert 'href="/reports/care">Care reports</a>' in office
     page = await read(client, "/reports/care")
     assert "Care report: 2026" in page
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "<title" in chart and "Chart of hours of care by month, 2026" in chart
+    heights = [int(h) for h in re.findall(r'<rect [^>]*height="(\d+)"', chart)]
+    assert heights == [0] * 8 + [80, 160, 0, 0]  # October's 2 hours the tallest
     months = rows_of(page, "Hours of care by month")
     assert len(months) == 12  # the months with none too
     assert months[8] == ["September 2026", "1", "1.00"]
@@ -146,7 +152,7 @@ async def test_a_year_with_no_care_says_so_and_bad_ranges_get_specific_errors(
     empty = await read(client, "/reports/care?year=2024")
     assert "No care was delivered in 2024: no visit in it was checked out." in empty
     assert "No visit in 2024 was late or missed." in empty
-    assert "Hours of care by PA" not in empty  # no empty tables
+    assert "Hours of care by PA" not in empty and "<svg" not in empty  # nothing empty drawn
 
     for query, message in [
         ("year=20x6", "Enter the year as 4 figures, like 2026"),
