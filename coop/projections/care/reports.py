@@ -8,7 +8,7 @@ read the same numbers.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -24,6 +24,14 @@ class DateRange(msgspec.Struct, frozen=True):
 
     first: date
     last: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """From UK midnight starting the first day to UK midnight ending the last: the
+        visits booked on these days start in it (and the index on ``starts_at`` finds them)."""
+        return (
+            datetime.combine(self.first, time(), tzinfo=UK),
+            datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UK),
+        )
 
     def months(self) -> list[str]:
         """Every month the range touches, as ``YYYY-MM``, in order."""
@@ -47,7 +55,7 @@ class Delivered(msgspec.Struct, frozen=True):
 _MINUTES = "floor(extract(epoch FROM v.checked_out_at - v.checked_in_at) / 60)::int"
 _DELIVERED = (
     "FROM care_visits v {join} WHERE v.checked_out_at IS NOT NULL"
-    " AND v.checked_in_at IS NOT NULL AND v.day BETWEEN $1 AND $2"
+    " AND v.checked_in_at IS NOT NULL AND v.starts_at >= $1 AND v.starts_at < $2"
 )
 
 
@@ -57,8 +65,7 @@ async def hours_by_month(pool: asyncpg.Pool, days: DateRange) -> list[Delivered]
         f"SELECT to_char(v.day, 'YYYY-MM'), count(*)::int, coalesce(sum({_MINUTES}), 0)::int "
         + _DELIVERED.format(join="")
         + " GROUP BY 1",
-        days.first,
-        days.last,
+        *days.bounds(),
     )
     found = {r[0]: (r[1], r[2]) for r in rows}
     return [
@@ -83,8 +90,7 @@ async def _by_person(pool: asyncpg.Pool, days: DateRange, column: str) -> list[D
         f" count(*)::int, sum({_MINUTES})::int "
         + _DELIVERED.format(join=f"LEFT JOIN members m ON m.member_id = v.{column}")
         + " GROUP BY 1, 2 ORDER BY 4 DESC, 2, 1",
-        days.first,
-        days.last,
+        *days.bounds(),
     )
     return [Delivered(*r) for r in rows]
 
@@ -113,12 +119,11 @@ async def late_and_missed(pool: asyncpg.Pool, days: DateRange, now: datetime) ->
         f"SELECT v.visit_id, {_NAME.format(m='u')}, {_NAME.format(m='p')}, v.starts_at,"
         " v.checked_in_at, v.state FROM care_visits v"
         " JOIN members u ON u.member_id = v.user_id LEFT JOIN members p ON p.member_id = v.pa_id"
-        " WHERE v.day BETWEEN $1 AND $2 AND v.starts_at <= $3"
+        " WHERE v.starts_at >= $1 AND v.starts_at < $2 AND v.starts_at <= $3"
         " AND v.state NOT IN ('requested', 'accepted', 'cancelled')"
         " AND (v.state = 'missed' OR v.checked_in_at IS NULL OR v.checked_in_at - v.starts_at > $4)"
         " ORDER BY v.starts_at, v.visit_id",
-        days.first,
-        days.last,
+        *days.bounds(),
         now,
         timedelta(minutes=ON_TIME_MINUTES),
     )
