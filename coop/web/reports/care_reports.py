@@ -37,6 +37,10 @@ from coop.web.pages import page
 from coop.web.services import services
 from coop.web.words import day, when
 
+# Late and missed visits listed on the page (the CSV file has every one): more would make
+# a page too long to read or to load on a phone.
+SHOWN = 500
+
 # A range longer than this is surely a mistyped year (and a year of months is a long table).
 LONGEST_YEARS = 10
 
@@ -169,11 +173,14 @@ async def care_tables(
         Table(
             slug="late-and-missed",
             caption="Every late and missed visit",
+            total=""
+            if len(late) <= SHOWN
+            else f"The first {SHOWN:,} of {len(late):,}: download the table for them all.",
             header=("Due", "User", "PA", "What happened"),
             numeric=(False, False, False, False),
             cells=[
                 [when(v.starts_at), v.user_name, v.pa_name or "Nobody", _what_happened(v)]
-                for v in late
+                for v in late[:SHOWN]
             ],
             csv_header=("Due", "User", "PA", "Status", "Checked in", "Minutes late"),
             csv_rows=[

@@ -8,8 +8,10 @@ import re
 from datetime import date
 
 import httpx
+import pytest
 
 from coop.application import Coop
+from coop.web.reports import care_reports
 from tests.app.care.leeds import Leeds
 from tests.app.finance.world import deliver, miss
 from tests.web.care.staff import as_, caught_up, fetch, leeds_online, read
@@ -106,7 +108,7 @@ async def test_hours_by_month_pa_and_user_for_this_year_each_as_a_csv_file(
 
 
 async def test_late_and_missed_visits_are_listed_and_counted_by_month(
-    client: httpx.AsyncClient, coop: Coop
+    client: httpx.AsyncClient, coop: Coop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     town = await leeds_online(client, coop)
     a_season_of_care(coop, town)
@@ -130,6 +132,13 @@ async def test_late_and_missed_visits_are_listed_and_counted_by_month(
         ["Siobhan", "Marcus", "late", "25"],
         ["Grace", "Ewan", "missed", ""],
     ]
+
+    # A long list is cut short on the page; its file holds every one.
+    monkeypatch.setattr(care_reports, "SHOWN", 1)
+    short = await read(client, "/reports/care?year=2026")
+    assert len(rows_of(short, "Every late and missed visit")) == 1
+    assert "The first 1 of 2: download the table for them all." in short
+    monkeypatch.undo()
 
     # A range of days: only October's first fortnight.
     fortnight = await read(
