@@ -41,6 +41,9 @@ from coop.web.words import day, when
 # a page too long to read or to load on a phone.
 SHOWN = 500
 
+# The part in which someone read a user's notes, as the log names it.
+READ_AS = {"pa": "Their PA", "carer": "Their carer", "coordinator": "The office"}
+
 # A range longer than this is surely a mistyped year (and a year of months is a long table).
 LONGEST_YEARS = 10
 
@@ -302,7 +305,8 @@ async def _notes_read_page(request: Request[Any, Any, Any]) -> Template:
         users=users,
         chosen=chosen,
         reads=[
-            [when(r.read_at), r.reader_name, r.role, f"{when(r.visit_starts_at)}"] for r in reads
+            [when(r.read_at), r.reader_name, READ_AS.get(r.role, r.role), when(r.visit_starts_at)]
+            for r in reads
         ],
     )
 
@@ -313,6 +317,9 @@ async def notes_read_log_csv(request: Request[Any, Any, Any]) -> Response[bytes]
     _, chosen, reads, _ = await _reads_asked(request)
     if chosen is None:
         return await _notes_read_page(request)
-    rows = [[r.read_at, r.reader_name, r.role, r.visit_id, r.visit_starts_at] for r in reads]
+    rows = [
+        [r.read_at, r.reader_name, READ_AS.get(r.role, r.role), r.visit_id, r.visit_starts_at]
+        for r in reads
+    ]
     header = ("Read at", "Read by", "As", "Visit", "Visit started")
     return _download(csv_bytes(header, rows), f"notes-read-{chosen.user_id}.csv")

@@ -204,6 +204,7 @@ async def test_the_notes_read_log_shows_who_read_a_users_notes_and_when(
     visits = a_season_of_care(coop, town)
     coop.read_visit_notes(visits["september"], by=town.account["Priya"])  # Grace's carer
     coop.read_visit_notes(visits["october"], by=town.joy)
+    coop.read_visit_notes(visits["september"], by=town.account["Ewan"])  # the visit's PA
     coop.read_visit_notes(visits["october"], by=town.account["Grace"])  # her own: not recorded
     await caught_up(client)
     await as_(client, "Joy")
@@ -214,17 +215,22 @@ async def test_the_notes_read_log_shows_who_read_a_users_notes_and_when(
 
     log = await read(client, f"/reports/care/notes-read?user={town.member['Grace']}")
     assert "Who has read Grace's visit notes" in log
-    assert "2 reads of Grace's notes, newest first" in log
-    reads = rows_of(log, "2 reads of Grace's notes")
+    assert "3 reads of Grace's notes, newest first" in log
+    reads = rows_of(log, "3 reads of Grace's notes")
     assert [r[1:] for r in reads] == [
-        ["Joy Adeyemi", "coordinator", "2pm on Monday 12 October 2026"],
-        ["Priya", "carer", "10am on Monday 7 September 2026"],
+        ["Ewan", "Their PA", "10am on Monday 7 September 2026"],
+        ["Joy Adeyemi", "The office", "2pm on Monday 12 October 2026"],
+        ["Priya", "Their carer", "10am on Monday 7 September 2026"],
     ]
     assert reads[0][0] == "10am on Monday 23 November 2026"  # the clock's now
 
     file = csv_rows(await client.get(f"/reports/care/notes-read.csv?user={town.member['Grace']}"))
     assert file[0] == ["Read at", "Read by", "As", "Visit", "Visit started"]
-    assert [row[1:3] for row in file[1:]] == [["Joy Adeyemi", "coordinator"], ["Priya", "carer"]]
+    assert [row[1:3] for row in file[1:]] == [
+        ["Ewan", "Their PA"],
+        ["Joy Adeyemi", "The office"],
+        ["Priya", "Their carer"],
+    ]
 
     nobody = await read(client, f"/reports/care/notes-read?user={town.member['Siobhan']}")
     assert "Nobody other than Siobhan has read their visit notes." in nobody
