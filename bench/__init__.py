@@ -51,7 +51,12 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import care
 
         return care.run(url, settings, args)
+    if which == "care-reports":  # the care report's reads over a year of 200,000 visits
+        from bench import care_reports
+
+        return care_reports.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money, staff, faults, care."
+        " Known: append, project, import, vote, matching, money, staff, faults, care,"
+        " care-reports."
     )

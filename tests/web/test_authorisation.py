@@ -198,6 +198,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/audit/checkpoints"): ANYONE,
     ("GET", "/audit/checkpoints/{checkpoint_id:int}"): ANYONE,
     ("GET", "/audit/public-key.txt"): ANYONE,
+    # Reports: care, for the office and the board
+    ("GET", "/reports/care"): OFFICE,
+    ("GET", "/reports/care/download/{table:str}"): OFFICE,
+    ("GET", "/reports/care/notes-read"): OFFICE,
+    ("GET", "/reports/care/notes-read.csv"): OFFICE,
     # Care: the PAs' pages
     ("GET", "/pa/rota"): PA,
     ("GET", "/pa/requests"): PA,

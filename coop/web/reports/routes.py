@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import ANYONE, allow
-from coop.web.reports import checkpoints
+from coop.web.reports import care_reports, checkpoints
 
 # Anyone at all: the log's signed checkpoints and the key that checks them.
 _anyone = Router(
@@ -18,5 +18,17 @@ _anyone = Router(
     ],
 )
 
+# The office and the board: the care reports (never the notes themselves).
+_care_office = Router(
+    path="/",
+    opt=allow("coordinator", "trustee", "secretary"),
+    route_handlers=[
+        care_reports.care_report,
+        care_reports.care_report_csv,
+        care_reports.notes_read_log,
+        care_reports.notes_read_log_csv,
+    ],
+)
+
 # The reports context's routes, for ``create_app``.
-router = Router(path="/", route_handlers=[_anyone])
+router = Router(path="/", route_handlers=[_anyone, _care_office])
