@@ -11,6 +11,7 @@ import msgspec
 
 from coop.domain.governance.ballots import Elector
 from coop.domain.governance.seats import Trustee
+from coop.projections.paging import Slice, Window
 
 
 class Applicant(msgspec.Struct, frozen=True):
@@ -123,23 +124,47 @@ async def member_by_number(pool: asyncpg.Pool, number: int) -> MemberRecord | No
     return MemberRecord(**dict(row)) if row else None
 
 
+_LISTED = (
+    "SELECT member_id, membership_number, name, member_class, status, offices,"
+    " account_id IS NOT NULL AS can_sign_in, erased_on IS NOT NULL AS erased"
+)
+# Members, former members and refused applicants (last), by number; a search matches
+# name, number or e-mail; the status and class filters are exact ('' for any).
+_LISTED_WHERE = (
+    " FROM members WHERE status <> 'applied'"
+    " AND ($1 = '' OR name ILIKE '%' || $1 || '%' OR email ILIKE '%' || $1 || '%'"
+    "      OR membership_number::text = $1)"
+    " AND ($2 = '' OR status = $2) AND ($3 = '' OR member_class = $3)"
+    " ORDER BY membership_number NULLS LAST, applied_position"
+)
+
+
 async def members_list(
-    pool: asyncpg.Pool, search: str = "", status: str = ""
+    pool: asyncpg.Pool, search: str = "", status: str = "", member_class: str = ""
 ) -> list[MemberListed]:
-    """Members, former members and refused applicants (last), by number; ``search``
-    matches name, number or e-mail."""
+    """Everyone the members list shows, all at once (for small lists and tests)."""
+    rows = await pool.fetch(_LISTED + _LISTED_WHERE, search, status, member_class)
+    return [MemberListed(*r) for r in rows]
+
+
+async def members_page(
+    pool: asyncpg.Pool, window: Window, search: str = "", status: str = "", member_class: str = ""
+) -> Slice[MemberListed]:
+    """One page of the members list, and how many the whole list (so filtered) has."""
     rows = await pool.fetch(
-        "SELECT member_id, membership_number, name, member_class, status, offices,"
-        " account_id IS NOT NULL AS can_sign_in, erased_on IS NOT NULL AS erased FROM members"
-        " WHERE status <> 'applied'"
-        " AND ($1 = '' OR name ILIKE '%' || $1 || '%' OR email ILIKE '%' || $1 || '%'"
-        "      OR membership_number::text = $1)"
-        " AND ($2 = '' OR status = $2)"
-        " ORDER BY membership_number NULLS LAST, applied_position",
+        _LISTED + ", count(*) OVER () AS found" + _LISTED_WHERE + " LIMIT $4 OFFSET $5",
         search,
         status,
+        member_class,
+        window.limit,
+        window.offset,
     )
-    return [MemberListed(*r) for r in rows]
+    if not rows and window.offset:  # past the end: still say how long the list is
+        total = await pool.fetchval(
+            "SELECT count(*) FROM (SELECT 1" + _LISTED_WHERE + ") q", search, status, member_class
+        )
+        return Slice([], total)
+    return Slice([MemberListed(*r[:-1]) for r in rows], rows[0]["found"] if rows else 0)
 
 
 async def timeline(pool: asyncpg.Pool, member_id: UUID) -> list[TimelineEntry]:
