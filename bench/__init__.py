@@ -1,7 +1,7 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
-``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff``, ``coop bench faults`` or ``coop bench care``.
+``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff``, ``coop bench faults``, ``coop bench care`` or ``coop bench pages``.
 Each benchmark works in a scratch database of its own on the configured server, except
 ``matching``, which works in memory (``money`` does both).
 """
@@ -51,7 +51,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import care
 
         return care.run(url, settings, args)
+    if which == "pages":  # the register and the members list a page at a time, 10,000 members
+        from bench import pages
+
+        return pages.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money, staff, faults, care."
+        " Known: append, project, import, vote, matching, money, staff, faults, care, pages."
     )

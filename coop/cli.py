@@ -851,6 +851,7 @@ def _parser() -> argparse.ArgumentParser:
             "staff",
             "faults",
             "care",
+            "pages",
         ],
     )
     bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
