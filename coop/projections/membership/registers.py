@@ -42,22 +42,24 @@ _FOUND = (
     f" FROM register_history WHERE {_AS_AT} AND ($2 = '' OR name ILIKE '%' || $2 || '%'"
     " OR membership_number::text = $2)"
 )
+# As members_page: the keys found, counted and sorted narrow; the page's rows read whole.
+_REGISTER_PAGE = (
+    "WITH found AS MATERIALIZED (SELECT member_id, valid_from, membership_number, date_ceased"
+    + _FOUND
+    + "), page AS (SELECT * FROM found ORDER BY membership_number LIMIT $3 OFFSET $4)"
+    + _MEMBER_COLUMNS.replace("SELECT ", "SELECT r.", 1).replace(", ", ", r.")
+    + ", (SELECT count(*) FROM found) AS found,"
+    " (SELECT count(*) FROM found WHERE date_ceased IS NULL) AS current"
+    " FROM page JOIN register_history r USING (member_id, valid_from)"
+    " ORDER BY r.membership_number"
+)
 
 
 async def register_of_members_page(
     pool: asyncpg.Pool, as_at: date, window: Window, search: str = ""
 ) -> RegisterPage:
     """One page of the register as it stood at the end of ``as_at``, by number."""
-    rows = await pool.fetch(
-        _MEMBER_COLUMNS + ", count(*) OVER () AS found,"
-        " count(*) FILTER (WHERE date_ceased IS NULL) OVER () AS current"
-        + _FOUND
-        + " ORDER BY membership_number LIMIT $3 OFFSET $4",
-        as_at,
-        search,
-        window.limit,
-        window.offset,
-    )
+    rows = await pool.fetch(_REGISTER_PAGE, as_at, search, window.limit, window.offset)
     if not rows:  # an empty register, or past its end: count it still
         counted = await pool.fetchrow(
             "SELECT count(*) AS found, count(*) FILTER (WHERE date_ceased IS NULL) AS current"
@@ -66,9 +68,7 @@ async def register_of_members_page(
             search,
         )
         return RegisterPage(Slice([], counted["found"]), counted["current"])
-    lines = [
-        RegisterLine(**{k: v for k, v in r.items() if k not in ("found", "current")}) for r in rows
-    ]
+    lines = [RegisterLine(**{k: r[k] for k in RegisterLine.__struct_fields__}) for r in rows]
     return RegisterPage(Slice(lines, rows[0]["found"]), rows[0]["current"])
 
 
