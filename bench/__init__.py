@@ -1,62 +1,37 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
-Run through the CLI, e.g. ``coop bench append``, ``coop bench project``, ``coop bench import``,
-``coop bench vote``, ``coop bench matching``, ``coop bench money``, ``coop bench staff``, ``coop bench faults`` or ``coop bench care``.
-Each benchmark works in a scratch database of its own on the configured server, except
-``matching``, which works in memory (``money`` does both).
+Run through the CLI as ``coop bench NAME``, NAME one of ``BENCHMARKS``. Each works in a
+scratch database of its own on the configured server, except ``matching``, which works
+in memory (``money`` does both), and ``faults``, which runs its own embedded PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
+
+# Name: (module in bench/, what it measures). Imported on demand: each benchmark pulls
+# in only what it needs.
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "append": ("append", "events appended, one writer and many, against raw INSERTs"),
+    "project": ("project", "the projections catching up on a log of --events"),
+    "import": ("importing", "importing a membership spreadsheet of --rows members"),
+    "vote": ("vote", "concurrent votes over HTTP, with the count checked"),
+    "matching": ("care_matching", "finding a PA and filling a week, in memory"),
+    "money": ("money", "closing a year's books in memory, then through the command"),
+    "staff": ("care_staff", "the care pages for PAs and the office, on the demo co-op"),
+    "faults": ("faults", "votes while PostgreSQL restarts and processes are killed"),
+    "care": ("care", "200 clients booking over HTTP on a co-op with a year of visits"),
+    "care-reports": ("care_reports", "the care report's reads over a year of visits"),
+    "pages": ("pages", "the register and the members list a page at a time, 10,000 members"),
+}
 
 
 def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace) -> int:
     """Run the benchmark called ``which`` against the server at ``url``; the exit code."""
-    # Imported on demand: each benchmark pulls in only what it needs.
-    if which == "append":
-        from bench import append
-
-        return append.run(url, settings, args)
-    if which == "project":
-        from bench import project
-
-        return project.run(url, settings, args)
-    if which == "import":
-        from bench import importing
-
-        return importing.run(url, settings, args)
-    if which == "vote":
-        from bench import vote
-
-        return vote.run(url, settings, args)
-    if which == "matching":  # pure: needs no database
-        from bench import care_matching
-
-        return care_matching.run(args)
-    if which == "money":  # closes a year's books in memory, then through the command
-        from bench import money
-
-        return money.run(args, url)
-    if which == "staff":  # the care pages for PAs and the office, on the demo co-op
-        from bench import care_staff
-
-        return care_staff.run(url, settings, args)
-    if which == "faults":  # its own embedded PostgreSQL, restarted under load
-        from bench import faults
-
-        return faults.run(url, settings, args)
-    if which == "care":  # 200 clients booking over HTTP on a co-op with a year of visits
-        from bench import care
-
-        return care.run(url, settings, args)
-    if which == "care-reports":  # the care report's reads over a year of 200,000 visits
-        from bench import care_reports
-
-        return care_reports.run(url, settings, args)
-    raise ValueError(
-        f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money, staff, faults, care,"
-        " care-reports."
-    )
+    if which not in BENCHMARKS:
+        raise ValueError(f"There is no benchmark called {which!r}. Known: {', '.join(BENCHMARKS)}.")
+    module = importlib.import_module(f"bench.{BENCHMARKS[which][0]}")
+    result: int = module.run(url, settings, args)
+    return result

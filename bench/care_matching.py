@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as clock
+from typing import Any
 from uuid import UUID
 
 from bench.common import median
@@ -138,8 +139,8 @@ def _broken(requests: list[OpenRequest], pas: list[PaProfile], plan: WeekPlan) -
     return bad
 
 
-def run(args: argparse.Namespace) -> int:
-    """Print the medians; exit 1 if ranking misses its target or a rule is broken."""
+def run(url: str, settings: Any, args: argparse.Namespace) -> int:
+    """Pure: no database (``url`` and ``settings`` are not used). Print the medians; exit 1 if ranking misses its target or a rule is broken."""
     repeats = max(1, getattr(args, "repeats", 3))
     rng = random.Random(15)
     pas = _pas(rng)

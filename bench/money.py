@@ -24,6 +24,7 @@ import platform
 import random
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 from bench.common import median
@@ -215,7 +216,7 @@ def close_the_year(visits: list[DeliveredVisit], entries: list[Entry]) -> dict[s
     return steps
 
 
-def run(args: argparse.Namespace, url: str | None = None) -> int:
+def run(url: str | None, settings: Any, args: argparse.Namespace) -> int:
     """Close the made-up year ``args.repeats`` times in memory and print the median, then
     once through ``Coop.close_period`` on a scratch database at ``url``; 1 if over target."""
     count = getattr(args, "visits", None) or 200_000

@@ -745,6 +745,8 @@ def _checkpoint_arguments(parser: argparse.ArgumentParser, *, required: bool = T
 
 
 def _parser() -> argparse.ArgumentParser:
+    from bench import BENCHMARKS  # a table only: each benchmark's module loads when run
+
     p = argparse.ArgumentParser(
         prog="coop", description="Membership and governance for user-led care co-ops."
     )
@@ -839,21 +841,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
-    bench.add_argument(
-        "which",
-        choices=[
-            "append",
-            "project",
-            "import",
-            "vote",
-            "matching",
-            "money",
-            "staff",
-            "faults",
-            "care",
-            "care-reports",
-        ],
-    )
+    bench.add_argument("which", choices=list(BENCHMARKS))
     bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")

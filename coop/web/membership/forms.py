@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from coop.domain.accounts import Role
 from coop.domain.membership.member_details import Cessation, MemberClass, Office, ShareSettlement
+from coop.projections.membership.members import CLASS_NAMES
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # Roles trustees give to an account; membership roles follow from the member's record.
@@ -171,3 +172,9 @@ def search_terms(query: Mapping[str, Any]) -> tuple[str, str]:
     search = " ".join(one_answer(query, "q").split())[:100]
     status = one_answer(query, "status")
     return search, status if status in ("current", "ceased", "refused") else ""
+
+
+def class_asked(query: Mapping[str, Any]) -> str:
+    """The members list's class filter: user, carer or pa ('' shows every class)."""
+    asked = one_answer(query, "class")
+    return asked if asked in CLASS_NAMES else ""

@@ -21,9 +21,10 @@ from coop.domain.membership.members import years_after
 from coop.infra.one_time_links import open_invitation
 from coop.projections.accounts.queries import account_of_member
 from coop.projections.membership.members import CLASS_NAMES
-from coop.projections.membership.queries import MemberRecord, member_record, members_list, timeline
-from coop.web.membership.forms import STAFF_ROLES, search_terms
+from coop.projections.membership.queries import MemberRecord, member_record, members_page, timeline
+from coop.web.membership.forms import STAFF_ROLES, class_asked, search_terms
 from coop.web.pages import is_htmx, page
+from coop.web.paging import page_asked, paging
 from coop.web.services import services
 
 _STATUS_FILTER = {"current": "admitted", "ceased": "ceased", "refused": "refused"}
@@ -122,12 +123,22 @@ def _done_message(done: str, m: MemberRecord, mail_server: bool) -> str | None:
 async def members(request: Request[Any, Any, Any]) -> Template:
     s = services(request.app)
     search, status = search_terms(request.query_params)
-    found = await members_list(s.pool, search, _STATUS_FILTER.get(status, ""))
+    member_class = class_asked(request.query_params)
+    number, window = page_asked(request.query_params)
+    found = await members_page(s.pool, window, search, _STATUS_FILTER.get(status, ""), member_class)
+    keep = {"q": search, "status": status, "class": member_class}
     template = (
         "membership/members/_results.html" if is_htmx(request) else "membership/members/list.html"
     )
     return page(
-        request, template, members=found, search=search, show=status, fragment=is_htmx(request)
+        request,
+        template,
+        members=found.rows,
+        paged=paging("/trustees/members", keep, number, found.total),
+        search=search,
+        show=status,
+        member_class=member_class,
+        fragment=is_htmx(request),
     )
 
 

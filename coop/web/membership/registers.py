@@ -18,9 +18,15 @@ from coop.domain.membership.registers import RegisterLine, TrusteeLine
 from coop.infra.audit_schedule import REGISTER_EXPORTED, want_checkpoint
 from coop.infra.documents.csv_files import csv_bytes
 from coop.projections.membership.members import CLASS_NAMES
-from coop.projections.membership.registers import register_of_members, register_of_trustees
+from coop.projections.membership.registers import (
+    register_of_members,
+    register_of_members_page,
+    register_of_trustees,
+)
+from coop.web.forms import one_answer
 from coop.web.membership.register_documents import render_register_pdf
 from coop.web.pages import page
+from coop.web.paging import page_asked, paging
 from coop.web.services import services
 
 L = TypeVar("L", RegisterLine, TrusteeLine)
@@ -267,7 +273,26 @@ async def _page(request: Request[Any, Any, Any], register: Register[L]) -> Templ
 
 @get("/register")
 async def register(request: Request[Any, Any, Any]) -> Template:
-    return await _page(request, MEMBERS)
+    """The register of members a page at a time, searched by name or number; every link
+    keeps the date it is shown as at."""
+    as_at, given, error = as_at_asked(request)
+    search = " ".join(one_answer(request.query_params, "q").split())[:100]
+    number, window = page_asked(request.query_params)
+    found = await register_of_members_page(services(request.app).pool, as_at, window, search)
+    keep = {"as_at": as_at.isoformat(), "q": search}
+    return page(
+        request,
+        MEMBERS.template,
+        status=422 if error else 200,
+        errors=[("day", error)] if error else [],
+        as_at=as_at,
+        given=given,
+        date_error=error,
+        search=search,
+        paged=paging("/register", keep, number, found.lines.total),
+        rows=[MEMBERS.cells(line) for line in found.lines.rows],
+        current=found.current,
+    )
 
 
 @get("/register.csv")
