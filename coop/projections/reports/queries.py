@@ -1,8 +1,10 @@
-"""What the reports pages read: the signed checkpoints of the log."""
+"""What the reports pages read: the signed checkpoints of the log and the governance record."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -33,3 +35,136 @@ async def checkpoint(pool: asyncpg.Pool, checkpoint_id: int) -> CheckpointRow | 
         checkpoint_id,
     )
     return None if row is None else CheckpointRow(**dict(row))
+
+
+# The governance record (coop.projections.reports.record) ------------------------------
+
+KINDS = (
+    "admission",
+    "refusal",
+    "resolution",
+    "election",
+    "reinvestment",
+    "rule change",
+    "rate change",
+    "period close",
+    "surplus declaration",
+)
+
+
+class RecordEvent(msgspec.Struct, frozen=True):
+    """One event of a decision, at its position in the log."""
+
+    position: int
+    what: str
+
+
+class Declaration(msgspec.Struct, frozen=True):
+    """A member's declared interest in a ballot, as the record shows it."""
+
+    member: str
+    interest: str
+
+
+class Decision(msgspec.Struct, frozen=True, kw_only=True):
+    """One decision in the governance record, with its provenance."""
+
+    position: int  # of the event that decided it
+    kind: str
+    title: str
+    made_by: str | None  # the name on the account that proposed or made it
+    reference: str
+    secret: bool
+    rules_version: int | None
+    electorate: dict[str, int] | None
+    declarations: list[Declaration]
+    result: dict[str, Any] | None
+    outcome: str
+    opened_at: datetime | None
+    decided_on: date | None
+    events: list[RecordEvent]
+    checkpoint: int | None  # the first signed checkpoint that covers every event above
+    checkpoint_size: int | None
+
+
+async def decisions(
+    pool: asyncpg.Pool, *, kind: str | None = None, year: int | None = None
+) -> list[Decision]:
+    """Every decision taken, in the log's order; of one kind or year if asked."""
+    rows = await pool.fetch(
+        "SELECT d.*, a.name AS made_by_name FROM record_decisions d"
+        " LEFT JOIN accounts a ON a.account_id = d.made_by"
+        " WHERE d.decided_position IS NOT NULL"
+        " AND ($1::text IS NULL OR d.kind = $1)"
+        " AND ($2::int IS NULL OR extract(year FROM d.decided_on) = $2)"
+        " ORDER BY d.decided_position",
+        kind,
+        year,
+    )
+    names = await _declarers(pool, rows)
+    covering = await _checkpoints_by_reach(pool)
+    return [_decision(r, names, covering) for r in rows]
+
+
+async def record_years(pool: asyncpg.Pool) -> list[int]:
+    """The years in which decisions were taken, the latest first."""
+    rows = await pool.fetch(
+        "SELECT DISTINCT extract(year FROM decided_on)::int AS year FROM record_decisions"
+        " WHERE decided_position IS NOT NULL AND decided_on IS NOT NULL ORDER BY year DESC"
+    )
+    return [r["year"] for r in rows]
+
+
+async def _declarers(pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> dict[str, str]:
+    ids = {d["member_id"] for r in rows for d in json.loads(r["declarations"])}
+    if not ids:
+        return {}
+    found = await pool.fetch(
+        "SELECT member_id::text AS id, name FROM members WHERE member_id = ANY($1::uuid[])",
+        list(ids),
+    )
+    return {r["id"]: r["name"] for r in found}
+
+
+async def _checkpoints_by_reach(pool: asyncpg.Pool) -> list[tuple[int, int, int]]:
+    """Each checkpoint as (the last position it covers, its id, its size), in order.
+
+    A checkpoint covers the first ``size`` links of the chain; positions may have
+    gaps (a rolled-back insert uses a number), so its reach is read from the chain.
+    """
+    rows = await pool.fetch(
+        "SELECT c.id, c.size, (SELECT notification_id FROM audit_chain"
+        "   ORDER BY notification_id OFFSET c.size - 1 LIMIT 1) AS reach"
+        " FROM (SELECT min(id) AS id, size FROM audit_checkpoints GROUP BY size) c"
+        " ORDER BY c.size"
+    )
+    return [(r["reach"], r["id"], r["size"]) for r in rows if r["reach"] is not None]
+
+
+def _decision(
+    r: asyncpg.Record, names: dict[str, str], covering: list[tuple[int, int, int]]
+) -> Decision:
+    events = [RecordEvent(**e) for e in json.loads(r["events"])]
+    last = max(e.position for e in events)
+    cover = next(((i, size) for reach, i, size in covering if reach >= last), (None, None))
+    return Decision(
+        position=r["decided_position"],
+        kind=r["kind"],
+        title=r["title"],
+        made_by=r["made_by_name"],
+        reference=r["reference"],
+        secret=r["secret"],
+        rules_version=r["rules_version"],
+        electorate=None if r["electorate"] is None else json.loads(r["electorate"]),
+        declarations=[
+            Declaration(names.get(d["member_id"], "A member"), d["interest"])
+            for d in json.loads(r["declarations"])
+        ],
+        result=None if r["result"] is None else json.loads(r["result"]),
+        outcome=r["outcome"],
+        opened_at=r["opened_at"],
+        decided_on=r["decided_on"],
+        events=events,
+        checkpoint=cover[0],
+        checkpoint_size=cover[1],
+    )
