@@ -27,6 +27,8 @@ MEMBER = "member"  # current members of any class (former members are only SIGNE
 READER = "reader"  # current members and the trustees: general meetings and the rules
 USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
 USER_OR_PA = "user-or-pa"  # those with a calendar feed of their care
+RECORD = "record"  # members, trustees and auditors: the governance record
+REGISTERS = "registers"  # the trustees keep the registers; the auditor reads them
 
 # Who may use each route. A new route must be added here, or the first test fails.
 MATRIX: dict[tuple[str, str], str] = {
@@ -79,12 +81,16 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/trustees/accounts/{account_id:uuid}/roles"): TRUSTEE,
     ("GET", "/trustees/import"): TRUSTEE,
     ("POST", "/trustees/import"): TRUSTEE,
-    ("GET", "/register"): TRUSTEE,
-    ("GET", "/register.csv"): TRUSTEE,
-    ("GET", "/register.pdf"): TRUSTEE,
-    ("GET", "/trustees-register"): TRUSTEE,
-    ("GET", "/trustees-register.csv"): TRUSTEE,
-    ("GET", "/trustees-register.pdf"): TRUSTEE,
+    ("GET", "/register"): REGISTERS,
+    ("GET", "/register.csv"): REGISTERS,
+    ("GET", "/register.pdf"): REGISTERS,
+    ("GET", "/trustees-register"): REGISTERS,
+    ("GET", "/trustees-register.csv"): REGISTERS,
+    ("GET", "/trustees-register.pdf"): REGISTERS,
+    ("GET", "/record"): RECORD,
+    ("GET", "/record.csv"): RECORD,
+    ("GET", "/api/record"): RECORD,
+    ("GET", "/record/proofs/{position:int}/{checkpoint_id:int}"): RECORD,
     ("GET", "/my"): SIGNED_IN,
     ("GET", "/my/details"): MEMBER,
     ("POST", "/my/details"): MEMBER,
@@ -228,6 +234,7 @@ PEOPLE: dict[str, Person] = {
     # `coop accounts add-trustee`: a trustee's account opened before the members are in coop.
     "founding-trustee": Person(account_roles=(Role.TRUSTEE,), roles=frozenset({"trustee"})),
     "former-member": Person(MemberClass.USER, former=True),
+    "auditor": Person(account_roles=(Role.AUDITOR,), roles=frozenset({"auditor"})),
 }
 # The roles each rule lets in.
 LETS_IN: dict[str, set[str]] = {
@@ -239,6 +246,8 @@ LETS_IN: dict[str, set[str]] = {
     CARER: {"carer"},
     USER_OR_CARER: {"user", "carer"},
     USER_OR_PA: {"user", "pa"},
+    RECORD: {"member", "trustee", "secretary", "auditor"},
+    REGISTERS: {"trustee", "secretary", "auditor"},
 }
 
 
@@ -307,6 +316,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{proposal_id:uuid}", str(member_id))
             .replace("{visit_id:uuid}", str(member_id))
             .replace("{checkpoint_id:int}", "1")
+            .replace("{position:int}", "1")
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import msgspec
+
+from coop.infra.audit_chain import ChainedEvent, events_in
+from coop.infra.audit_checkpoints import CheckpointError, inclusion_proof
 
 
 class CheckpointRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,6 +75,7 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
 
     position: int  # of the event that decided it
     kind: str
+    subject_id: UUID | None  # the ballot, member, rules or period it is about
     title: str
     made_by: str | None  # the name on the account that proposed or made it
     reference: str
@@ -150,6 +155,7 @@ def _decision(
     return Decision(
         position=r["decided_position"],
         kind=r["kind"],
+        subject_id=r["subject_id"],
         title=r["title"],
         made_by=r["made_by_name"],
         reference=r["reference"],
@@ -168,3 +174,31 @@ def _decision(
         checkpoint=cover[0],
         checkpoint_size=cover[1],
     )
+
+
+async def proof_of_inclusion(pool: asyncpg.Pool, position: int, checkpoint_id: int) -> str | None:
+    """The event at ``position`` with its audit path in checkpoint ``checkpoint_id``, as
+    ``coop audit prove`` writes it; None if there is no such checkpoint or it does not
+    cover the event. Checked with ``coop audit check-inclusion`` and the checkpoint.
+
+    Only a decision's own events are offered: the entry carries the event's stored
+    bytes, which for other events (a vote in an open ballot, say) are not the record's.
+    """
+    found = await checkpoint(pool, checkpoint_id)
+    in_record = await pool.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM record_decisions WHERE decided_position IS NOT NULL"
+        " AND events @> $1::jsonb)",
+        json.dumps([{"position": position}]),
+    )
+    if found is None or not in_record:
+        return None
+    async with pool.acquire() as conn:
+        events: list[ChainedEvent] = []
+        async for event in events_in(conn):
+            if len(events) == found.size:
+                break
+            events.append(event)
+    try:
+        return inclusion_proof(events, position, found.size)
+    except CheckpointError:
+        return None

@@ -15,7 +15,7 @@ from coop.domain.membership.member_details import Cessation, MemberClass, Office
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # Roles trustees give to an account; membership roles follow from the member's record.
-STAFF_ROLES = (Role.COORDINATOR,)
+STAFF_ROLES = (Role.COORDINATOR, Role.AUDITOR)
 
 
 class ClassChange(NamedTuple):
