@@ -147,8 +147,12 @@ CSV_FIELDS = (
 )
 
 
+def _by_class(counts: Mapping[str, int]) -> str:
+    """'user 2; carer 1; pa 3', in the classes' order."""
+    return "; ".join(f"{c} {counts[c]}" for c in sorted(counts, key=in_class_order))
+
+
 def _csv_row(d: Decision) -> list[object]:
-    turnout = (d.result or {}).get("turnout", {})
     return [
         d.position,
         d.decided_on,
@@ -159,8 +163,8 @@ def _csv_row(d: Decision) -> list[object]:
         d.reference,
         "yes" if d.secret else "no",
         d.rules_version if d.rules_version is not None else "",
-        "; ".join(f"{c} {n}" for c, n in (d.electorate or {}).items()),
-        "; ".join(f"{c} {n}" for c, n in turnout.items()),
+        _by_class(d.electorate or {}),
+        _by_class((d.result or {}).get("turnout", {})),
         "; ".join(f"{x.member}: {x.interest}" for x in d.declarations),
         "; ".join(f"{e.position} {e.what}" for e in d.events),
         d.checkpoint if d.checkpoint is not None else "",
