@@ -89,7 +89,7 @@ def decision_view(d: Decision) -> dict[str, Any]:
         "decided_on": day(d.decided_on) if d.decided_on else None,
         "opened": when(d.opened_at) if d.opened_at else None,
         "turnout": _turnout(d),
-        "table": result.get("table", []),
+        "table": [[class_name(row[0]), *row[1:]] for row in result.get("table", [])],
         "elected": result.get("elected", []),
         "quota": result.get("quota"),
         "selected": result.get("selected", []),
