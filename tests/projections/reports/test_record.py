@@ -12,6 +12,7 @@ from coop.domain.governance.ballots import Mark
 from coop.infra.sealing import master_key
 from coop.projections.reports.queries import RecordEvent, decisions, record_years
 from coop.projections.runner import by_name, catch_up, rebuild
+from tests.app.finance.test_periods import a_year_of_books
 from tests.app.governance.test_ballots import TRUSTEE, amira_changes_her_mind, co_op, resolution
 from tests.conftest import SECRET, TODAY
 from tests.people import details
@@ -102,3 +103,34 @@ async def test_the_record_is_rebuilt_exactly_from_the_events(
         )  # as a bug might
         await rebuild(conn, by_name("record"), MASTER)
     assert await decisions(pool) == before
+
+
+async def test_the_money_decisions_are_in_the_record_with_who_made_them(
+    coop: Coop, db_url: str, pool: asyncpg.Pool
+) -> None:
+    people, period = a_year_of_books(coop, db_url)
+    coop.close_period(period, minute="Board 2026/05 minute 2", by=people.trustee)
+    coop.declare_distributable(
+        period, pence=396_504, minute="Board 2026/05 minute 3", by=people.trustee
+    )
+    await _caught_up(pool)
+    record = await decisions(pool)
+    assert [d.kind for d in record] == [
+        "rule change",
+        "rate change",
+        "period close",
+        "surplus declaration",
+    ]
+    _, rates, closed, declared = record
+    assert rates.made_by == "Ruth Adeyemi" and rates.reference == "Board 2025/03 minute 4"
+    assert rates.outcome == (
+        "From 1 April 2025: care charged at £28.00 an hour, PAs paid £14.80 an hour"
+    )
+    assert closed.title.startswith("The books closed for 2025 to 2026 (1 April 2025")
+    assert closed.outcome == "Closed: surplus £4,405.60"
+    assert closed.reference == "Board 2026/05 minute 2"
+    assert [e.what for e in closed.events] == ["Period opened", "Books closed"]
+    assert declared.outcome == (
+        "£3,965.04 to reinvest, of a surplus of £4,405.60 (10% kept in reserve)"
+    )
+    assert declared.made_by == "Ruth Adeyemi"
