@@ -25,4 +25,11 @@ CREATE TABLE record_decisions (
 CREATE INDEX record_decisions_in_order
     ON record_decisions (decided_position) WHERE decided_position IS NOT NULL;
 
+-- Which signed checkpoint covers an entry: a checkpoint covers the first `size`
+-- links, and an entry's place among them is its position less the positions
+-- never used before it (a rolled-back insert uses one up). Those gaps are rare,
+-- and this index finds them without reading the whole chain.
+CREATE INDEX audit_chain_gaps ON audit_chain (notification_id)
+    WHERE previous_id <> notification_id - 1;
+
 INSERT INTO projection_tracking (name) VALUES ('record');

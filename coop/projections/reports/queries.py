@@ -107,8 +107,8 @@ async def decisions(
         year,
     )
     names = await _declarers(pool, rows)
-    covering = await _checkpoints_by_reach(pool)
-    return [_decision(r, names, covering) for r in rows]
+    coverage = await _coverage(pool)
+    return [_decision(r, names, coverage) for r in rows]
 
 
 async def record_years(pool: asyncpg.Pool) -> list[int]:
@@ -131,27 +131,35 @@ async def _declarers(pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> dict[str
     return {r["id"]: r["name"] for r in found}
 
 
-async def _checkpoints_by_reach(pool: asyncpg.Pool) -> list[tuple[int, int, int]]:
-    """Each checkpoint as (the last position it covers, its id, its size), in order.
+class _Coverage(msgspec.Struct, frozen=True):
+    """Enough to say which checkpoint covers an entry, read once per request."""
 
-    A checkpoint covers the first ``size`` links of the chain; positions may have
-    gaps (a rolled-back insert uses a number), so its reach is read from the chain.
-    """
-    rows = await pool.fetch(
-        "SELECT c.id, c.size, (SELECT notification_id FROM audit_chain"
-        "   ORDER BY notification_id OFFSET c.size - 1 LIMIT 1) AS reach"
-        " FROM (SELECT min(id) AS id, size FROM audit_checkpoints GROUP BY size) c"
-        " ORDER BY c.size"
+    gaps: list[tuple[int, int]]  # (position, positions unused just before it), in order
+    checkpoints: list[tuple[int, int]]  # (size, id), the smallest first
+
+    def covering(self, position: int) -> tuple[int, int] | None:
+        """(id, size) of the first checkpoint whose links include ``position``'s."""
+        place = position - sum(unused for at, unused in self.gaps if at <= position)
+        return next(((i, size) for size, i in self.checkpoints if size >= place), None)
+
+
+async def _coverage(pool: asyncpg.Pool) -> _Coverage:
+    gaps = await pool.fetch(
+        "SELECT notification_id, notification_id - previous_id - 1 AS unused FROM audit_chain"
+        " WHERE previous_id <> notification_id - 1 ORDER BY notification_id"
     )
-    return [(r["reach"], r["id"], r["size"]) for r in rows if r["reach"] is not None]
+    checkpoints = await pool.fetch(
+        "SELECT min(id) AS id, size FROM audit_checkpoints GROUP BY size ORDER BY size"
+    )
+    return _Coverage(
+        gaps=[(r["notification_id"], r["unused"]) for r in gaps],
+        checkpoints=[(r["size"], r["id"]) for r in checkpoints],
+    )
 
 
-def _decision(
-    r: asyncpg.Record, names: dict[str, str], covering: list[tuple[int, int, int]]
-) -> Decision:
+def _decision(r: asyncpg.Record, names: dict[str, str], coverage: _Coverage) -> Decision:
     events = [RecordEvent(**e) for e in json.loads(r["events"])]
-    last = max(e.position for e in events)
-    cover = next(((i, size) for reach, i, size in covering if reach >= last), (None, None))
+    cover = coverage.covering(max(e.position for e in events)) or (None, None)
     return Decision(
         position=r["decided_position"],
         kind=r["kind"],

@@ -10,7 +10,7 @@ from coop.application import Coop
 from coop.clock import FixedClock
 from coop.domain.governance.ballots import Mark
 from coop.infra.sealing import master_key
-from coop.projections.reports.queries import RecordEvent, decisions, record_years
+from coop.projections.reports.queries import RecordEvent, _Coverage, decisions, record_years
 from coop.projections.runner import by_name, catch_up, rebuild
 from tests.app.finance.test_periods import a_year_of_books
 from tests.app.governance.test_ballots import TRUSTEE, amira_changes_her_mind, co_op, resolution
@@ -134,3 +134,12 @@ async def test_the_money_decisions_are_in_the_record_with_who_made_them(
         "£3,965.04 to reinvest, of a surplus of £4,405.60 (10% kept in reserve)"
     )
     assert declared.made_by == "Ruth Adeyemi"
+
+
+def test_an_entry_is_covered_by_the_first_checkpoint_that_reaches_its_place_in_the_chain() -> None:
+    # Positions 7 to 9 were never used (rolled back): position 10 is the 7th link.
+    coverage = _Coverage(gaps=[(10, 3)], checkpoints=[(6, 1), (7, 2), (20, 3)])
+    assert coverage.covering(6) == (1, 6)
+    assert coverage.covering(10) == (2, 7)
+    assert coverage.covering(11) == (3, 20)
+    assert coverage.covering(24) is None  # the 21st link: no checkpoint reaches it yet
