@@ -39,7 +39,11 @@ def run_benchmark(which: str, url: str, settings: Any, args: argparse.Namespace)
         from bench import money
 
         return money.run(args, url)
+    if which == "record":  # the governance record of a co-op with many decisions
+        from bench import record
+
+        return record.run(url, settings, args)
     raise ValueError(
         f"There is no benchmark called {which!r}."
-        " Known: append, project, import, vote, matching, money."
+        " Known: append, project, import, vote, matching, money, record."
     )

@@ -836,13 +836,16 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money"]
+        "which", choices=["append", "project", "import", "vote", "matching", "money", "record"]
     )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")
     bench.add_argument(
-        "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
+        "--rows",
+        type=int,
+        default=10_000,
+        help="members for `import` and `record`; electors for `vote`",
     )
     bench.add_argument(
         "--processes",
