@@ -59,6 +59,8 @@ async def test_a_member_sees_every_decision_in_order_with_how_it_was_reached(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
     await a_decided_resolution(client, coop, clock)
+    ballots = await client.get("/ballots")
+    assert 'href="/record">the governance record</a>' in ballots.text  # where members find it
     page = await client.get("/record")
     assert page.status_code == 200
     text = page.text
