@@ -15,6 +15,7 @@ from coop.config import Settings
 from coop.domain.governance.ballots import Mark
 from coop.infra.audit_checkpoints import check_inclusion, generate_key, parse_note
 from coop.web.accounts.passwords import hash_password
+from tests.app.governance import test_ballots as ballot_stories  # not collected twice
 from tests.app.governance.test_ballots import amira_changes_her_mind, co_op, resolution
 from tests.conftest import TODAY
 from tests.web.helpers import TRUSTEE_PASSWORD, post_form, sign_in
@@ -185,3 +186,29 @@ async def test_trustees_make_an_account_an_auditor_who_reads_the_record_and_regi
     assert 'href="/record"' in home.text and 'href="/register"' in home.text  # in the menu
     for refused in ("/trustees/applications", "/trustees/members", "/office"):
         assert (await client.get(refused)).status_code == 403, refused
+
+
+async def test_an_election_and_a_reinvestment_show_who_was_elected_and_what_was_funded(
+    client: httpx.AsyncClient, coop: Coop, clock: FixedClock
+) -> None:
+    # The co-op's story as the ballots' own tests tell it: an election by STV.
+    ballot_stories.test_an_election_fills_the_seats_by_stv_with_the_full_count_sheet(coop, clock)
+    await signed_in_trustee(client, coop)
+    await client.app.state["services"].seen(coop.recorder.max_notification_id() or 0, "record")
+    page = await client.get("/record?kind=election")
+    assert "1 decision: elections" in page.text
+    assert "Trustee election 2026" in page.text and "Quota" in page.text and "3 votes" in page.text
+    assert "Elected: " in page.text and "Amira Hassan" in page.text
+    assert 'href="/record"' in (await client.get("/trustees")).text
+
+
+async def test_a_reinvestment_shows_what_the_members_funded(
+    client: httpx.AsyncClient, coop: Coop, clock: FixedClock
+) -> None:
+    ballot_stories.test_a_reinvestment_ballot_shares_the_surplus_by_equal_shares(coop, clock)
+    await signed_in_trustee(client, coop)
+    await client.app.state["services"].seen(coop.recorder.max_notification_id() or 0, "record")
+    page = await client.get("/record?kind=reinvestment")
+    assert "1 decision: reinvestments" in page.text
+    assert "Reinvesting the 2026 surplus" in page.text
+    assert "Funded: " in page.text and "Outings for users" in page.text
