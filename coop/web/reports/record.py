@@ -85,7 +85,7 @@ def decision_view(d: Decision) -> dict[str, Any]:
     return {
         "d": d,
         "anchor": f"decision-{d.position}",
-        "kind_name": KIND_NAMES[d.kind].removesuffix("s") if d.kind != "refusal" else "Refusal",
+        "kind_name": d.kind.capitalize(),
         "decided_on": day(d.decided_on) if d.decided_on else None,
         "opened": when(d.opened_at) if d.opened_at else None,
         "turnout": _turnout(d),
