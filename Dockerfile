@@ -13,6 +13,8 @@ ENV PYTHONUNBUFFERED=1 \
 RUN groupadd --system --gid 10001 coop \
  && useradd --system --uid 10001 --gid coop --home-dir /var/lib/coop --create-home \
         --shell /usr/sbin/nologin coop
+# The key directory (COOP_KEY_DIR), made here so a volume mounted on it belongs to coop.
+RUN install -d -o coop -g coop -m 700 /var/lib/coop/keys
 
 # WeasyPrint (the registers as PDF) loads Pango and HarfBuzz's subsetter at run
 # time; DejaVu is the fallback for letters our own font lacks (Greek, Cyrillic).

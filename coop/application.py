@@ -72,7 +72,10 @@ class Coop(
         "MAPPER_TOPIC": "coop.infra.eventstore.codec:EventMapper",
         "APPLICATION_RECORDER_TOPIC": "coop.infra.eventstore.group_commit:GroupCommitRecorder",
         # Keep hot aggregates (the membership numbers) in memory, reading only new events.
-        "AGGREGATE_CACHE_MAXSIZE": "1000",
+        # Room for every person's account, member and care diaries besides the visits in
+        # flight: with 1,000, a co-op of 450 in care evicted diaries holding a year of
+        # visits, and each command replayed them (4x slower; `coop bench care`).
+        "AGGREGATE_CACHE_MAXSIZE": "20000",
     }
 
     def __init__(self, env: dict[str, str], *, secret_key: str, clock: Clock | None = None):

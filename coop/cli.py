@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as e:
         print(f"coop: {e}", file=sys.stderr)
         return 2
+    from coop.infra.key_files import use_key_dir
+
+    use_key_dir(settings.keys)
     try:
         code: int = args.run(settings, args)
     except SettingsError as e:
@@ -72,6 +75,7 @@ def _serve(settings: Settings, url: str, banner: Callable[[], None] | None = Non
         # (perhaps the embedded one) and the secret (perhaps generated).
         os.environ["DATABASE_URL"] = url
         os.environ["COOP_SECRET_KEY"] = settings.secret_key
+        os.environ["COOP_KEY_DIR"] = str(settings.keys.resolve())
         if banner:
             banner()
         uvicorn.run(
@@ -836,8 +840,21 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument(
-        "which", choices=["append", "project", "import", "vote", "matching", "money", "record"]
+        "which",
+        choices=[
+            "append",
+            "project",
+            "import",
+            "vote",
+            "matching",
+            "money",
+            "staff",
+            "faults",
+            "care",
+            "record",
+        ],
     )
+    bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")
@@ -858,6 +875,9 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=3.0,
         help="seconds per `append` measurement and per `vote` baseline",
+    )
+    bench.add_argument(
+        "--load-seconds", type=float, default=30.0, help="seconds of booking per `care` run"
     )
     bench.set_defaults(run=cmd_bench)
     return p

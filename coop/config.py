@@ -21,6 +21,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     database_url: str | None = None
     data_dir: Path = Path(".coop")
+    # The key shares that make destroying a key real (docs/security.md); None: data_dir/keys.
+    key_dir: Path | None = None
     secret_key: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -61,6 +63,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.data_dir / "checkpoints"
 
     @property
+    def keys(self) -> Path:
+        """The key directory: COOP_KEY_DIR, or ``keys`` in the data directory."""
+        return self.key_dir or self.data_dir / "keys"
+
+    @property
     def smtp_configured(self) -> bool:
         return bool(self.smtp_host)
 
@@ -88,6 +95,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=data_dir,
+            key_dir=Path(env["COOP_KEY_DIR"]) if env.get("COOP_KEY_DIR") else None,
             secret_key=env.get("COOP_SECRET_KEY", ""),
             audit_key=env.get("COOP_AUDIT_KEY", "").strip(),
             host=env.get("COOP_HOST", "127.0.0.1"),

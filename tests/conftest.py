@@ -26,11 +26,25 @@ from coop.application import Coop
 from coop.clock import FixedClock
 from coop.config import Settings
 from coop.infra.db import create_pool, embedded_server, eventsourcing_env, with_database
+from coop.infra.key_files import key_files, use_key_dir
 from coop.infra.migrate import migrate
 
 _counter = itertools.count()
 RUN = secrets.token_hex(3)
 SECRET = "test-secret-key-" + RUN
+
+
+@pytest.fixture(scope="session", autouse=True)
+def key_dir() -> Iterator[Path]:
+    """The key directory (COOP_KEY_DIR) of every process in this test session: this
+    one's, and the ``coop`` commands and servers that tests start (from the environment)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="coop-test-keys-") as d,
+        pytest.MonkeyPatch.context() as env,
+    ):
+        use_key_dir(Path(d))
+        env.setenv("COOP_KEY_DIR", d)
+        yield Path(d)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +105,9 @@ def coop(db_url: str, clock: FixedClock) -> Iterator[Coop]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, secret_key=SECRET, db_pool_size=8)
+    return Settings(
+        data_dir=tmp_path, key_dir=key_files().directory, secret_key=SECRET, db_pool_size=8
+    )
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.demo.days import Days
+from coop.domain.finance.money import pounds
 from coop.domain.governance.ballots import BallotKind, Elector, Mark, Option
 from coop.domain.governance.meetings import MeetingKind
 from coop.domain.governance.rules import model_rules
@@ -120,31 +120,31 @@ def last_years_agm(coop: Coop, days: Days, trustee: UUID, members: dict[str, UUI
 
 
 def open_surplus_ballot(
-    coop: Coop, clock: FixedClock, trustee: UUID, members: dict[str, UUID]
+    coop: Coop,
+    clock: FixedClock,
+    trustee: UUID,
+    members: dict[str, UUID],
+    period: UUID,
+    declared_pence: int,
 ) -> None:
-    """This year's surplus: members proposed options (one declined, with the trustees'
-    reason), then a secret reinvestment ballot on the rest, open now, a week to go."""
+    """This year's surplus, as the trustees declared it from the closed period's books:
+    members proposed options (one declined, with the trustees' reason), then a secret
+    reinvestment ballot on the rest, open now, a week to go."""
     now = clock.now()
     clock.set(now - timedelta(days=21))
-    ballot = coop.draft_ballot(
-        kind=BallotKind.REINVESTMENT,
-        title="Reinvesting the 2025–26 surplus",
-        question="We have £12,000 to reinvest. Which of these options do you support?",
+    ballot = coop.draft_reinvestment(
+        period,
+        title="Reinvesting our first year's surplus",
+        question=f"We have {pounds(declared_pence).removesuffix('.00')} to reinvest."
+        " Which of these options do you support?",
         easy_read="We have money left over. Tick the ideas you like.",
         topic="surplus",
         secret=True,
-        budget_pence=1_200_000,
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=7),
         by=trustee,
     ).subject
-    coop.invite_proposals(
-        ballot,
-        until=now - timedelta(days=8),
-        period="April 2025 to March 2026",
-        hours_delivered=Decimal(15_600),
-        by=trustee,
-    )
+    coop.invite_proposals(ballot, until=now - timedelta(days=8), period_id=period, by=trustee)
     voters = electorate(coop, list(members.values()), today(clock))
     first = {
         c: next(v.member_id for v in voters if v.member_class == c) for c in ("user", "carer", "pa")

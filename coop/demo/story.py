@@ -7,7 +7,9 @@ refused, a PA who became a carer, carers linked to the users they support,
 members who left, trustees elected and standing down, an AGM with its ballots,
 and this year's surplus ballot, open now. Since the first AGM in coop, a year
 ago, the co-op's care has run on it too: every visit, week by week, and next
-week's rota (``care``).
+week's rota (``care``); and its books (``finance``): the rates, the treasurer's
+ledger and the first period in coop, closed, whose declared surplus the ballot
+shares out.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.demo import governance, membership
+from coop.demo import finance, governance, membership
 from coop.demo.care import DemoCare
 from coop.demo.days import Days
 from coop.demo.people import PEOPLE
@@ -70,6 +72,7 @@ def _two_years(coop: Coop, days: Days, password: str) -> None:
     days.go_to(365)
     membership.first_agm_in_coop(coop, ids, by_name, trustee)
     care = DemoCare(coop, days, by_name, {PEOPLE[0][0]: trustee})
+    period = finance.open_the_books(coop, days, trustee, care.joy)
     care.begin()
     care.deliver(until=430)
     days.go_to(430)
@@ -83,6 +86,9 @@ def _two_years(coop: Coop, days: Days, password: str) -> None:
     days.go_to(705)
     membership.erase_dorothy(coop, trustee)
     membership.applications_waiting(coop, days)
+    days.go_to(730 - 22)
+    finance.keep_the_ledger(coop, period, care.joy)
+    declared = finance.close_the_year(coop, days, period, trustee)
     days.go_to(730)
     care.rota_ahead()
-    governance.open_surplus_ballot(coop, days.clock, trustee, by_name)
+    governance.open_surplus_ballot(coop, days.clock, trustee, by_name, period, declared)

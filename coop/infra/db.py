@@ -14,6 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 import asyncpg
+import psycopg
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg.conninfo import conninfo_to_dict
 
 from coop.infra.fair_queue import FairQueue
@@ -50,6 +53,35 @@ def database(database_url: str | None, data_dir: Path) -> Iterator[str]:
     log.info("No DATABASE_URL: starting the embedded PostgreSQL in %s", data_dir / "pgdata")
     with embedded_server(data_dir) as url:
         yield url
+
+
+# What the database's being away looks like, from asyncpg (the read side and votes),
+# psycopg and its pool (the commands' event store, wrapped by eventsourcing) and the
+# operating system (a restarting server's socket file is missing: FileNotFoundError).
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,  # ConnectionError, FileNotFoundError and TimeoutError among them
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08: the connection failed or went
+    asyncpg.OperatorInterventionError,  # 57: shutting down, starting up (cannot connect now)
+    asyncpg.InsufficientResourcesError,  # 53: too many connections, disk full
+    asyncpg.InterfaceError,  # the connection closed under a query
+    asyncpg.exceptions.InternalClientError,  # "cannot switch to state 12": lost mid-protocol
+    psycopg.OperationalError,  # the pool timed out, the server went away, a lock timed out
+    psycopg.InterfaceError,
+    StoreOperationalError,
+    StoreInterfaceError,
+)
+
+
+def is_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) is the database being out of reach: no
+    fault in coop, and it passes (the web answers 503, the worker tries again)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, _UNAVAILABLE):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def eventsourcing_env(url: str, *, pool_size: int) -> dict[str, str]:

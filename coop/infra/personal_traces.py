@@ -3,7 +3,8 @@
 The event log is dealt with by destroying keys (``Coop.erase``); the read models
 by the ``Member.Erased`` event. These tables are not events: mail to the
 person's addresses (its text names them), one-time links, sessions and API
-tokens. Subject access reads them; erasure clears them.
+tokens, and the secrets of their care calendar feeds. Subject access reads them;
+erasure clears them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ async def mail_to(pool: asyncpg.Pool, addresses: list[str]) -> list[dict[str, An
 async def clear_traces(
     pool: asyncpg.Pool, member_id: UUID, addresses: list[str], account_id: UUID | None
 ) -> None:
-    """Delete mail to these addresses, and the person's links, sessions and tokens."""
+    """Delete mail to these addresses, and the person's links, sessions, tokens and feeds."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "DELETE FROM outbox WHERE lower(to_address) = ANY($1::text[])", addresses
@@ -41,5 +42,7 @@ async def clear_traces(
             member_id,
             account_id,
         )
+        # A feed's secret URL would otherwise outlive the person it names.
+        await conn.execute("DELETE FROM care_feed_tokens WHERE owner_id = $1", member_id)
     if account_id is not None:
         await end_all_sessions(pool, account_id)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import asyncpg
 
+from coop.infra.db import is_unavailable
 from coop.projections.accounts.handlers import accounts
 from coop.projections.base import Projection
 from coop.projections.batches import (
@@ -227,6 +228,18 @@ class Worker:
         self._wake = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Keep the projections up to date until ``stop``, through database restarts."""
+        while not stop.is_set():
+            try:
+                await self._run(stop)
+            except Exception as e:
+                if not is_unavailable(e):
+                    raise
+                # A restart cut every connection (the listener's too): connect afresh.
+                log.warning("The database is out of reach (%r); connecting again shortly", e)
+                await _first_of(stop, stop, timeout=self.poll)
+
+    async def _run(self, stop: asyncio.Event) -> None:
         conn = await asyncpg.connect(self.url)
         reader = await asyncpg.connect(self.url)  # reads and decodes ahead while conn writes
         listener = await asyncpg.connect(self.url)
@@ -234,6 +247,8 @@ class Worker:
             await listener.add_listener(EVENTS_CHANNEL, self._notified)
             while not stop.is_set():
                 self._wake.clear()
+                if listener.is_closed():
+                    raise ConnectionError("the listening connection has closed")
                 try:
                     await catch_up(conn, self.master, self.projections, reader=reader)
                 except (asyncpg.PostgresError, OSError, ValueError):

@@ -90,6 +90,20 @@ class ProjectionWaiter:
         self._refreshed = time.monotonic()
         rows = await self.pool.fetch("SELECT name, position FROM projection_tracking")
         self._advance({r["name"]: r["position"] for r in rows})
+        if self._listener is not None and self._listener.is_closed():
+            await self._listen_again()
+
+    async def _listen_again(self) -> None:
+        """After a database restart cut the listening connection: listen afresh, or
+        every wait would poll from now on."""
+        self._listener = None  # one reconnection at a time; a failed one is tried again
+        try:
+            listener = await asyncpg.connect(self.url)
+            await listener.add_listener(PROGRESS_CHANNEL, self._notified)
+        except Exception as e:
+            log.warning("Could not listen for projections' progress again: %r", e)
+            return
+        self._listener = listener
 
     def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         name, _, position = payload.rpartition(":")

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import anyio
 import asyncpg
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -27,13 +25,15 @@ from coop.domain.errors import CoopError
 from coop.infra.audit_seals import start_sealing
 from coop.infra.db import create_pool, eventsourcing_env
 from coop.infra.housekeeping import remove_what_has_expired
+from coop.infra.key_files import use_key_dir
 from coop.infra.mail.sender import run_sender
 from coop.infra.migrate import migrate
+from coop.infra.request_keys import RequestDone
 from coop.infra.sealing import master_key
 from coop.projections.runner import Worker, run_elected
 from coop.projections.waiting import ProjectionWaiter
 from coop.scheduler import run_scheduler
-from coop.web import home, problems
+from coop.web import api_docs, home, problems, request_keys
 from coop.web.accounts import routes as accounts
 from coop.web.auth import ANYONE, NotAllowed, SignInRequired, access_guard, allow
 from coop.web.care import routes as care
@@ -41,8 +41,10 @@ from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.membership import routes as membership
 from coop.web.reports import routes as reports
+from coop.web.request_bodies import CoopRequest
 from coop.web.security import add_security_headers
 from coop.web.services import Services
+from coop.web.templating import reveal_in_pages
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent
@@ -52,6 +54,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
     """The web app for the database at ``url``."""
     settings = settings.with_secret()
     clock = clock or SystemClock()
+    use_key_dir(settings.keys)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -110,6 +113,8 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         lifespan=[lifespan],
         guards=[access_guard],
         before_send=[add_security_headers(https=settings.secure_cookies)],
+        before_request=request_keys.look_up_request_key,
+        after_request=request_keys.keep_answer,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
@@ -117,26 +122,32 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             cookie_samesite="lax",
             exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="coop API",
-            version="0.1.0",
-            description="Membership and governance for user-led care co-operatives.",
-            path="/api/schema",
-            render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/api/schema", route_handlers=[], opt=allow(ANYONE)),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_engine,
         ),
+        openapi_config=api_docs.openapi_config(),
+        plugins=[api_docs.ApiDocumentation()],
         exception_handlers={
             problems.Problem: problems.handle_problem,
             CoopError: problems.handle_coop_error,
             SignInRequired: problems.handle_sign_in_required,
             NotAllowed: problems.handle_not_allowed,
+            RequestDone: request_keys.handle_request_done,
             HTTPException: problems.handle_http,
             Exception: problems.handle_unexpected,
         },
         request_max_body_size=1_000_000,
+        request_class=CoopRequest,
         debug=False,
     )
+
+
+def _template_engine(engine: JinjaTemplateEngine) -> None:
+    """What every page's templates get: hidden characters shown, and each form's key."""
+    reveal_in_pages(engine)
+    request_keys.add_to_forms(engine)
 
 
 def app_from_env() -> Litestar:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from coop.domain import misleading_text
 from coop.domain.membership.members import (
     ApplicantDetails,
     ContactDetails,
@@ -87,6 +88,8 @@ def text(
     allowed = {"\n"} if multiline else set()
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
         checked.problem(name, f"{label} must not contain control characters")
+    elif hidden := misleading_text.refusal(label, value):
+        checked.problem(name, hidden)
     elif _MARKUP.search(value):
         checked.problem(name, f"{label} must not contain HTML tags (text between < and >)")
     elif not value and missing:

@@ -9,7 +9,13 @@ from litestar import Request, Router, get
 from litestar.response import Template
 
 from coop.web.auth import ANYONE, TRUSTEES, allow
-from coop.web.homes import home_for, most_urgent_first, office_things, trustee_things
+from coop.web.homes import (
+    care_day_things,
+    home_for,
+    most_urgent_first,
+    office_things,
+    trustee_things,
+)
 from coop.web.pages import page
 from coop.web.services import services
 
@@ -40,7 +46,10 @@ async def trustees_home(request: Request[Any, Any, Any]) -> Template:
 
 @get("/office")
 async def office_home(request: Request[Any, Any, Any]) -> Template:
-    things = most_urgent_first(await office_things(services(request.app).pool))
+    s = services(request.app)
+    things = most_urgent_first(
+        await care_day_things(s.pool, s.clock.now()) + await office_things(s.pool)
+    )
     return page(request, "home/office.html", things=things)
 
 

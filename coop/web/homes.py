@@ -14,7 +14,11 @@ from fractions import Fraction
 import asyncpg
 import msgspec
 
+from coop.clock import UK
+from coop.domain.care.times import monday_of
 from coop.infra.mail.outbox import waiting
+from coop.projections.care.queries import Status, day_board, pa_week, upcoming_visits
+from coop.projections.care.staff import offered_to
 from coop.projections.governance.advocacy import advocating_for
 from coop.projections.governance.open_business import (
     ballots_running,
@@ -116,6 +120,76 @@ async def member_things(pool: asyncpg.Pool, user: User, now: datetime) -> list[T
     return items
 
 
+async def care_things(pool: asyncpg.Pool, user: User, now: datetime) -> list[ToDo]:
+    """A user's next visits; a PA's requests waiting for an answer and their next visit."""
+    items: list[ToDo] = []
+    assert user.member_id is not None
+    if user.has("user"):
+        for v in await upcoming_visits(pool, user.member_id, now, limit=3):
+            who = f"with {v.pa_name}" if v.pa_name else "no PA confirmed yet"
+            items.append(
+                ToDo(
+                    text=f"Visit {when(v.starts_at)}",
+                    href=f"/care/visits/{v.visit_id}",
+                    detail=f"{v.minutes // 60}h {v.minutes % 60:02d}m, {who}.",
+                    action=False,
+                    due=v.starts_at,
+                )
+            )
+    if user.has("pa"):
+        for o in await offered_to(pool, user.member_id, now):
+            items.append(
+                ToDo(
+                    text=f"Answer a request: {o.user_name}, {when(o.starts_at)}",
+                    href="/pa/requests",
+                    detail="A coordinator offered you this visit. Accept or decline it.",
+                    action=True,
+                    due=o.starts_at,
+                )
+            )
+        local = now.astimezone(UK).date()
+        shifts = [
+            v
+            for v in await pa_week(pool, user.member_id, monday_of(local))
+            if v.ends_at > now and v.state == "confirmed"
+        ]
+        if shifts:
+            nxt = shifts[0]
+            items.append(
+                ToDo(
+                    text=f"Your next visit: {nxt.user_name}, {when(nxt.starts_at)}",
+                    href=f"/pa/visits/{nxt.visit_id}",
+                    detail=f"{len(shifts)} visit{'s' if len(shifts) != 1 else ''} left "
+                    "this week. Check in from this page when you arrive.",
+                    action=False,
+                    due=nxt.starts_at,
+                )
+            )
+    return items
+
+
+async def care_day_things(pool: asyncpg.Pool, now: datetime) -> list[ToDo]:
+    """The care day for the office: today's visits that are unfilled, late or missed."""
+    board = await day_board(pool, now.astimezone(UK).date(), now)
+    items = []
+    for kind, words in (
+        (Status.MISSED, "missed"),
+        (Status.LATE, "late"),
+        (Status.UNFILLED, "with no PA confirmed"),
+    ):
+        n = sum(v.status == kind for v in board)
+        if n:
+            items.append(
+                ToDo(
+                    text=f"{n} visit{'s' if n != 1 else ''} today {words}",
+                    href="/office/care/day",
+                    detail="See the day board, and call the user or find another PA.",
+                    action=True,
+                )
+            )
+    return items
+
+
 async def trustee_things(pool: asyncpg.Pool, now: datetime) -> list[ToDo]:
     """Applications waiting, ballots to count, ballots running, meetings coming, and
     what waits in the outbox."""
@@ -188,11 +262,14 @@ async def home_for(pool: asyncpg.Pool, user: User, now: datetime) -> list[Sectio
     """The sections of this person's home, each the most urgent first."""
     sections = []
     if user.member_id is not None and user.has("member"):
-        sections.append(Section("For you", most_urgent_first(await member_things(pool, user, now))))
+        mine = await member_things(pool, user, now) + await care_things(pool, user, now)
+        sections.append(Section("For you", most_urgent_first(mine)))
     if user.has("trustee") or user.has("secretary"):
-        sections.append(
-            Section("For the trustees", most_urgent_first(await trustee_things(pool, now)))
-        )
-    elif user.has("coordinator"):
-        sections.append(Section("For the office", most_urgent_first(await office_things(pool))))
+        trustees = await trustee_things(pool, now)
+        if user.has("coordinator"):  # the outbox is in the office's section below
+            trustees = [t for t in trustees if t.href != "/office/outbox"]
+        sections.append(Section("For the trustees", most_urgent_first(trustees)))
+    if user.has("coordinator"):
+        office = await care_day_things(pool, now) + await office_things(pool)
+        sections.append(Section("For the office", most_urgent_first(office)))
     return sections

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -13,9 +14,12 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from coop.commands.base import Busy
 from coop.domain.errors import CoopError
+from coop.infra.db import is_unavailable
 from coop.web.auth import NotAllowed, SignInRequired, is_api
 from coop.web.pages import page
+from coop.web.request_bodies import UnreadableBody
 
 
 class Problem(Exception):
@@ -28,19 +32,69 @@ class Problem(Exception):
         self.status, self.title, self.errors, self.detail = status, title, errors or {}, detail
 
 
+PROBLEM = "application/problem+json"
+
+
+class FieldProblem(msgspec.Struct):
+    """What is wrong with one field, and what to do about it."""
+
+    field: str
+    message: str
+
+
+class ProblemDocument(msgspec.Struct, omit_defaults=True):
+    """Every refusal the API makes (RFC 9457); the OpenAPI document describes this same type."""
+
+    type: str  # "about:blank": the status and title say it all
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldProblem] = msgspec.field(default_factory=list)
+
+
 def problem_response(
     status: int, title: str, detail: str = "", errors: dict[str, str] | None = None
 ) -> Response[Any]:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
-    return Response(content=body, status_code=status, media_type="application/problem+json")
+    body = ProblemDocument(
+        type="about:blank",
+        title=title,
+        status=status,
+        detail=detail,
+        errors=[FieldProblem(k, v) for k, v in (errors or {}).items()],
+    )
+    return Response(content=body, status_code=status, media_type=PROBLEM)
 
 
 def _page_error(request: Request[Any, Any, Any], status: int, title: str, detail: str) -> Template:
     return page(request, "errors/error.html", status=status, title=title, detail=detail)
+
+
+# How long to ask people (and clients) to wait before trying again, in seconds.
+RETRY_AFTER = 30
+
+
+def handle_unavailable(
+    request: Request[Any, Any, Any], exc: BaseException
+) -> Response[Any] | Template:
+    """503 with Retry-After, and what to do: wait, then send it again (it is safe)."""
+    request.logger.warning("The database is out of reach: %r", exc)
+    title = "Sorry, coop is not available just now"
+    if is_api(request):
+        response = problem_response(
+            503,
+            title,
+            "Try again in a minute. Send a write again with the same Idempotency-Key: "
+            "if it was done the first time, you get the first answer, and it is not done twice.",
+        )
+    else:
+        response = page(
+            request,
+            "errors/unavailable.html",
+            status=503,
+            title=title,
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[Any]:
@@ -48,9 +102,14 @@ def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[An
 
 
 def handle_coop_error(request: Request[Any, Any, Any], exc: CoopError) -> Response[Any] | Template:
+    response: Response[Any] | Template
     if is_api(request):
-        return problem_response(exc.status, str(exc))
-    return _page_error(request, exc.status, "This could not be done", str(exc))
+        response = problem_response(exc.status, str(exc))
+    else:
+        response = _page_error(request, exc.status, "This could not be done", str(exc))
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = "5"  # a moment: it is a crowd, not an outage
+    return response
 
 
 def handle_sign_in_required(
@@ -76,6 +135,14 @@ def handle_not_allowed(
 
 
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | Template:
+    answer = _http_answer(request, exc)
+    # What the refusal must carry goes too: Allow with a 405 (RFC 9110), Retry-After.
+    for name, value in (exc.headers or {}).items():
+        answer.headers[name] = value
+    return answer
+
+
+def _http_answer(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | Template:
     status = exc.status_code
     if isinstance(exc, ValidationException):
         detail = "The request was not in the expected form."
@@ -87,6 +154,10 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         if is_api(request):
             return problem_response(status, "Check the request", detail or exc.detail, errors)
         return _page_error(request, status, "Check what you sent", detail)
+    if isinstance(exc, UnreadableBody):
+        if is_api(request):
+            return problem_response(status, "What you sent could not be read", exc.detail)
+        return _page_error(request, status, "What you sent could not be read", exc.detail)
     title = {
         403: "You cannot do this",
         404: "Page not found",
@@ -94,6 +165,8 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         413: "What you sent is too large",
     }.get(status, "Something went wrong")
     detail = exc.detail if isinstance(exc, NotFoundException) and exc.detail != "Not Found" else ""
+    if status == 405 and (allowed := (exc.headers or {}).get("allow")):
+        detail = f"This address takes only {allowed}."
     if status == 403 and "csrf" in str(exc.detail).lower():
         detail = "The form had expired. Go back, reload the page and try again."
     if is_api(request):
@@ -108,6 +181,8 @@ _EXPLAIN = {
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Template:
+    if is_unavailable(exc):
+        return handle_unavailable(request, exc)
     request.logger.exception("Unhandled error", exc_info=exc)
     title = "Sorry, there is a problem with coop"
     detail = "Try again later. If it keeps happening, contact the co-op office."

@@ -31,6 +31,11 @@ def money(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
 
 
+def whole_pounds(pence: int) -> str:
+    """'£7,800' (Easy Read writes no pence when there are none), else as ``money``."""
+    return f"£{pence // 100:,}" if pence % 100 == 0 else money(pence)
+
+
 def percent(part: Fraction) -> str:
     """'62.5%' or '50%': to a tenth of a per cent, without a trailing '.0'."""
     tenths = round(part * 1000)

@@ -18,9 +18,12 @@ from coop.application import Coop
 from coop.clock import FixedClock, today
 from coop.demo.story import build_demo
 from coop.domain.care.times import monday_of
+from coop.domain.governance.proposals import Rate
 from coop.infra.db import create_pool, eventsourcing_env, with_database
 from coop.infra.sealing import master_key
 from coop.projections.care.queries import Status, day_board, pa_week
+from coop.projections.finance.books import period_books
+from coop.projections.finance.queries import ledger
 from coop.projections.membership.carers import links_of_user
 from coop.projections.membership.queries import applications_awaiting_decision, members_list
 from coop.projections.membership.registers import register_of_members, register_of_trustees
@@ -104,7 +107,39 @@ async def test_the_demo_has_rules_last_years_counted_ballots_and_an_open_surplus
         ("listed", ""),
         ("declined", ""),
     ]
-    assert proposals[0]["cost_pence"] == 780_000  # 50p × 15,600 hours
+    # The 50p rise is costed from the closed period's own care, not from hours typed in.
+    period = await demo_pool.fetchrow(
+        "SELECT period_id, care_minutes, distributable_pence FROM finance_periods"
+        " WHERE state = 'closed'"
+    )
+    found = demo.coop.repository.get(period["period_id"])
+    assert proposals[0]["cost_pence"] == found.rate_change_cost(Rate.PA_PAY, 50)
+    assert 50 * period["care_minutes"] // 60 <= proposals[0]["cost_pence"]  # uplifts add
+    budget = await demo_pool.fetchval(
+        "SELECT budget_pence FROM ballots WHERE kind = 'reinvestment' AND state = 'open'"
+    )
+    assert budget == period["distributable_pence"] > 1_000_000  # the declared surplus
+
+
+async def test_the_demos_year_of_care_makes_a_closed_period_whose_books_check_out(
+    demo: Demo, demo_pool: asyncpg.Pool
+) -> None:
+    periods = await demo_pool.fetch(
+        "SELECT period_id, state, starts, ends, care_minutes, visits, revenue_pence,"
+        " costs_pence, distributable_pence, reserve_pence FROM finance_periods ORDER BY starts"
+    )
+    assert [p["state"] for p in periods] == ["closed", "open"]
+    closed = periods[0]
+    assert closed["ends"] < today(demo.clock) - timedelta(days=21)  # closed before the ballot
+    assert closed["visits"] > 1000 and closed["care_minutes"] > 1000 * 60
+    surplus = closed["revenue_pence"] - closed["costs_pence"]
+    assert closed["distributable_pence"] + closed["reserve_pence"] <= surplus
+    lines = await ledger(demo_pool, closed["period_id"])
+    assert [line.reason for line in lines if line.reverses] == [
+        "The insurance was entered twice: the policy was paid once."
+    ]
+    books = await period_books(demo_pool, closed["period_id"])
+    assert books is not None and books.statement.surplus_pence == surplus
 
 
 async def test_the_demo_has_a_year_of_care_and_next_weeks_rota_part_filled(

@@ -119,7 +119,7 @@ class BallotCommands(Commands):
             if ballot.secret:
                 c: PaperContent = e.content
                 marks.append((c.member_class, c.mark, c.conflicted, False))
-                papers.append(published(c))
+                papers.append(published(c, ballot.kind))
             else:
                 cls = e.member_class if isinstance(e, Vote.Cast) else class_of[e.originator_id]
                 marks.append((cls, e.mark, e.conflicted, e.supported))

@@ -65,8 +65,9 @@ def accept(
     now: datetime,
 ) -> None:
     """An offered PA says yes: accepted and confirmed at once, if the diaries allow it."""
-    _check_same(visit, pa_diary, user_diary)
+    # The visit's state first: one another PA has just taken says so, not "no such visit".
     visit.check_accept(pa_diary.pa_id, now)
+    _check_same(visit, pa_diary, user_diary)
     _check_pa_can_take(visit, pa_diary, user_diary, pa=pa, user=user, rules=rules)
     visit.accept(pa_diary.pa_id, now=now)
     _confirm(
@@ -93,8 +94,8 @@ def confirm(
     now: datetime,
 ) -> None:
     """A coordinator confirms a PA for the visit (e.g. from "fill next week")."""
+    visit.check_confirm(pa_diary.pa_id, as_coordinator=True, now=now)  # state first, as accept
     _check_same(visit, pa_diary, user_diary)
-    visit.check_confirm(pa_diary.pa_id, as_coordinator=True, now=now)
     _check_pa_can_take(visit, pa_diary, user_diary, pa=pa, user=user, rules=rules)
     _confirm(visit, pa_diary, user_diary, pa=pa, rules=rules, by=by, now=now, as_coordinator=True)
 

@@ -21,7 +21,8 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from coop.domain.errors import CoopError, InvalidInput
-from coop.domain.governance.ballots import Ballot, Mark, paper_key_id, vote_id
+from coop.domain.governance.ballots import Ballot, BallotKind, Mark, paper_key_id, vote_id
+from coop.domain.governance.secrecy import counts_by_class, counts_conflicts
 from coop.domain.stored_names import stored_under
 from coop.infra.sealing import Personal
 
@@ -274,18 +275,22 @@ def record_voting(
     return record
 
 
-def published(content: PaperContent) -> dict[str, Any]:
-    """A paper as the count publishes it: by receipt code, never by member."""
-    return {
+def published(content: PaperContent, kind: BallotKind | str) -> dict[str, Any]:
+    """A paper as the count publishes it: by receipt code, never by member, with only
+    what a ``kind`` ballot's count uses (see ``secrecy``)."""
+    paper: dict[str, Any] = {
         "receipt": content.receipt,
-        "member_class": content.member_class,
         "mark": {
             "answer": content.mark.answer,
             "ranking": list(content.mark.ranking),
             "approvals": list(content.mark.approvals),
         },
-        "conflicted": content.conflicted,
     }
+    if counts_by_class(kind):
+        paper["member_class"] = content.member_class
+    if counts_conflicts(kind):
+        paper["conflicted"] = content.conflicted
+    return paper
 
 
 class NoAdvocate(CoopError):

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
+from coop.domain import misleading_text
 from coop.domain.membership.member_details import (
     Cessation,
     ContactMethod,
@@ -51,6 +52,8 @@ def text(raw: str, *, max_length: int, multiline: bool = False) -> str:
         if unicodedata.category(c) == "Cc" and not (multiline and c == "\n"):
             what = _CONTROL_NAMES.get(c, f"the control character U+{ord(c):04X}")
             raise Bad(f"This cell contains {what}: retype it without one")
+    if hidden := misleading_text.refusal("This cell", value):
+        raise Bad(hidden)
     if _MARKUP.search(value):
         raise Bad("This cell contains what looks like an HTML tag (text between < and >)")
     if len(value) > max_length:

@@ -30,6 +30,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
 from coop.infra.audit_seals import SEAL, seals_for
+from coop.infra.request_keys import REQUEST_KEY, RequestKey, done_already_or
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
@@ -41,14 +42,19 @@ Unchanged = tuple[UUID, int]
 
 
 class _Save:
-    __slots__ = ("done", "error", "events", "ids", "keys", "unchanged", "wake")
+    __slots__ = ("done", "error", "events", "ids", "keys", "request", "unchanged", "wake")
 
     def __init__(
-        self, events: Sequence[StoredEvent], keys: Sequence[NewKey], unchanged: Sequence[Unchanged]
+        self,
+        events: Sequence[StoredEvent],
+        keys: Sequence[NewKey],
+        unchanged: Sequence[Unchanged],
+        request: RequestKey | None,
     ) -> None:
         self.events = events
         self.keys = keys
         self.unchanged = unchanged
+        self.request = request  # saved with the events, so a retry finds it done
         self.ids: Sequence[int] = ()
         self.error: BaseException | None = None
         self.done = False
@@ -77,7 +83,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         """Insert the events, unless an aggregate in ``unchanged`` has moved on (IntegrityError)."""
         if not stored_events:
             return []
-        save = _Save(stored_events, self.take_new_keys(), kwargs.get("unchanged", ()))
+        save = _Save(
+            stored_events, self.take_new_keys(), kwargs.get("unchanged", ()), REQUEST_KEY.get()
+        )
         with self._lock:
             self._queue.append(save)
             lead = not self._leading
@@ -123,6 +131,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     [e for save in group for e in save.events],
                     [k for save in group for k in save.keys],
                     [u for save in group for u in save.unchanged],
+                    requests_of(group),
                 )
             except IntegrityError:
                 pass  # one save conflicts: commit the others alone so only it fails
@@ -142,9 +151,9 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 return
         for save in group:
             try:
-                save.ids = self._insert(save.events, save.keys, save.unchanged)
+                save.ids = self._insert(save.events, save.keys, save.unchanged, requests_of([save]))
             except BaseException as e:
-                save.error = e
+                save.error = done_already_or(e)
             save.done = True
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -153,14 +162,25 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         events: Sequence[StoredEvent],
         keys: Sequence[NewKey],
         unchanged: Sequence[Unchanged],
+        requests: Sequence[tuple[RequestKey, int]] = (),
     ) -> Sequence[int]:
-        """One statement, so one round trip: keys, lock, check, notify and insert.
+        """One statement, so one round trip: keys, lock, check, notify and insert (and
+        the requests' keys, with the events they saved).
 
         The links it hands back are sealed by the leader once the group is in.
         """
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
+        statement = _INSERT
+        if requests:
+            statement = _INSERT_KEYED
+            params += (
+                [r.who for r, _ in requests],
+                [r.key for r, _ in requests],
+                [r.fingerprint for r, _ in requests],
+                [last for _, last in requests],
+            )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_INSERT, params, prepare=True)
+            curs.execute(statement, params, prepare=True)
             links = [(row["id"], row["link"]) for row in curs.fetchall()]
         assert len(links) == len(events)
         self._unsealed.extend(links)
@@ -180,6 +200,20 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_SEAL, seals_for(self.seal_key, links), prepare=True)
+
+
+def requests_of(group: Sequence[_Save]) -> list[tuple[RequestKey, int]]:
+    """Each keyed save's request key and its first event's place (from 1) in the group.
+
+    The first: a secret vote saves the record that the member voted, then their paper,
+    and the key (which names the account) must point at the record, never the paper.
+    """
+    found, start = [], 1
+    for save in group:
+        if save.request is not None:
+            found.append((save.request, start))
+        start += len(save.events)
+    return found
 
 
 class Queued(Protocol):
@@ -222,3 +256,7 @@ def _insert_arguments(
 
 _INSERT = "SELECT id, link FROM coop_insert_events(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _SEAL = SEAL.replace("$1", "%s").replace("$2", "%s")
+_INSERT_KEYED = (
+    "SELECT id, link FROM coop_insert_events_keyed("
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)

@@ -23,9 +23,15 @@ from eventsourcing.persistence import StoredEvent
 
 from coop.infra.audit_seals import SEAL, seals_for
 from coop.infra.eventstore.group_commit import Unchanged, take_group
+from coop.infra.request_keys import REQUEST_KEY, RequestDone, RequestKey
 
 _INSERT = (
     "SELECT save, event_position, link FROM coop_insert_saves($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+# The same, keeping the keys of the saved saves' requests (migrations 0021 and 0024).
+_INSERT_KEYED = (
+    "SELECT save, event_position, link FROM coop_insert_saves_keyed("
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 )
 
 
@@ -37,7 +43,7 @@ class Conflict(Exception):
 
 
 class _Save:
-    __slots__ = ("done", "events", "unchanged")
+    __slots__ = ("done", "events", "request", "unchanged")
 
     def __init__(
         self,
@@ -48,6 +54,7 @@ class _Save:
         self.events = events
         self.unchanged = unchanged
         self.done = done
+        self.request: RequestKey | None = REQUEST_KEY.get()  # the caller's, as it queues
 
 
 class LoopCommit:
@@ -86,7 +93,7 @@ class LoopCommit:
 
     async def _commit(self, group: list[_Save]) -> None:
         try:
-            rows = await self.pool.fetch(_INSERT, *self._arguments(group))
+            rows = await self.pool.fetch(*self._statement(group))
         except asyncpg.IntegrityConstraintViolationError as e:
             # A race coop_insert_saves did not foresee: each save is decided again.
             rows = [(n, None, None) for n in range(len(group))]
@@ -119,13 +126,18 @@ class LoopCommit:
     def _answer(self, group: list[_Save], rows: Sequence[Sequence[Any]], refusal: Conflict) -> None:
         positions: list[list[int]] = [[] for _ in group]
         refused = set()
+        done_already = set()
         for n, position, _ in rows:
             if position is None:
                 refused.add(n)
+            elif position == 0:  # its request's key was saved already (migration 0021)
+                done_already.add(n)
             else:
                 positions[n].append(position)
         for n, save in enumerate(group):
-            if n in refused:
+            if n in done_already:
+                _settle(save, error=RequestDone())
+            elif n in refused:
                 _settle(save, error=refusal)
             else:
                 _settle(save, ids=sorted(positions[n]))
@@ -140,6 +152,20 @@ class LoopCommit:
             # The votes are saved: failing them now would have them cast twice.
             # `coop audit verify` will name them as never sealed.
             log.exception("could not seal events %s", [n for n, _ in links])
+
+    def _statement(self, group: list[_Save]) -> tuple[object, ...]:
+        """The insert and its arguments: with the requests' keys, if any carry one."""
+        keyed = [(n, save.request) for n, save in enumerate(group) if save.request is not None]
+        if not keyed:
+            return (_INSERT, *self._arguments(group))
+        return (
+            _INSERT_KEYED,
+            *self._arguments(group),
+            [n for n, _ in keyed],
+            [r.who for _, r in keyed],
+            [r.key for _, r in keyed],
+            [r.fingerprint for _, r in keyed],
+        )
 
     def _arguments(self, group: list[_Save]) -> tuple[object, ...]:
         """The arguments of ``coop_insert_saves``, in order."""

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from coop.domain.care.availability import AvailabilityException, WeeklyPattern
 from coop.domain.care.times import MAX_MINUTES, wall_span, week_interval
 from coop.domain.care.visits import ON_TIME_MINUTES, State
 
@@ -260,3 +261,62 @@ async def current_pas(pool: asyncpg.Pool) -> list[PaChoice]:
         " WHERE m.status = 'admitted' AND m.member_class = 'pa' ORDER BY name, c.pa_id"
     )
     return [PaChoice(*r) for r in rows]
+
+
+class CareVisit(msgspec.Struct, frozen=True):
+    """One visit as it stands, for the JSON API (no words people wrote: see the notes)."""
+
+    visit_id: UUID
+    user_id: UUID
+    pa_id: UUID | None
+    named_pa: UUID | None
+    offered: list[UUID]
+    state: str
+    day: date
+    start_time: time
+    minutes: int
+    starts_at: datetime
+    ends_at: datetime
+    tasks: list[str]
+    requested_by: str
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    chargeable: bool
+    notes: int
+    version: int
+
+
+async def care_visit(pool: asyncpg.Pool, visit_id: UUID) -> CareVisit | None:
+    """The visit's row, or None if there is no such visit."""
+    row = await pool.fetchrow(
+        "SELECT visit_id, user_id, pa_id, named_pa, offered, state, day, start_time, minutes,"
+        " starts_at, ends_at, tasks, requested_by, checked_in_at, checked_out_at, chargeable,"
+        " notes, version FROM care_visits WHERE visit_id = $1",
+        visit_id,
+    )
+    return None if row is None else CareVisit(*row)
+
+
+class PaAvailability(msgspec.Struct, frozen=True):
+    """What a PA has said about when they work, and what they are trained for."""
+
+    pa_id: UUID
+    skills: list[str]
+    patterns: list[WeeklyPattern]  # oldest first
+    exceptions: list[AvailabilityException]
+
+
+_pattern_list = msgspec.json.Decoder(list[WeeklyPattern])
+_exception_list = msgspec.json.Decoder(list[AvailabilityException])
+
+
+async def pa_availability(pool: asyncpg.Pool, pa_id: UUID) -> PaAvailability:
+    """The PA's patterns, exceptions and skills (empty if they have said nothing yet)."""
+    row = await pool.fetchrow(
+        "SELECT skills, patterns::text, exceptions::text FROM care_pas WHERE pa_id = $1", pa_id
+    )
+    if row is None:
+        return PaAvailability(pa_id, [], [], [])
+    return PaAvailability(
+        pa_id, list(row[0]), _pattern_list.decode(row[1]), _exception_list.decode(row[2])
+    )

@@ -111,6 +111,20 @@ async def period_covering(pool: asyncpg.Pool, day: date) -> PeriodRow | None:
     return None if row is None else PeriodRow(**dict(row))
 
 
+async def declared_not_yet_put(pool: asyncpg.Pool) -> list[PeriodRow]:
+    """Closed periods whose surplus the trustees declared, not yet put to the members."""
+    rows = await pool.fetch(
+        _PERIOD + " WHERE distributable_pence IS NOT NULL AND ballot_id IS NULL ORDER BY starts"
+    )
+    return [PeriodRow(**dict(r)) for r in rows]
+
+
+async def period_of_ballot(pool: asyncpg.Pool, ballot_id: UUID) -> PeriodRow | None:
+    """The period whose declared surplus this reinvestment ballot shares out, if any."""
+    row = await pool.fetchrow(_PERIOD + " WHERE ballot_id = $1", ballot_id)
+    return None if row is None else PeriodRow(**dict(row))
+
+
 class LedgerLine(msgspec.Struct, frozen=True, kw_only=True):
     """One of the treasurer's entries, in the order recorded, with what became of it."""
 

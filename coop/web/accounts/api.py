@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, delete, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from coop.infra.api_tokens import issue_api_token, revoke_api_token
 from coop.infra.sign_in_limit import clear_failures, record_failure, too_many_failures
 from coop.projections.accounts.queries import account_by_email
 from coop.web.accounts.passwords import verify_password
 from coop.web.api import checked_or_problem
+from coop.web.api_docs import refusals
 from coop.web.forms import check_sign_in
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -22,8 +23,19 @@ API_TOKEN_HOURS = 12
 
 
 class TokenRequest(msgspec.Struct):
-    email: str
-    password: str
+    """An account's e-mail address and password (described for the OpenAPI document only:
+    the checks in coop.web.forms refuse anything else with 422, in words)."""
+
+    email: Annotated[
+        str,
+        KwargDefinition(
+            min_length=1,
+            max_length=254,
+            pattern=r"^[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+\.[^@\s<>\x00-\x1f\x7f]+$",
+            description="The account's e-mail address.",
+        ),
+    ]
+    password: Annotated[str, KwargDefinition(min_length=1, max_length=256)]
 
 
 class Token(msgspec.Struct):
@@ -31,7 +43,12 @@ class Token(msgspec.Struct):
     expires_at: datetime
 
 
-@post("/tokens", status_code=201, summary="Sign in: get a bearer token")
+@post(
+    "/tokens",
+    status_code=201,
+    summary="Sign in: get a bearer token",
+    responses=refusals(401, 429),
+)
 async def token(request: Request[Any, Any, Any], data: JSONBody[TokenRequest]) -> Token:
     s = services(request.app)
     checked = check_sign_in(msgspec.structs.asdict(data))

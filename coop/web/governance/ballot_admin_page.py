@@ -7,6 +7,7 @@ change was made, with the errors when it was not.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,8 +18,12 @@ from litestar.response import Redirect, Template
 from coop.application import Done
 from coop.clock import UK
 from coop.domain.governance.ballots import BallotKind
+from coop.domain.governance.secrecy import small_classes
+from coop.projections.finance.queries import period_of_ballot
 from coop.projections.governance.queries import (
     BallotView,
+    CurrentMember,
+    Turnout,
     current_members,
     declarations_on,
     electors_yet_to_vote,
@@ -26,9 +31,15 @@ from coop.projections.governance.queries import (
     proposals,
     turnout,
 )
+from coop.projections.governance.rules import rules_versions
 from coop.web.commands import carry_out, refused_field
 from coop.web.forms import Checked
-from coop.web.governance.ballot_words import KIND_NAMES, reservation, turnout_in_words
+from coop.web.governance.ballot_words import (
+    KIND_NAMES,
+    reservation,
+    small_class_warnings,
+    turnout_in_words,
+)
 from coop.web.governance.forms import BENEFITS, TOPICS
 from coop.web.governance.proposal_forms import STATES as PROPOSAL_STATES
 from coop.web.governance.proposal_forms import costing_text, proposer_text, window_values
@@ -74,7 +85,8 @@ async def ballot_admin_page(
     """The trustees' page for the ballot, with any answers and errors ``checked``."""
     s = services(request.app)
     checked = checked or Checked()
-    turnout_rows, turnout_total = turnout_in_words(await turnout(s.pool, b.ballot_id))
+    counts = await turnout(s.pool, b.ballot_id)
+    turnout_rows, turnout_total = turnout_in_words(counts)
     members = await current_members(s.pool) if b.state == "drafted" else []
     waiting = await electors_yet_to_vote(s.pool, b.ballot_id)
     values = {"candidates": [o["id"] for o in b.options], **window_values(b), **checked.values}
@@ -123,6 +135,24 @@ async def ballot_admin_page(
         is_open=b.state == "open" and s.clock.now() < b.closes_at,
         done=done or _DONE.get(request.query_params.get("done", "")),
         proposal=await rules_proposed_by(s.pool, b.ballot_id),
+        small_classes=small_class_warnings(await _small_classes(s.pool, b, members, counts)),
+        from_period=await period_of_ballot(s.pool, b.ballot_id),
+    )
+
+
+async def _small_classes(
+    pool: asyncpg.Pool, b: BallotView, members: list[CurrentMember], counts: list[Turnout]
+) -> list[tuple[str, int]]:
+    """The classes whose votes this secret ballot's count would give away: among the
+    members of the voting classes now, while it is drafted; then its fixed electorate."""
+    if b.state != "drafted":
+        return small_classes(b.kind, b.secret, {t.member_class: t.electorate for t in counts})
+    versions = await rules_versions(pool)
+    voting = versions[-1].rules.voting_classes() if versions else None
+    return small_classes(
+        b.kind,
+        b.secret,
+        Counter(m.member_class for m in members if voting is None or m.member_class in voting),
     )
 
 

@@ -82,7 +82,7 @@ async def _marks(
     """(class, mark) of every paper counted: a secret ballot's as published, never a member's."""
     if b.secret:
         papers = (b.result or {}).get("papers", [])
-        return [(p["member_class"], p["mark"]) for p in papers]
+        return [(p.get("member_class", ""), p["mark"]) for p in papers]
     cast: list[MarkCast] = await marks_cast(services(request.app).pool, b.ballot_id)
     return [(m.member_class, m.mark) for m in cast]
 

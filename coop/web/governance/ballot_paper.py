@@ -12,7 +12,7 @@ from litestar.datastructures import FormMultiDict
 from coop.domain.governance.ballots import Mark
 from coop.projections.governance.queries import BallotView, ElectorView
 from coop.web.governance.forms import BENEFITS
-from coop.web.words import class_name, money
+from coop.web.words import class_name, money, whole_pounds
 
 
 def candidates_on(b: BallotView) -> list[tuple[str, str]]:
@@ -114,6 +114,7 @@ def choices(b: BallotView) -> list[dict[str, Any]]:
             **o,
             "field_id": f"rank-{i}",
             "cost": money(o.get("cost_pence", 0)),
+            "easy_cost": whole_pounds(o.get("cost_pence", 0)),
             "benefits_text": BENEFITS.get(o.get("benefits", ""), o.get("benefits", "")),
             "class_text": class_name(o["member_class"]) if o.get("member_class") else "",
         }

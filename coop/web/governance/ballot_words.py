@@ -134,7 +134,11 @@ def results_view(b: BallotView) -> dict[str, Any]:
             if n
         ],
         "papers": sorted(
-            (p["receipt"], class_name(p["member_class"]), describe(b.kind, b.options, p["mark"]))
+            (
+                p["receipt"],
+                class_name(p.get("member_class", "")),
+                describe(b.kind, b.options, p["mark"]),
+            )
             for p in result.get("papers", [])
         ),
     }
@@ -262,3 +266,40 @@ def _reinvestment(b: BallotView, result: dict[str, Any]) -> dict[str, Any]:
         "left": money(result.get("leftover_pence", 0)),
         "steps": result.get("steps", []),
     }
+
+
+def _plural(member_class: str) -> str:
+    """Members of the class, in a sentence: 'carers', 'PAs'."""
+    name = class_name(member_class)
+    return name if name[:2].isupper() else name.lower()  # an initialism stays: 'PAs'
+
+
+def small_class_warnings(small: list[tuple[str, int]]) -> list[str]:
+    """For trustees: what a secret ballot's published count will show of each small class."""
+    return [
+        f"Only 1 {one_of(c)} can vote: if they do, the result will show how they voted."
+        if n == 1
+        else f"Only {n} {_plural(c)} can vote: each of"
+        " them will be able to tell how the other voted, and everyone will if they vote the"
+        " same way."
+        for c, n in sorted(small, key=lambda item: in_class_order(item[0]))
+    ]
+
+
+def your_small_class(small: list[tuple[str, int]], member_class: str) -> str:
+    """For a voter in a small class: what the published count will show of their vote."""
+    n = dict(small).get(member_class, 0)
+    if n == 1:
+        return (
+            f"You are the only {one_of(member_class)} who can vote in this ballot. It is"
+            " secret, but the result shows each class's votes, because each class carries"
+            " its own weight: if you vote, everyone will be able to see how."
+        )
+    if n == 2:
+        return (
+            f"You are one of only 2 {_plural(member_class)}"
+            " who can vote in this ballot. It is secret, but the result shows each class's"
+            " votes, because each class carries its own weight: the other one will be able"
+            " to tell how you voted, and everyone will if you both vote the same way."
+        )
+    return ""

@@ -20,8 +20,10 @@ from litestar.response import Redirect, Template
 from coop.clock import UK
 from coop.domain.errors import CoopError, InvalidInput
 from coop.domain.governance.ballots import BallotNotFound, NotAnElector
+from coop.domain.governance.secrecy import small_classes
 from coop.projections.governance.queries import (
     BallotView,
+    ElectorView,
     Turnout,
     ballots_for,
     elector,
@@ -34,6 +36,7 @@ from coop.web.governance.ballot_words import (
     describe,
     reservation,
     turnout_in_words,
+    your_small_class,
 )
 from coop.web.governance.lookups import ballot_named
 from coop.web.governance.rules_words import rules_proposed_by
@@ -88,8 +91,17 @@ async def _ballot_page(
         and now < b.proposals_until,
         reservation=reservation(b),
         proposal=await rules_proposed_by(s.pool, b.ballot_id),
+        small_class=_small_class(b, me, counts),
         **_turnout_context(b, counts),
     )
+
+
+def _small_class(b: BallotView, me: ElectorView | None, counts: list[Turnout]) -> str:
+    """What the count will show of this voter's vote, if their class is very small."""
+    if me is None:
+        return ""
+    voters = {t.member_class: t.electorate for t in counts}
+    return your_small_class(small_classes(b.kind, b.secret, voters), me.member_class)
 
 
 def _turnout_context(b: BallotView, counts: list[Turnout]) -> dict[str, Any]:

@@ -36,7 +36,12 @@ from coop.web.governance.forms import (
     check_candidates,
     check_reinvestment_option,
 )
-from coop.web.governance.lookups import ballot_named, meetings_to_choose, rules_in_force
+from coop.web.governance.lookups import (
+    ballot_named,
+    declared_surpluses,
+    meetings_to_choose,
+    rules_in_force,
+)
 from coop.web.pages import form_page, page, posted_form, see_other
 from coop.web.services import services
 from coop.web.words import when
@@ -75,6 +80,7 @@ async def _new_form(
         kinds=KIND_NAMES,
         topics=TOPICS,
         meetings=await meetings_to_choose(s.pool),
+        declared=await declared_surpluses(s.pool),
     )
 
 
@@ -87,13 +93,24 @@ async def new_ballot_form(request: Request[Any, Any, Any]) -> Template:
 async def draft_ballot(request: Request[Any, Any, Any]) -> Template | Redirect:
     s = services(request.app)
     in_force = await rules_in_force(request)
+    declared = await declared_surpluses(s.pool)
     answer, checked = check_ballot(
         await posted_form(request),
         s.clock.now(),
         meetings=await meetings_to_choose(s.pool),
         most_seats=in_force.trustee_seats if in_force else 1,
+        declared=declared,
     )
     by = request.state.user.account_id
+    command = None
+    if answer is not None and answer.kind is BallotKind.REINVESTMENT and declared:
+        # Its budget is the surplus the trustees declared for the period, never typed.
+        draft = msgspec.structs.asdict(answer)
+        del draft["kind"], draft["budget_pence"]
+        period_id = UUID(checked.values["period"])
+        command = partial(s.coop.draft_reinvestment, period_id, by=by, **draft)
+    elif answer is not None:
+        command = partial(s.coop.draft_ballot, by=by, **msgspec.structs.asdict(answer))
 
     async def again(checked: Checked, status: int) -> Template:
         return await _new_form(request, checked, status=status)
@@ -101,10 +118,8 @@ async def draft_ballot(request: Request[Any, Any, Any]) -> Template | Redirect:
     return await carry_out(
         request,
         checked,
-        None
-        if answer is None
-        else partial(s.coop.draft_ballot, by=by, **msgspec.structs.asdict(answer)),
-        seen_by=("governance",),
+        command,
+        seen_by=("governance", "finance"),
         then=lambda done: f"/trustees/ballots/{done.subject}?done=drafted",
         field=lambda refusal: field_on_page(refusal, "kind", _FIELDS),
         again=again,

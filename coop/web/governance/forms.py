@@ -191,14 +191,24 @@ _BALLOT_ORDER = (
     "closes-time",
     "seats",
     "budget",
+    "period",
     "meeting",
 )
 
 
 def check_ballot(
-    data: Mapping[str, Any], now: datetime, *, meetings: Mapping[str, str], most_seats: int
+    data: Mapping[str, Any],
+    now: datetime,
+    *,
+    meetings: Mapping[str, str],
+    most_seats: int,
+    declared: Mapping[str, str] | None = None,
 ) -> tuple[BallotDraft | None, Checked]:
-    """A ballot to draft: what it asks, its window, and what its kind needs."""
+    """A ballot to draft: what it asks, its window, and what its kind needs.
+
+    Where trustees have ``declared`` a period's surplus (names by period id), a
+    reinvestment ballot shares out one of those (``period``) instead of a typed-in sum.
+    """
     c = Checked()
     today = now.astimezone(UK).date()
     kind = choice(c, data, "kind", BallotKind, "Select the kind of ballot")
@@ -234,7 +244,14 @@ def check_ballot(
     elif closes_at is not None and opens_at is not None and closes_at <= opens_at:
         c.problem("closes-day", "Voting must close after it opens")
     seats = _seats(c, data, most_seats) if kind is BallotKind.ELECTION else 0
-    budget = _budget(c, data) if kind is BallotKind.REINVESTMENT else 0
+    budget = 0
+    if kind is BallotKind.REINVESTMENT and declared:
+        period = one_answer(data, "period").strip()
+        c.values["period"] = period
+        if period not in declared:
+            c.problem("period", "Select the period whose declared surplus the ballot shares out")
+    elif kind is BallotKind.REINVESTMENT:
+        budget = _budget(c, data)
     meeting = one_answer(data, "meeting").strip()
     c.values["meeting"] = meeting
     if meeting and meeting not in meetings:

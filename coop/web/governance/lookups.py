@@ -11,10 +11,11 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 
 from coop.domain.governance.rules import RuleBook, RulesNotAdopted
+from coop.projections.finance.queries import declared_not_yet_put
 from coop.projections.governance.meetings import MeetingView, meeting, meetings_list
 from coop.projections.governance.queries import BallotView, ballot
 from coop.web.services import services
-from coop.web.words import day
+from coop.web.words import day, money
 
 
 def found_ballot(b: BallotView | None) -> BallotView:
@@ -40,6 +41,14 @@ async def meeting_named(request: Request[Any, Any, Any], meeting_id: UUID) -> Me
 async def meetings_to_choose(pool: asyncpg.Pool) -> dict[str, str]:
     """Every meeting, as a form offers them: "AGM 2026, 12 September 2026" by id."""
     return {str(m.meeting_id): f"{m.title}, {day(m.starts_at)}" for m in await meetings_list(pool)}
+
+
+async def declared_surpluses(pool: asyncpg.Pool) -> dict[str, str]:
+    """Declared surpluses not yet put to the members, as a form offers them, by period id."""
+    return {
+        str(p.period_id): f"{p.name}: {money(p.distributable_pence or 0)} declared"
+        for p in await declared_not_yet_put(pool)
+    }
 
 
 async def rules_in_force(request: Request[Any, Any, Any]) -> RuleBook | None:

@@ -117,10 +117,15 @@ def _per_hour(c: Checked, data: Mapping[str, Any]) -> int:
     return per_hour
 
 
-def check_window(data: Mapping[str, Any], now: datetime) -> tuple[WindowAnswer | None, Checked]:
-    """The trustees' proposal window: until when, for which period, on how many hours."""
+def check_window(
+    data: Mapping[str, Any], now: datetime, *, from_books: bool = False
+) -> tuple[WindowAnswer | None, Checked]:
+    """The trustees' proposal window: until when, for which period, on how many hours
+    (only until when, ``from_books``: the declared period's books say the rest)."""
     c = Checked()
     until = moment(c, data, "until-", what="proposals close", today=now.astimezone(UK).date())
+    if from_books:
+        return (None if until is None or not c.ok else WindowAnswer(until, "", Decimal(0))), c
     period = text(
         c,
         data,

@@ -15,6 +15,7 @@ from litestar import Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from coop.projections.finance.queries import period_of_ballot
 from coop.web.forms import Checked, text
 from coop.web.governance.ballot_admin_page import change_ballot
 from coop.web.governance.lookups import ballot_named
@@ -32,13 +33,23 @@ async def invite_proposals(
 ) -> Template | Redirect:
     s = services(request.app)
     b = await ballot_named(request, ballot_id)
-    window, checked = check_window(await posted_form(request), s.clock.now())
-    by = request.state.user.account_id
-    command = (
-        None
-        if window is None
-        else partial(s.coop.invite_proposals, ballot_id, by=by, **window._asdict())
+    from_period = await period_of_ballot(s.pool, ballot_id)
+    window, checked = check_window(
+        await posted_form(request), s.clock.now(), from_books=from_period is not None
     )
+    by = request.state.user.account_id
+    command = None
+    if window is not None and from_period is not None:
+        # Rate changes are costed from the declared period's own books.
+        command = partial(
+            s.coop.invite_proposals,
+            ballot_id,
+            until=window.until,
+            by=by,
+            period_id=from_period.period_id,
+        )
+    elif window is not None:
+        command = partial(s.coop.invite_proposals, ballot_id, by=by, **window._asdict())
     return await change_ballot(
         request, b, checked, command, done="invited", field="until-day", fields=_FIELDS
     )

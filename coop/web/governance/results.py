@@ -15,6 +15,7 @@ from litestar.response import Template
 
 from coop.domain.governance.votes import RECEIPT_ALPHABET
 from coop.projections.governance.queries import ballot
+from coop.web.api_docs import refusals
 from coop.web.governance.ballot_words import KIND_NAMES, describe, results_view
 from coop.web.governance.lookups import ballot_named
 from coop.web.pages import page
@@ -61,6 +62,7 @@ class BallotResults(msgspec.Struct, kw_only=True):
     "/api/ballots/{ballot_id:uuid}/results",
     tags=["coop"],
     summary="A counted ballot's published result",
+    responses=refusals(409),  # not counted yet
 )
 async def results_json(request: Request[Any, Any, Any], ballot_id: FromPath[UUID]) -> BallotResults:
     b = await ballot(services(request.app).pool, ballot_id)

@@ -36,6 +36,10 @@ _CHECK_FIELDS = {
     "quorum": "quorum",
     "notice": "general_notice",
     "seats": "trustee_seats",
+    "visit_time_rounding_minutes": "rounding",
+    "late_cancellation_charge_percent": "late_percent",
+    "late_cancellation_pay_percent": "late_pay_percent",
+    "surplus_reserve_percent": "reserve_percent",
 }
 _ORDER = (
     "class-",
@@ -50,7 +54,11 @@ _ORDER = (
     "term_years",
     "late_hours",
     "late_percent",
+    "late_pay_percent",
     "travel_minutes",
+    "missed_minutes",
+    "rounding",
+    "reserve_percent",
 )
 
 
@@ -93,6 +101,10 @@ def rules_values(rules: RuleBook) -> dict[str, Any]:
             "late_hours": str(rules.late_cancellation_hours),
             "late_percent": str(rules.late_cancellation_charge_percent),
             "travel_minutes": str(rules.travel_buffer_minutes),
+            "missed_minutes": str(rules.missed_after_minutes),
+            "rounding": str(rules.visit_time_rounding_minutes),
+            "late_pay_percent": str(rules.late_cancellation_pay_percent),
+            "reserve_percent": str(rules.surplus_reserve_percent),
         }
     )
     for topic in topics_of(rules):
@@ -230,7 +242,17 @@ def check_rules(data: Mapping[str, Any], in_force: RuleBook) -> tuple[RuleBook |
     term = _whole(c, data, "term_years", "a trustee's term in years", most=10)
     late_hours = _whole(c, data, "late_hours", "the late-cancellation window in hours", most=720)
     late_percent = _whole(c, data, "late_percent", "the late-cancellation charge", most=100)
+    late_pay = _whole(
+        c, data, "late_pay_percent", "a PA's share of a late-cancelled visit's pay", most=100
+    )
     travel = _whole(c, data, "travel_minutes", "the travel time between visits", most=240)
+    missed = _whole(
+        c, data, "missed_minutes", "how long after its start a visit is missed", most=240
+    )
+    rounding = _whole(c, data, "rounding", "the minutes visit times are rounded to", most=60)
+    reserve = _whole(c, data, "reserve_percent", "the reserve kept from a surplus", most=100)
+    if missed is not None and missed < 1:
+        c.problem("missed_minutes", "A visit can be missed from 1 minute after its start or later")
     if quorum is not None and quorum.denominator > 10_000:
         c.problem("quorum", "Enter the quorum as a percentage like 10% or a fraction like 1/10")
     if seats is not None and seats < 1:
@@ -242,8 +264,9 @@ def check_rules(data: Mapping[str, Any], in_force: RuleBook) -> tuple[RuleBook |
         return None, c
     assert quorum is not None and general is not None and board is not None
     assert seats is not None and term is not None and late_hours is not None
-    assert late_percent is not None and travel is not None
-    # Settings the form does not show yet (care's and money's) carry over as they are.
+    assert late_percent is not None and travel is not None and late_pay is not None
+    assert missed is not None and rounding is not None and reserve is not None
+    # Any setting the form does not show carries over as it is.
     book = msgspec.structs.replace(
         in_force,
         classes=tuple(classes),
@@ -260,6 +283,10 @@ def check_rules(data: Mapping[str, Any], in_force: RuleBook) -> tuple[RuleBook |
         late_cancellation_hours=late_hours,
         late_cancellation_charge_percent=late_percent,
         travel_buffer_minutes=travel,
+        missed_after_minutes=missed,
+        visit_time_rounding_minutes=rounding,
+        late_cancellation_pay_percent=late_pay,
+        surplus_reserve_percent=reserve,
     )
     try:
         book.check()

@@ -169,7 +169,36 @@ def rule_changes(old: RuleBook, new: RuleBook) -> list[str]:
         new.travel_buffer_minutes,
         "minute",
     )
+    changes += _number(
+        "The time after its start when a visit nobody checked in to is missed",
+        old.missed_after_minutes,
+        new.missed_after_minutes,
+        "minute",
+    )
+    for what, before, after in (
+        (
+            "A PA's pay for a late-cancelled visit",
+            old.late_cancellation_pay_percent,
+            new.late_cancellation_pay_percent,
+        ),
+        (
+            "The reserve kept from each year's surplus",
+            old.surplus_reserve_percent,
+            new.surplus_reserve_percent,
+        ),
+    ):
+        if before != after:
+            changes.append(f"{what} changes from {before}% to {after}%.")
+    if old.visit_time_rounding_minutes != new.visit_time_rounding_minutes:
+        changes.append(
+            f"Visit times are rounded {_rounding(new.visit_time_rounding_minutes)},"
+            f" instead of {_rounding(old.visit_time_rounding_minutes)}."
+        )
     return changes
+
+
+def _rounding(minutes: int) -> str:
+    return "to the minute" if minutes <= 1 else f"to the nearest {minutes} minutes"
 
 
 # What a ballot proposes -----------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from coop.clock import today
 from coop.domain.errors import CoopError
@@ -21,7 +22,7 @@ from coop.projections.membership.queries import (
 from coop.projections.membership.registers import register_of_members, register_of_trustees
 from coop.web.api import checked_or_problem
 from coop.web.forms import check_admission, check_application, check_refusal
-from coop.web.membership import decisions
+from coop.web.membership import applying, decisions
 from coop.web.pages import reference
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -42,10 +43,22 @@ class ApplicationRequest(msgspec.Struct, kw_only=True):
     agrees_with_purpose: bool = False
 
 
+# The date a register is asked for; leave it out for today.
+AsAt = Annotated[
+    str | None,
+    QueryParameter(
+        description="A date like 2026-11-23 (default today).",
+        schema_extra={"format": "date"},
+    ),
+]
+
+
 class ApplicationReceived(msgspec.Struct):
     member_id: UUID
     reference: str
     status: str
+    # The applicant's own page about their application: its address is their secret.
+    follow_at: str
 
 
 class AdmitRequest(msgspec.Struct):
@@ -70,7 +83,17 @@ async def _found(request: Request[Any, Any, Any], member_id: UUID) -> Applicant:
     return found
 
 
-@post("/applications", status_code=201, summary="Apply to join")
+@post(
+    "/applications",
+    status_code=201,
+    summary="Apply to join",
+    description="Besides each field's own form, an application needs an e-mail address or a "
+    "phone number, and the detail for each way of contact chosen (an e-mail address for "
+    "`email`, a phone number for `phone`); `agrees_with_purpose` must be true. Anything "
+    "else is refused with 422 and `errors` naming each field and what to do. An e-mail "
+    "address that has already applied is refused with 409. The answer's `follow_at` is "
+    "the applicant's own page about the application: only they have its address.",
+)
 async def apply(
     request: Request[Any, Any, Any], data: JSONBody[ApplicationRequest]
 ) -> ApplicationReceived:
@@ -83,7 +106,8 @@ async def apply(
     except CoopError as e:
         raise Problem(409, str(e), {"email": str(e)}) from None
     await s.seen(done.position, "members")
-    return ApplicationReceived(done.subject, reference(done.subject), "applied")
+    follow_at = await applying.address_to_follow(s, done.subject)
+    return ApplicationReceived(done.subject, reference(done.subject), "applied", follow_at)
 
 
 @get("/applications", summary="Applications awaiting a decision")
@@ -120,16 +144,14 @@ async def refuse(
 
 
 @get("/register", summary="The register of members, as at a date (default today)")
-async def register(
-    request: Request[Any, Any, Any], as_at: FromQuery[str | None] = None
-) -> list[RegisterLine]:
+async def register(request: Request[Any, Any, Any], as_at: AsAt = None) -> list[RegisterLine]:
     s = services(request.app)
     return await register_of_members(s.pool, _as_at(as_at, today(s.clock)))
 
 
 @get("/trustees-register", summary="The register of trustees, as at a date")
 async def trustees_register(
-    request: Request[Any, Any, Any], as_at: FromQuery[str | None] = None
+    request: Request[Any, Any, Any], as_at: AsAt = None
 ) -> list[TrusteeLine]:
     s = services(request.app)
     return await register_of_trustees(s.pool, _as_at(as_at, today(s.clock)))
@@ -139,12 +161,18 @@ def _as_at(given: str | None, now: date) -> date:
     """The date a register is asked for (today if none), or a problem naming the format.
 
     Taken as text and checked here, not by Litestar, so the refusal is ours: specific
-    wording in the same problem document as the rest of the API.
+    wording in the same problem document as the rest of the API. Only the form the
+    OpenAPI document gives (2026-11-23) is taken, so what it says is what is accepted.
     """
-    if not given or not given.strip():
+    if given is None:
         return now
     try:
-        return date.fromisoformat(given.strip())
+        if not _ISO_DATE.fullmatch(given):
+            raise ValueError(given)
+        return date.fromisoformat(given)
     except ValueError:
         message = f"as_at must be a date like {now.isoformat()}, not “{given[:40]}”"
         raise Problem(400, "Check the date", {"as_at": message}) from None
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -12,10 +12,15 @@ from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
 from coop.domain.membership.members import ContactMethod, MemberClass
+from coop.infra.application_references import (
+    application_by_reference,
+    issue_application_reference,
+)
 from coop.projections.membership.queries import application
 from coop.web.forms import check_application
-from coop.web.pages import page, reference, see_other
-from coop.web.services import services
+from coop.web.pages import page, see_other
+from coop.web.pages import reference as short_reference
+from coop.web.services import Services, services
 
 CLASSES = [
     (
@@ -79,14 +84,25 @@ async def apply(request: Request[Any, Any, Any]) -> Template | Redirect:
     except CoopError as e:
         return _form(request, checked.values, {"email": str(e)}, status=422)
     await s.seen(done.position, "members")
-    return see_other(f"/apply/received/{done.subject}")
+    return see_other(await address_to_follow(s, done.subject))
 
 
-@get("/apply/received/{member_id:uuid}")
-async def received(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
-    found = await application(services(request.app).pool, member_id)
-    if found is None:
+async def address_to_follow(s: Services, member_id: UUID) -> str:
+    """The address, secret to the applicant, of the page that follows their application."""
+    return f"/apply/received/{await issue_application_reference(s.pool, member_id, s.clock.now())}"
+
+
+@get("/apply/received/{reference:str}")
+async def received(request: Request[Any, Any, Any], reference: FromPath[str]) -> Template:
+    pool = services(request.app).pool
+    member_id = await application_by_reference(pool, reference)
+    found = await application(pool, member_id) if member_id is not None else None
+    if member_id is None or found is None:
+        # The same answer for a made-up reference and an unknown one: nothing to learn.
         raise NotFoundException("There is no application with that reference.")
     return page(
-        request, "membership/received.html", reference=reference(member_id), status_now=found.status
+        request,
+        "membership/received.html",
+        reference=short_reference(member_id),
+        status_now=found.status,
     )

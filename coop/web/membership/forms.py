@@ -15,7 +15,7 @@ from coop.domain.membership.member_details import Cessation, MemberClass, Office
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # Roles trustees give to an account; membership roles follow from the member's record.
-STAFF_ROLES = (Role.COORDINATOR, Role.AUDITOR)
+STAFF_ROLES = (Role.COORDINATOR, Role.TREASURER, Role.AUDITOR)
 
 
 class ClassChange(NamedTuple):
@@ -158,7 +158,12 @@ def check_roles(data: Mapping[str, Any]) -> tuple[tuple[Role, ...] | None, Check
     if any(g not in allowed for g in given):
         c.problem("roles", "Select the roles from the list")
         return None, c
-    return tuple(allowed[g] for g in dict.fromkeys(given)), c
+    chosen = tuple(allowed[g] for g in dict.fromkeys(given))
+    # The treasurer's duty is a coordinator's: coop refuses the one without the other.
+    if Role.TREASURER in chosen and Role.COORDINATOR not in chosen:
+        c.problem("roles", "Select coordinator too: the treasurer's duty is a coordinator's")
+        return None, c
+    return chosen, c
 
 
 def search_terms(query: Mapping[str, Any]) -> tuple[str, str]:

@@ -10,13 +10,16 @@ import jinja2
 
 from coop.clock import UK
 from coop.infra.documents.pdf import STATIC, pdf_bytes
+from coop.web.templating import reveal_in
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
-_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
+_templates = reveal_in(
+    jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
 )
 
 

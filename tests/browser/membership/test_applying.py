@@ -16,13 +16,15 @@ AGREES = re.compile(r"^I agree with the co-op's purpose")
 
 
 async def expect_application_received(page: Page) -> None:
-    """The confirmation page, with the reference that the page's address ends in."""
+    """The confirmation page, with a reference to read out; its own address is secret."""
     await expect(page.get_by_role("heading", level=1)).to_have_text("Application received")
     await expect(page).to_have_title("Application received – coop")
     reference = (await page.locator(".govuk-panel__body strong").inner_text()).strip()
     assert REFERENCE.match(reference), reference
-    member_id = page.url.rsplit("/", 1)[-1]
-    assert member_id.replace("-", "").upper().startswith(reference)
+    # The address ends in a random reference of its own, not in anything made from the
+    # member's id (which the short reference is).
+    secret = page.url.rsplit("/", 1)[-1]
+    assert len(secret) == 32 and reference not in secret.upper()
 
 
 async def test_an_applicant_applies_from_the_home_page_and_gets_a_reference(

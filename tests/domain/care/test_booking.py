@@ -17,6 +17,7 @@ from coop.domain.care.errors import (
     PaUnavailable,
     UserDoubleBooked,
     VisitNotFound,
+    VisitStateError,
 )
 from coop.domain.care.tasks import Task
 from coop.domain.care.visits import Requester, State, Visit
@@ -171,6 +172,17 @@ def test_forged_or_mixed_up_diaries_are_refused_as_not_found() -> None:
     with pytest.raises(VisitNotFound):
         booking.cancel(visit, grace, None, reason="", by=GRACE,
                        by_role=Requester.USER, rules=RULES, now=NOW)  # fmt: skip
+
+
+def test_a_visit_another_pa_has_just_taken_says_so_rather_than_not_found() -> None:
+    sam, ewan, grace = pa_diary(), pa_diary(EWAN), user_diary()
+    visit = ask(grace, 10)
+    visit.offer((EWAN,), by=JOY, now=NOW)
+    accept(visit, sam, grace)  # Sam wins the race; Ewan's answer and the office's come after
+    with pytest.raises(VisitStateError, match="This visit is confirmed, so it can't be accepted"):
+        accept(visit, ewan, grace, "Ewan")
+    with pytest.raises(VisitStateError, match="This visit is confirmed, so it can't be confirmed"):
+        booking.confirm(visit, ewan, grace, pa="Ewan", user="Grace", rules=RULES, by=JOY, now=NOW)
 
 
 def test_sickness_releases_the_pas_visits_which_then_open_again() -> None:

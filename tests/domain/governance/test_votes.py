@@ -12,6 +12,7 @@ import pytest
 from coop.domain.errors import InvalidInput
 from coop.domain.governance.ballots import (
     Ballot,
+    BallotKind,
     BallotNotOpen,
     Mark,
     NotAnElector,
@@ -19,6 +20,7 @@ from coop.domain.governance.ballots import (
     vote_id,
 )
 from coop.domain.governance.rules import ConflictPolicy
+from coop.domain.governance.secrecy import small_classes
 from coop.domain.governance.votes import (
     PAPER_BYTES,
     RECEIPT_ALPHABET,
@@ -209,7 +211,7 @@ def test_a_secret_vote_is_checked_as_any_vote_is() -> None:
 def test_a_published_paper_shows_the_receipt_and_the_mark_never_the_member() -> None:
     receipt = new_receipt()
     _, paper, _ = secret_ballot_vote(PRIYA, Mark(answer="abstain"), receipt)
-    shown = published(paper.content)
+    shown = published(paper.content, BallotKind.RESOLUTION)
     assert shown == {
         "receipt": receipt,
         "member_class": "carer",
@@ -217,6 +219,25 @@ def test_a_published_paper_shows_the_receipt_and_the_mark_never_the_member() -> 
         "conflicted": False,
     }
     assert str(PRIYA) not in msgspec.json.encode(shown).decode()
+
+
+def test_a_published_paper_carries_only_what_its_count_uses() -> None:
+    """An election counts every paper alike: its papers say neither the class nor an
+    interest, so a lone carer's ranking is not marked out as hers."""
+    _, paper, _ = secret_ballot_vote(PRIYA, Mark(answer="for"), new_receipt())
+    election = published(paper.content, BallotKind.ELECTION)
+    reinvestment = published(paper.content, BallotKind.REINVESTMENT)
+    assert set(election) == {"receipt", "mark"}
+    assert set(reinvestment) == {"receipt", "mark", "member_class"}
+
+
+def test_only_a_secret_class_weighted_ballot_warns_of_classes_of_one_or_two() -> None:
+    voters = {"user": 5, "carer": 1, "pa": 2, "volunteer": 0}
+    assert small_classes(BallotKind.RESOLUTION, True, voters) == [("carer", 1), ("pa", 2)]
+    assert small_classes(BallotKind.REINVESTMENT, True, voters) == [("carer", 1), ("pa", 2)]
+    assert small_classes(BallotKind.ELECTION, True, voters) == []
+    assert small_classes(BallotKind.RESOLUTION, False, voters) == []
+    assert small_classes(BallotKind.RESOLUTION, True, {"user": 3, "pa": 40}) == []
 
 
 def test_a_receipt_code_is_three_groups_of_four_easy_to_read_characters() -> None:

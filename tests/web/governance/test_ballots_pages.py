@@ -208,7 +208,7 @@ async def test_a_member_votes_then_changes_her_vote_and_only_the_last_counts(
 
     page = await client.get(f"/ballots/{ballot}")
     text = text_of(page.text)
-    assert "You have voted (at 10am on Monday 23 November 2026). Your vote: Against" in text
+    assert "Your vote was recorded at 10am on Monday 23 November 2026. Your vote: Against" in text
     assert "Change your vote: only your last vote counts" in text
     assert 'value="against" checked' in page.text  # the form starts from her vote
     assert "1 of 4 members have voted" in text
@@ -491,6 +491,44 @@ async def test_the_easy_read_page_has_short_sentences_each_with_a_picture_and_th
     assert done.status_code == 200 and RECEIPT.search(done.text)
     after = text_of((await client.get(f"/ballots/{ballot}/easy-read")).text)
     assert "You have voted." in after and "Only your last vote counts." in after
+
+
+async def test_the_ballot_page_leads_with_the_vote_and_easy_read_tells_ideas_apart(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    electors = await co_op(client, coop)
+    ballot = await open_ballot(
+        client,
+        coop,
+        clock,
+        electors,
+        BallotKind.REINVESTMENT,
+        options=REINVESTMENT_OPTIONS,
+        budget_pence=900_000,
+    )
+    await sign_in(client, AMIRA)
+    page = (await client.get(f"/ballots/{ballot}")).text
+    form = page.index(f'action="/ballots/{ballot}/vote"')
+    assert page.index('id="your-vote"') < form < page.index('id="turnout-heading"')
+
+    easy = await client.get(f"/ballots/{ballot}/easy-read")
+    assert "Costs £6,000. Helps:" in text_of(easy.text)  # whole pounds, no pence
+    assert "Costs £6,000.00" in text_of(page)  # the standard page keeps them
+    assert picture_of(easy.text, "Voting started") != picture_of(easy.text, "Voting ends")
+    amira = electors["Amira Hassan"].member_id
+    coop.cast_vote(ballot, amira, Mark(approvals=("respite",)), cast_by=amira)
+    await caught_up(client, coop)
+    easy = (await client.get(f"/ballots/{ballot}/easy-read")).text
+    assert picture_of(easy, "You have voted") != picture_of(easy, "You can change")
+
+
+def picture_of(page: str, sentence: str) -> str:
+    """The Easy Read picture beside the idea that starts with ``sentence``."""
+    found = re.search(
+        r'src="/static/easy-read/([a-z-]+)\.svg"[^>]*>\s*<p[^>]*>' + re.escape(sentence), page
+    )
+    assert found, sentence
+    return found.group(1)
 
 
 # Results ----------------------------------------------------------------------------------

@@ -321,7 +321,7 @@ async def test_a_resolution_needing_confirmation_does_not_yet_change_the_rules(
     assert coop.rules_in_force().version == 1
 
 
-def test_settings_the_form_does_not_show_carry_over_into_the_proposed_rules() -> None:
+def test_settings_left_as_they_are_carry_over_into_the_proposed_rules() -> None:
     in_force = msgspec.structs.replace(
         model_rules(), missed_after_minutes=45, surplus_reserve_percent=20
     )
@@ -334,3 +334,54 @@ def test_settings_the_form_does_not_show_carry_over_into_the_proposed_rules() ->
     assert proposed_rules.general_meeting_notice_days == 21  # the change asked for
     assert proposed_rules.missed_after_minutes == 45  # not reset to the default 30
     assert proposed_rules.surplus_reserve_percent == 20  # not reset to the default 10
+
+
+async def test_the_form_changes_care_and_money_rules_and_says_what_changes(
+    client, coop: Coop
+) -> None:
+    await co_op(client, coop)
+    page = await client.get("/trustees/rules/propose")
+    for name, value in [
+        ("late_pay_percent", "0"),
+        ("missed_minutes", "30"),
+        ("rounding", "0"),
+        ("reserve_percent", "10"),
+    ]:
+        assert re.search(rf'name="{name}" type="text" value="{value}"', page.text), name
+    changes = {"late_pay_percent": "50", "missed_minutes": "45", "rounding": "15"}
+    ballot = await proposed(client, reserve_percent="20", **changes)
+    admin = text_of((await client.get(f"/trustees/ballots/{ballot}")).text)
+    for change in [
+        "The time after its start when a visit nobody checked in to is missed changes from"
+        " 30 minutes to 45 minutes.",
+        "A PA's pay for a late-cancelled visit changes from 0% to 50%.",
+        "The reserve kept from each year's surplus changes from 10% to 20%.",
+        "Visit times are rounded to the nearest 15 minutes, instead of to the minute.",
+    ]:
+        assert change in admin, change
+
+
+async def test_bad_care_and_money_rules_get_their_own_message_and_nothing_is_stored(
+    client, coop: Coop
+) -> None:
+    await co_op(client, coop)
+    path = "/trustees/rules/propose"
+    page = await refused(
+        client,
+        path,
+        proposal(late_pay_percent="half", missed_minutes="0", reserve_percent="101"),
+        "Enter a PA's share of a late-cancelled visit's pay as a whole number, like 14",
+    )
+    assert summary(page) == [
+        "Enter a PA's share of a late-cancelled visit's pay as a whole number, like 14",
+        "A visit can be missed from 1 minute after its start or later",
+        "The reserve kept from a surplus must be 100 or fewer",
+    ]
+    page = await refused(
+        client,
+        path,
+        proposal(rounding="7"),
+        "Visit times can be rounded to a number of minutes that divides an hour"
+        " (1, 5, 10, 15, 30 or 60), or not at all (0).",
+    )
+    assert 'href="#rounding"' in page.text

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import asyncpg
 import pytest
 
+from coop.application import Coop
 from tests.people import application_form
 from tests.web.helpers import post_form
+from tests.web.test_api import api_application
 
 
 async def count_events(pool: asyncpg.Pool) -> int:
@@ -36,10 +40,54 @@ async def test_a_complete_application_gets_a_reference(client, pool) -> None:
     response = await post_form(client, "/apply", application_form("Amira Hassan"))
     assert response.status_code == 303
     received = await client.get(response.headers["location"])
-    reference = response.headers["location"].rsplit("/", 1)[1].replace("-", "")[:8].upper()
+    member_id = await pool.fetchval("SELECT member_id FROM members")
+    reference = str(member_id).replace("-", "")[:8].upper()
     assert f"<strong>{reference}</strong>" in received.text
     assert "The trustees will look at your application" in received.text
+    assert "bookmark it or save its web address" in received.text
     assert await pool.fetchval("SELECT name FROM members") == "Amira Hassan"
+
+
+async def test_the_applicant_follows_their_application_at_an_address_nobody_can_guess(
+    client, coop: Coop, pool
+) -> None:
+    amira = await post_form(client, "/apply", application_form("Amira Hassan"))
+    tom = await post_form(client, "/apply", application_form("Tom Whitfield"))
+    addresses = [amira.headers["location"], tom.headers["location"]]
+    member_id = await pool.fetchval("SELECT member_id FROM members WHERE name = 'Amira Hassan'")
+    secret = addresses[0].removeprefix("/apply/received/")
+    # 32 characters of random: not the member's id, nor anything made from it.
+    assert len(secret) == 32 and addresses[0] != addresses[1]
+    assert str(member_id).replace("-", "")[:8] not in secret.lower()
+    done = coop.admit(member_id, by=uuid4(), minute_reference="B2026-11 item 4")
+    await client.app.state["services"].seen(done.position, "members")
+    admitted = await client.get(addresses[0])
+    assert "Good news: the trustees have admitted you as a member." in admitted.text
+    still_waiting = await client.get(addresses[1])
+    assert "The trustees will look at your application" in still_waiting.text
+
+
+async def test_an_application_through_the_api_is_followed_at_the_address_it_answers(
+    client,
+) -> None:
+    applied = await client.post("/api/applications", json=api_application("Tom Whitfield"))
+    follow_at = applied.json()["follow_at"]
+    assert follow_at.startswith("/apply/received/") and applied.json()["member_id"] not in follow_at
+    page = await client.get(follow_at)
+    assert page.status_code == 200
+    assert f"<strong>{applied.json()['reference']}</strong>" in page.text
+
+
+async def test_a_member_id_or_a_short_reference_shows_nothing_about_an_application(
+    client, pool
+) -> None:
+    await post_form(client, "/apply", application_form("Amira Hassan"))
+    member_id = await pool.fetchval("SELECT member_id FROM members")
+    for guess in (str(member_id), str(member_id).replace("-", "")[:8].upper(), "x" * 32):
+        response = await client.get(f"/apply/received/{guess}")
+        assert response.status_code == 404
+        assert "There is no application with that reference" in response.text
+        assert "Application received" not in response.text
 
 
 BAD = [
