@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 from litestar.response import Response, Template
 
 from coop.domain.counting.resolution import TABLE_COLUMNS
@@ -192,12 +192,23 @@ class RecordJson(msgspec.Struct, kw_only=True):
     decisions: list[Decision]
 
 
+_ONE_OF_THE_KINDS = "^(" + "|".join(KINDS) + ")$"
+
+
 @get("/api/record", tags=["coop"], summary="The governance record: every decision, in order")
-async def record_json(request: Request[Any, Any, Any]) -> RecordJson:
-    asked, errors, found = await _record(request)
-    if errors:
-        raise Problem(422, "The filter is not right", errors)
-    return RecordJson(kind=asked.kind, year=asked.year, decisions=found)
+async def record_json(
+    request: Request[Any, Any, Any],
+    kind: Annotated[
+        str | None,
+        Parameter(description="One kind of decision only", pattern=_ONE_OF_THE_KINDS),
+    ] = None,
+    year: Annotated[
+        str | None, Parameter(description="The year decided, e.g. 2026", pattern="^[0-9]{4}$")
+    ] = None,
+) -> RecordJson:
+    """Litestar refuses a kind or year not in these forms (400, naming the parameter)."""
+    found = await decisions(services(request.app).pool, kind=kind, year=int(year) if year else None)
+    return RecordJson(kind=kind, year=int(year) if year else None, decisions=found)
 
 
 @get("/record/proofs/{position:int}/{checkpoint_id:int}")
