@@ -93,7 +93,6 @@ def decision_view(d: Decision) -> dict[str, Any]:
         "elected": result.get("elected", []),
         "quota": result.get("quota"),
         "selected": result.get("selected", []),
-        "approvals": result.get("approvals", {}),
         "supported_votes": result.get("supported_votes", 0),
         "without_conflicted": (result.get("without_conflicted") or {}).get("status"),
     }
