@@ -10,8 +10,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from coop.infra.audit_chain import ChainedEvent, events_in
-from coop.infra.audit_checkpoints import CheckpointError, inclusion_proof
+from coop.infra.audit_chain import events_in
+from coop.infra.audit_checkpoints import proof_from_links
 
 
 class CheckpointRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -191,6 +191,7 @@ async def proof_of_inclusion(pool: asyncpg.Pool, position: int, checkpoint_id: i
 
     Only a decision's own events are offered: the entry carries the event's stored
     bytes, which for other events (a vote in an open ballot, say) are not the record's.
+    The path needs every link the checkpoint covers, but no other event.
     """
     found = await checkpoint(pool, checkpoint_id)
     in_record = await pool.fetchval(
@@ -201,12 +202,12 @@ async def proof_of_inclusion(pool: asyncpg.Pool, position: int, checkpoint_id: i
     if found is None or not in_record:
         return None
     async with pool.acquire() as conn:
-        events: list[ChainedEvent] = []
-        async for event in events_in(conn):
-            if len(events) == found.size:
-                break
-            events.append(event)
-    try:
-        return inclusion_proof(events, position, found.size)
-    except CheckpointError:
-        return None
+        rows = await conn.fetch(
+            "SELECT notification_id, link FROM audit_chain ORDER BY notification_id LIMIT $1",
+            found.size,
+        )
+        event = await anext(events_in(conn, batch=1, after=position - 1), None)
+    index = next((i for i, r in enumerate(rows) if r["notification_id"] == position), None)
+    if event is None or event.notification_id != position or index is None:
+        return None  # the checkpoint does not reach this entry
+    return proof_from_links(event, index, [bytes(r["link"]) for r in rows], found.size)
