@@ -2,8 +2,9 @@
 
 Admits ``--rows`` members (each admission a decision in the record), then times
 building the record from the log against the members' projection over the same
-log, and reading the whole record, and one kind of decision, against a bare
-fetch of the same rows (the floor any read of the table pays).
+log, reading the whole record, and one kind of decision, against a bare fetch of
+the same rows (the floor any read of the table pays), and one decision's proof of
+inclusion in a signed checkpoint of the whole log.
 
 The checkpoints table gets a year of daily rows whose notes are placeholders: the
 record reads only their sizes.
@@ -14,8 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -24,9 +28,11 @@ from bench.common import median, print_header, scratch_database
 from bench.people import applicant
 from coop.application import Coop
 from coop.domain.governance.rules import model_rules
+from coop.infra.audit_checkpoints import generate_key, make_checkpoint
+from coop.infra.audit_seals import seal_key
 from coop.infra.db import eventsourcing_env
 from coop.infra.sealing import master_key
-from coop.projections.reports.queries import decisions
+from coop.projections.reports.queries import decisions, proof_of_inclusion
 from coop.projections.reports.record import record
 from coop.projections.runner import by_name, rebuild
 
@@ -60,6 +66,22 @@ def _admissions(coop: Coop, rows: int) -> None:
     for n in range(rows):
         member = coop.apply_for_membership(applicant(n, rng)).subject
         coop.admit(member, by=trustee, minute_reference=f"BM-{n // 50 + 1}")
+
+
+async def _proofs(conn: asyncpg.Connection, pool: asyncpg.Pool, repeats: int) -> None:
+    """A signed checkpoint of the whole log, then one decision's proof of inclusion in it."""
+    with tempfile.TemporaryDirectory() as keys:
+        signer = generate_key(Path(keys) / "signing_key", "bench.local/coop")
+        started = time.perf_counter()
+        made = await make_checkpoint(
+            conn, signer, seal_key(BENCH_SECRET), "bench", datetime.now(UTC)
+        )
+        took = time.perf_counter() - started
+    number = await conn.fetchval("SELECT max(id) FROM audit_checkpoints")
+    last = await conn.fetchval("SELECT max(decided_position) FROM record_decisions")
+    proved = await _timed(lambda: proof_of_inclusion(pool, last, number), repeats)
+    print(f"\n  a signed checkpoint of {made.size:,} links: made in {took:.2f} s")
+    print(f"    the last decision's proof of inclusion in it {proved * 1000:8.1f} ms")
 
 
 async def _timed(call: Callable[[], Awaitable[object]], repeats: int) -> float:
@@ -104,6 +126,7 @@ async def _measure(db_url: str, repeats: int) -> int:
             f"  ({whole / floor:.2f}x the baseline)"
         )
         print(f"    one kind (the rule changes)       {kind * 1000:8.1f} ms")
+        await _proofs(conn, pool, repeats)
     finally:
         await pool.close()
         await conn.close()
