@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -140,7 +141,11 @@ class _Coverage(msgspec.Struct, frozen=True):
     def covering(self, position: int) -> tuple[int, int] | None:
         """(id, size) of the first checkpoint whose links include ``position``'s."""
         place = position - sum(unused for at, unused in self.gaps if at <= position)
-        return next(((i, size) for size, i in self.checkpoints if size >= place), None)
+        first = bisect_left(self.checkpoints, (place, 0))  # sorted by size, then id
+        if first == len(self.checkpoints):
+            return None
+        size, i = self.checkpoints[first]
+        return i, size
 
 
 async def _coverage(pool: asyncpg.Pool) -> _Coverage:
