@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "care": ("care", "200 clients booking over HTTP on a co-op with a year of visits"),
     "care-reports": ("care_reports", "the care report's reads over a year of visits"),
     "pages": ("pages", "the register and the members list a page at a time, 10,000 members"),
+    "record": ("record", "the governance record of a co-op with many decisions"),
 }
 
 

@@ -847,7 +847,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--events", type=int, default=100_000, help="events for `project`")
     bench.add_argument("--visits", type=int, default=200_000, help="visits for `money`")
     bench.add_argument(
-        "--rows", type=int, default=10_000, help="members for `import`; electors for `vote`"
+        "--rows",
+        type=int,
+        default=10_000,
+        help="members for `import` and `record`; electors for `vote`",
     )
     bench.add_argument(
         "--processes",

@@ -23,6 +23,7 @@ class Role(StrEnum):
     TREASURER = "treasurer"  # a coordinator's duty: records the co-op's income and costs
     TRUSTEE = "trustee"
     SECRETARY = "secretary"
+    AUDITOR = "auditor"  # reads the record, the registers and the audit pages; nothing personal
 
 
 class EmailInUse(CoopError):

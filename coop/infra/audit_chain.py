@@ -155,9 +155,10 @@ _SELECT = """
 """
 
 
-async def events_in(conn: asyncpg.Connection, batch: int = 5000) -> AsyncIterator[ChainedEvent]:
-    """Every event and its link, from the live database, in log order."""
-    after = 0
+async def events_in(
+    conn: asyncpg.Connection, batch: int = 5000, after: int = 0
+) -> AsyncIterator[ChainedEvent]:
+    """Every event and its link (after position ``after``), from the live database, in log order."""
     while True:
         rows = await conn.fetch(_SELECT, after, batch)
         for row in rows:

@@ -335,10 +335,16 @@ def inclusion_proof(events: Sequence[ChainedEvent], notification_id: int, size: 
     )
     if index is None:
         raise CheckpointError(f"event {notification_id} is not among the first {size} events")
+    return proof_from_links(events[index], index, links, size)
+
+
+def proof_from_links(event: ChainedEvent, index: int, links: Sequence[bytes], size: int) -> str:
+    """``event``, the ``index``-th of the log, with its audit path among ``links`` (the first
+    ``size`` links): what ``inclusion_proof`` makes, for a caller holding only the links."""
     previous = links[index - 1] if index else bytes(32)
     return json.dumps(
         {
-            "entry": json.loads(to_json_line(events[index])),
+            "entry": json.loads(to_json_line(event)),
             "previous_link": previous.hex(),
             "index": index,
             "size": size,

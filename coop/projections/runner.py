@@ -39,6 +39,7 @@ from coop.projections.governance.rules import rules
 from coop.projections.membership.carers import carers
 from coop.projections.membership.members import members
 from coop.projections.rebuild import RebuildRunning, rebuild
+from coop.projections.reports.record import record
 from coop.projections.tracking import (
     pass_over,
     position,
@@ -71,6 +72,7 @@ ALL: tuple[Projection, ...] = (
     rules,
     care,
     finance,
+    record,
 )
 EVENTS_CHANNEL = "coop_events"  # the library NOTIFYs this on every insert
 

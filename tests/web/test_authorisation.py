@@ -27,6 +27,8 @@ MEMBER = "member"  # current members of any class (former members are only SIGNE
 READER = "reader"  # current members and the trustees: general meetings and the rules
 USER, CARER, USER_OR_CARER = "user", "carer", "user-or-carer"  # member classes
 USER_OR_PA = "user-or-pa"  # those with a calendar feed of their care
+RECORD = "record"  # members, trustees and auditors: the governance record
+REGISTERS = "registers"  # the trustees keep the registers; the auditor reads them
 PA = "pa"  # PA members (the care pages for PAs)
 COORDINATOR = "coordinator"  # the office's coordinators (the care pages for the office)
 TREASURER, PA = "treasurer", "pa"  # the treasurer's duty; PAs (their own pay only)
@@ -93,12 +95,16 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/trustees/accounts/{account_id:uuid}/roles"): TRUSTEE,
     ("GET", "/trustees/import"): TRUSTEE,
     ("POST", "/trustees/import"): TRUSTEE,
-    ("GET", "/register"): TRUSTEE,
-    ("GET", "/register.csv"): TRUSTEE,
-    ("GET", "/register.pdf"): TRUSTEE,
-    ("GET", "/trustees-register"): TRUSTEE,
-    ("GET", "/trustees-register.csv"): TRUSTEE,
-    ("GET", "/trustees-register.pdf"): TRUSTEE,
+    ("GET", "/register"): REGISTERS,
+    ("GET", "/register.csv"): REGISTERS,
+    ("GET", "/register.pdf"): REGISTERS,
+    ("GET", "/trustees-register"): REGISTERS,
+    ("GET", "/trustees-register.csv"): REGISTERS,
+    ("GET", "/trustees-register.pdf"): REGISTERS,
+    ("GET", "/record"): RECORD,
+    ("GET", "/record.csv"): RECORD,
+    ("GET", "/api/record"): RECORD,
+    ("GET", "/record/proofs/{position:int}/{checkpoint_id:int}"): RECORD,
     ("GET", "/my"): SIGNED_IN,
     ("GET", "/my/details"): MEMBER,
     ("POST", "/my/details"): MEMBER,
@@ -343,6 +349,7 @@ PEOPLE: dict[str, Person] = {
     # `coop accounts add-trustee`: a trustee's account opened before the members are in coop.
     "founding-trustee": Person(account_roles=(Role.TRUSTEE,), roles=frozenset({"trustee"})),
     "former-member": Person(MemberClass.USER, former=True),
+    "auditor": Person(account_roles=(Role.AUDITOR,), roles=frozenset({"auditor"})),
 }
 # The roles each rule lets in.
 LETS_IN: dict[str, set[str]] = {
@@ -354,6 +361,8 @@ LETS_IN: dict[str, set[str]] = {
     CARER: {"carer"},
     USER_OR_CARER: {"user", "carer"},
     USER_OR_PA: {"user", "pa"},
+    RECORD: {"member", "trustee", "secretary", "auditor"},
+    REGISTERS: {"trustee", "secretary", "auditor"},
     PA: {"pa"},
     COORDINATOR: {"coordinator"},
     TREASURER: {"treasurer"},
@@ -448,8 +457,8 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{subject_id:uuid}", str(member_id))
             .replace("{batch_id:int}", "1")
             .replace("{checkpoint_id:int}", "1")
+            .replace("{position:int}", "1")
             .replace("{exception_id:uuid}", str(member_id))
-            .replace("{pa_id:uuid}", str(member_id))
             .replace("{period_id:uuid}", str(member_id))
             .replace("{entry_id:uuid}", str(member_id))
             .replace("{commitment_id:uuid}", str(member_id))

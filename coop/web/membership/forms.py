@@ -16,7 +16,7 @@ from coop.projections.membership.members import CLASS_NAMES
 from coop.web.forms import Checked, all_answers, choice, one_answer, pounds_as_pence, text
 
 # Roles trustees give to an account; membership roles follow from the member's record.
-STAFF_ROLES = (Role.COORDINATOR, Role.TREASURER)
+STAFF_ROLES = (Role.COORDINATOR, Role.TREASURER, Role.AUDITOR)
 
 
 class ClassChange(NamedTuple):

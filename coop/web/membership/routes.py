@@ -91,6 +91,14 @@ _for_trustees = Router(
         member_changes.erase,
         importing.import_form,
         importing.import_members,
+    ],
+)
+
+# The registers, as the law allows: the trustees keep them and the auditor reads them.
+_register_readers = Router(
+    path="/",
+    opt=allow("trustee", "secretary", "auditor"),
+    route_handlers=[
         registers.register,
         registers.register_csv,
         registers.register_pdf,
@@ -128,6 +136,7 @@ router = Router(
         _for_members,
         _carer_links,
         _for_trustees,
+        _register_readers,
         _api,
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import ANYONE, allow
-from coop.web.reports import care_reports, checkpoints
+from coop.web.reports import care_reports, checkpoints, record
 
 # Anyone at all: the log's signed checkpoints and the key that checks them.
 _anyone = Router(
@@ -30,5 +30,17 @@ _care_office = Router(
     ],
 )
 
+# Members see how every decision was reached; trustees and auditors read it too.
+_record_readers = Router(
+    path="/",
+    opt=allow("member", "trustee", "secretary", "auditor"),
+    route_handlers=[
+        record.record_page,
+        record.record_csv,
+        record.record_json,
+        record.record_proof,
+    ],
+)
+
 # The reports context's routes, for ``create_app``.
-router = Router(path="/", route_handlers=[_anyone, _care_office])
+router = Router(path="/", route_handlers=[_anyone, _care_office, _record_readers])
