@@ -26,7 +26,7 @@ serve: $(STAMP)
 # The whole test suite: domain, application, projections, web and browser tests.
 test: $(STAMP)
 	@scripts/ensure-chromium.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2  # two workers: each its own databases, server and browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check coop tests bench

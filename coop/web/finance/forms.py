@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from coop.domain.finance.ledger import Category
-from coop.web.forms import Checked, choice, pounds_as_pence, text
+from coop.domain.finance.rates import Side, When
+from coop.web.forms import Checked, choice, one_answer, pounds_as_pence, text
 from coop.web.governance.forms import _date as date_answer
 
 # What each of the treasurer's categories is called on the page, income first.
@@ -52,6 +53,45 @@ class RatesAnswer(NamedTuple):
     charge_pence_per_hour: int
     pay_pence_per_hour: int
     minute: str
+    extra_percent: dict[tuple[When, Side], int]  # the uplifts' percentages, 0 for none
+
+
+# The extras a co-op's rates may have, as the form asks for them (box name, words).
+EXTRAS: tuple[tuple[When, Side, str], ...] = tuple(
+    (when, side, f"{where} on {whose}")
+    for side, whose in ((Side.CHARGE, "the charge to users"), (Side.PAY, "the pay for PAs"))
+    for when, where in (
+        (When.NIGHT, "the extra at night"),
+        (When.WEEKEND, "the extra at weekends"),
+        (When.BANK_HOLIDAY, "the extra on bank holidays"),
+    )
+)
+MOST_EXTRA_PERCENT = 300
+
+
+def extra_box(when: When, side: Side) -> str:
+    """The form's box for one extra, e.g. ``pay-night``."""
+    return f"{side}-{when}"
+
+
+def _extra_percents(c: Checked, data: Mapping[str, Any]) -> dict[tuple[When, Side], int]:
+    """Each extra as a whole number of per cent (blank: none)."""
+    found = {}
+    for when, side, words in EXTRAS:
+        box = extra_box(when, side)
+        raw = one_answer(data, box).strip().removesuffix("%").strip()
+        c.values[box] = raw
+        if not raw:
+            found[(when, side)] = 0
+        elif raw.isdigit() and int(raw) <= MOST_EXTRA_PERCENT:
+            found[(when, side)] = int(raw)
+        else:
+            c.problem(
+                box,
+                f"{words[0].upper()}{words[1:]} must be a whole number of per cent, "
+                f"from 0 to {MOST_EXTRA_PERCENT}, like 25",
+            )
+    return found
 
 
 def _minute(c: Checked, data: Mapping[str, Any]) -> str:
@@ -195,9 +235,10 @@ def check_rates(data: Mapping[str, Any], today: date) -> tuple[RatesAnswer | Non
         if name not in c.errors and amount == 0:
             c.problem(name, f"{what} must be more than £0 an hour")
     minute = _minute(c, data)
+    extras = _extra_percents(c, data)
     if not c.ok or starts is None:
         return None, c
-    return RatesAnswer(starts, charge, pay, minute), c
+    return RatesAnswer(starts, charge, pay, minute, extras), c
 
 
 def month_answer(raw: str | None, today: date) -> date | None:

@@ -3,16 +3,19 @@ the trustees adopting new rates from a date (a new rate supersedes; none is edit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from coop.clock import today
-from coop.projections.finance.queries import rates_history
+from coop.domain.finance.rates import Side, Uplift, When
+from coop.projections.finance.queries import rates_history, rates_in_force
 from coop.web.commands import carry_out, field_on_page
-from coop.web.finance.forms import check_rates
+from coop.web.finance.forms import EXTRAS, check_rates, extra_box
 from coop.web.finance.words import pounds
 from coop.web.forms import Checked
 from coop.web.pages import form_page, page, posted_form
@@ -50,12 +53,38 @@ def _rates_form(request: Request[Any, Any, Any], checked: Checked, status: int =
         checked,
         status=status,
         example=today(services(request.app).clock),
+        extras=[(extra_box(when, side), words) for when, side, words in EXTRAS],
     )
 
 
 @get("/finance/rates/new")
 async def adopt_form(request: Request[Any, Any, Any]) -> Template:
-    return _rates_form(request, Checked())
+    """The form, its extras as the rates in force have them."""
+    s = services(request.app)
+    in_force = await rates_in_force(s.pool, today(s.clock))
+    extras = {} if in_force is None else _by_kind(in_force.uplifts)
+    values = {extra_box(w, sd): str(u.percent) for (w, sd), u in extras.items() if u.percent}
+    return _rates_form(request, Checked(values=values))
+
+
+def _by_kind(uplifts: Sequence[Uplift]) -> dict[tuple[When, Side], Uplift]:
+    return {(u.when, u.side): u for u in uplifts}
+
+
+def uplifts_from(
+    percents: dict[tuple[When, Side], int], before: Sequence[Uplift]
+) -> tuple[Uplift, ...]:
+    """The uplifts of new rates: the percentages asked for; what the form does not ask
+    (pence an hour added, the night's hours, the weekend's days) as the rates before."""
+    old = _by_kind(before)
+    made = []
+    for (when, side), percent in percents.items():
+        was = old.get((when, side))
+        if was is not None and (percent or was.pence_per_hour):
+            made.append(msgspec.structs.replace(was, percent=percent))
+        elif was is None and percent:
+            made.append(Uplift(when=when, side=side, percent=percent))
+    return tuple(made)
 
 
 @post("/finance/rates/new", status_code=303)
@@ -72,8 +101,7 @@ async def adopt_rates(request: Request[Any, Any, Any]) -> Template | Redirect:
             effective_from=answer.effective_from,
             charge_pence_per_hour=answer.charge_pence_per_hour,
             pay_pence_per_hour=answer.pay_pence_per_hour,
-            # The uplifts (nights, weekends, bank holidays) carry over from the rates before.
-            uplifts=in_force[-1].uplifts if in_force else (),
+            uplifts=uplifts_from(answer.extra_percent, in_force[-1].uplifts if in_force else ()),
             minute=answer.minute,
             by=request.state.user.account_id,
         )

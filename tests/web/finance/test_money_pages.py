@@ -13,6 +13,8 @@ from beancount import loader
 from coop.application import Coop
 from coop.domain.accounts import Role
 from coop.domain.finance.money import pounds
+from coop.domain.finance.rates import Side, When
+from coop.projections.finance.queries import rates_in_force
 from tests.app.finance.world import deliver
 from tests.web.finance.world import (
     DEV_EMAIL,
@@ -333,6 +335,38 @@ async def test_trustees_adopt_new_rates_and_members_see_their_history(
     assert history[0][:3] == ["1 January 2027 (coming)", "£29.50", "£15.30"]
     assert history[1][:3] == ["1 April 2025", "£28.00", "£14.80"]
     assert "Adopt new rates" not in page.text  # members read; trustees adopt
+
+
+async def test_trustees_change_the_extras_for_nights_and_bank_holidays_with_new_rates(
+    client: httpx.AsyncClient, coop: Coop, pool: asyncpg.Pool
+) -> None:
+    a_year_of_care(coop)
+    await caught_up(client, coop)
+    trustee = await signed_in(client, TRUSTEE)
+    form = await trustee.get("/finance/rates/new")
+    assert 'id="pay-night" name="pay-night" type="text" value="20"' in form.text  # as now
+    assert 'id="charge-bank_holiday" name="charge-bank_holiday" type="text" value="50"' in form.text
+    rates = {"charge": "29.50", "pay": "15.30", "minute": "Board 2026/11 minute 7"}
+    rates |= {"day": "1", "month": "1", "year": "2027", "charge-night": "20"}
+    before = await events(pool)
+    bad = await post_form(trustee, "/finance/rates/new", rates | {"pay-night": "a lot"})
+    assert summary(bad) == [
+        "The extra at night on the pay for PAs must be a whole number of per cent, "
+        "from 0 to 300, like 25"
+    ]
+    assert await events(pool) == before
+    extras = {"pay-night": "30", "charge-bank_holiday": "", "pay-bank_holiday": "50"}
+    assert (await post_form(trustee, "/finance/rates/new", rates | extras)).status_code == 303
+    await caught_up(client, coop)
+    new = await rates_in_force(pool, date(2027, 1, 1))
+    assert new is not None
+    assert {(u.when, u.side): (u.percent, u.pence_per_hour) for u in new.uplifts} == {
+        (When.NIGHT, Side.CHARGE): (20, 0),
+        (When.NIGHT, Side.PAY): (30, 0),
+        (When.WEEKEND, Side.CHARGE): (0, 200),  # a fixed amount an hour, kept
+        (When.WEEKEND, Side.PAY): (0, 100),
+        (When.BANK_HOLIDAY, Side.PAY): (50, 0),  # none on the charge any more
+    }
 
 
 async def test_a_pa_reads_their_own_pay_statement_and_not_another_pas(
