@@ -184,7 +184,10 @@ async def _key_and_fingerprint(request: Request[Any, Any, Any]) -> tuple[str, st
             return None
         for name, value in form.multi_items():
             if name not in _NOT_ASKED:
-                seen = await value.read() if isinstance(value, UploadFile) else value
+                seen = value
+                if isinstance(value, UploadFile):
+                    seen = await value.read()
+                    await value.seek(0)  # the route reads the file after us
                 digest.update(f"\0{name}\0".encode())
                 digest.update(seen if isinstance(seen, bytes) else str(seen).encode())
     if not _VALID.match(key):

@@ -13,7 +13,6 @@ condition woke every waiter for every group, and that storm held the GIL).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -34,7 +33,6 @@ from coop.infra.request_keys import REQUEST_KEY, RequestKey, done_already_or
 from coop.infra.sealing import NewKey
 
 MAX_EVENTS_PER_GROUP = 2000
-log = logging.getLogger(__name__)
 
 
 # An aggregate a save read but does not change, at the version it read.
@@ -75,7 +73,6 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self._lock = threading.Lock()
         self._queue: deque[_Save] = deque()
         self._leading = False
-        self._unsealed: list[tuple[int, bytes]] = []  # what the leader has inserted
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -96,15 +93,14 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             self._lead()
         if save.error is not None:
             raise save.error
+        # The request's key is kept with its command's first save; a later save of the
+        # same command (a close, then its count) is part of what that key already says.
+        REQUEST_KEY.set(None)
         return save.ids
 
     def _lead(self) -> None:
         with self._lock:
             group = self._take_group()
-        # The leader's own list: once it hands on the lead, the next leader
-        # starts another while this one is still being sealed.
-        unsealed: list[tuple[int, bytes]] = []
-        self._unsealed = unsealed
         try:
             self._commit(group)
         finally:
@@ -113,9 +109,6 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     self._queue[0].wake.release()  # the next leader
                 else:
                     self._leading = False
-            # After handing on the lead: the next group's insert need not wait
-            # for this one's seals; this group's saves return once sealed.
-            self._seal_quietly(unsealed)
             for s in group:
                 s.done = True
                 if s.wake.locked():
@@ -165,10 +158,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         requests: Sequence[tuple[RequestKey, int]] = (),
     ) -> Sequence[int]:
         """One statement, so one round trip: keys, lock, check, notify and insert (and
-        the requests' keys, with the events they saved).
-
-        The links it hands back are sealed by the leader once the group is in.
-        """
+        the requests' keys, with the events they saved); then the links it hands back
+        are sealed, in the same transaction."""
         params = _insert_arguments(events, keys, unchanged, self.datastore.lock_timeout)
         statement = _INSERT
         if requests:
@@ -179,27 +170,19 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 [r.fingerprint for r, _ in requests],
                 [last for _, last in requests],
             )
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
             curs.execute(statement, params, prepare=True)
             links = [(row["id"], row["link"]) for row in curs.fetchall()]
+            # Sealed in the same transaction: an event is never committed unsealed, so a
+            # crash can leave nothing `coop audit verify` would take for forged.
+            if self.seal_key and links:
+                curs.execute(_SEAL, seals_for(self.seal_key, links), prepare=True)
         assert len(links) == len(events)
-        self._unsealed.extend(links)
         return [n for n, _ in links]
-
-    def _seal_quietly(self, links: Sequence[tuple[int, bytes]]) -> None:
-        if not (self.seal_key and links):
-            return
-        try:
-            self._seal(links)
-        except Exception:
-            # The events are saved: failing the saves now would have them made
-            # twice. `coop audit verify` will name them as never sealed.
-            log.exception("could not seal events %s", [n for n, _ in links])
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(_SEAL, seals_for(self.seal_key, links), prepare=True)
 
 
 def requests_of(group: Sequence[_Save]) -> list[tuple[RequestKey, int]]:

@@ -13,7 +13,6 @@ refuses a save that lost a race on its own and saves the rest.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
@@ -33,9 +32,6 @@ _INSERT_KEYED = (
     "SELECT save, event_position, link FROM coop_insert_saves_keyed("
     "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 )
-
-
-log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -68,7 +64,6 @@ class LoopCommit:
         self.seal_key = seal_key  # seals each event's link (see audit_seals)
         self._queue: deque[_Save] = deque()
         self._draining: asyncio.Task[None] | None = None
-        self._sealing: set[asyncio.Task[None]] = set()
 
     async def insert(
         self, events: Sequence[StoredEvent], unchanged: Sequence[Unchanged] = ()
@@ -82,7 +77,11 @@ class LoopCommit:
         self._queue.append(save)
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
-        return await save.done
+        ids = await save.done
+        # The request's key is kept with its command's first save; a later save of the
+        # same command (a close, then its count) is part of what that key already says.
+        REQUEST_KEY.set(None)
+        return ids
 
     async def _drain(self) -> None:
         try:
@@ -93,7 +92,13 @@ class LoopCommit:
 
     async def _commit(self, group: list[_Save]) -> None:
         try:
-            rows = await self.pool.fetch(*self._statement(group))
+            async with self.pool.acquire() as conn, conn.transaction():
+                rows = await conn.fetch(*self._statement(group))
+                # Sealed in the same transaction: an event is never committed unsealed,
+                # so a crash can leave nothing `coop audit verify` would take for forged.
+                links = [(r["event_position"], r["link"]) for r in rows if r["link"]]
+                if self.seal_key and links:
+                    await conn.execute(SEAL, *seals_for(self.seal_key, links))
         except asyncpg.IntegrityConstraintViolationError as e:
             # A race coop_insert_saves did not foresee: each save is decided again.
             rows = [(n, None, None) for n in range(len(group))]
@@ -104,23 +109,6 @@ class LoopCommit:
             return
         else:
             refusal = Conflict("saved elsewhere first, or what it read has moved on")
-            # Sealed while the next group goes in (the drain does not wait for
-            # it); these saves return once sealed.
-            links = [(r["event_position"], r["link"]) for r in rows if r["link"]]
-            task = asyncio.create_task(self._seal_then_settle(links, group, rows, refusal))
-            self._sealing.add(task)
-            task.add_done_callback(self._sealing.discard)
-            return
-        self._answer(group, rows, refusal)
-
-    async def _seal_then_settle(
-        self,
-        links: Sequence[tuple[int, bytes]],
-        group: list[_Save],
-        rows: Sequence[Sequence[Any]],
-        refusal: Conflict,
-    ) -> None:
-        await self._seal(links)
         self._answer(group, rows, refusal)
 
     def _answer(self, group: list[_Save], rows: Sequence[Sequence[Any]], refusal: Conflict) -> None:
@@ -141,17 +129,6 @@ class LoopCommit:
                 _settle(save, error=refusal)
             else:
                 _settle(save, ids=sorted(positions[n]))
-
-    async def _seal(self, links: Sequence[tuple[int, bytes]]) -> None:
-        """Seal what was just saved (after the commit, outside the lock)."""
-        if not (self.seal_key and links):
-            return
-        try:
-            await self.pool.execute(SEAL, *seals_for(self.seal_key, links))
-        except Exception:
-            # The votes are saved: failing them now would have them cast twice.
-            # `coop audit verify` will name them as never sealed.
-            log.exception("could not seal events %s", [n for n, _ in links])
 
     def _statement(self, group: list[_Save]) -> tuple[object, ...]:
         """The insert and its arguments: with the requests' keys, if any carry one."""

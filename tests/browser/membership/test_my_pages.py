@@ -185,7 +185,7 @@ async def test_a_carer_asks_by_membership_number_and_the_member_consents(
         .get_by_role("link", name="Your membership")
         .click()
     )
-    await page.get_by_role("link", name="People you care for").click()
+    await page.get_by_role("link", name="People you care for", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("People you care for")
     await expect(page.get_by_text("You have not asked to be linked to anyone yet.")).to_be_visible()
     number = page.get_by_label("Their membership number")
