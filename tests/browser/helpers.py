@@ -56,7 +56,8 @@ async def caught_up(server: Server, position: int) -> None:
     waiter = ProjectionWaiter(server.db_url, pool)
     try:
         await waiter.start()
-        reached = await waiter.wait_for(position, [p.name for p in ALL], timeout=15)
+        # Generous: it returns as soon as reached, and CI runs two workers on two cores.
+        reached = await waiter.wait_for(position, [p.name for p in ALL], timeout=60)
     finally:
         await waiter.stop()
         await pool.close()
