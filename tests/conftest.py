@@ -47,6 +47,16 @@ def key_dir() -> Iterator[Path]:
         yield Path(d)
 
 
+@pytest.fixture(autouse=True)
+def same_key_dir(key_dir: Path) -> Iterator[None]:
+    """Every test starts with the session's key directory: an app made with other
+    settings in this process (a test's own ``Settings``) moves it, and the servers and
+    commands that later tests start read the session's from the environment."""
+    use_key_dir(key_dir)
+    yield
+    use_key_dir(key_dir)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """The PostgreSQL server for the whole test session (its maintenance database)."""

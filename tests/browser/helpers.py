@@ -42,6 +42,33 @@ _TIMERS_ON_MICROTASKS = (
 )
 
 
+# The page's scrolling width, and the widest right edge of anything shown in it (with
+# what that is, to find it).
+WIDTHS = """(() => {
+  // What scrolls inside its own box (a wide table in its wrapper, as WCAG 1.4.10
+  // allows for data tables) is measured by that box, not by what it holds.
+  const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const inScroller = (e) => {
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (scrolls(p)) return true;
+    }
+    return false;
+  };
+  const shown = [...document.querySelectorAll("body *")]
+    .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+    .filter((e) => !inScroller(e));
+  const widest = shown.reduce((a, e) =>
+    e.getBoundingClientRect().right > a.getBoundingClientRect().right ? e : a, document.body);
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  return {
+    scroll: document.documentElement.scrollWidth,
+    widest: widest.getBoundingClientRect().right,
+    element: name(widest) + " in " + name(widest.parentElement),
+  };
+})()"""
+
+
 @dataclass(frozen=True)
 class Server:
     """A running ``coop serve``: where it answers, and its database."""
@@ -243,3 +270,12 @@ async def open_trustees_page(page: Page, name: str, *, keyboard: bool = False) -
     else:
         await menu.click()
         await trustees_link(page, name).click()
+
+
+async def assert_fits(page: Page, width: int, where: str = "") -> None:
+    """Nothing on the page is cut off at ``width`` CSS pixels, and it does not scroll
+    sideways (WCAG 1.4.10)."""
+    where = where or page.url
+    widths = await inspect(page, WIDTHS)
+    assert widths["scroll"] <= width, f"{where} scrolls sideways at {width}px: {widths}"
+    assert widths["widest"] <= width, f"something on {where} is cut off at {width}px: {widths}"

@@ -19,21 +19,12 @@ from coop.domain.accounts import Role
 from coop.web.accounts.passwords import hash_password
 from coop.web.app import create_app
 from tests.app.care.leeds import leeds
-from tests.browser.helpers import Checks, Problems, Server, caught_up, inspect, sign_in
+from tests.browser.helpers import Checks, Problems, Server, assert_fits, caught_up, sign_in
 from tests.web.helpers import TRUSTEE_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 STAFF = "office@example.org"
-# How far right anything outside a table's own scrolling region reaches, and how wide
-# the page scrolls.
-WIDTHS = """({
-  scroll: document.documentElement.scrollWidth,
-  widest: Math.max(0, ...[...document.querySelectorAll("body *")]
-    .filter((e) => !e.closest(".coop-table-wrapper, [role=region][tabindex]")
-      && e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
-    .map((e) => e.getBoundingClientRect().right)),
-})"""
 _NOT_PAGES = (".csv", ".pdf", ".ics", ".txt", ".json", ".blt", ".pb")
 
 
@@ -51,12 +42,6 @@ def pages() -> list[str]:
             continue  # signed-in people are sent on; these are checked signed out elsewhere
         found.add(path)
     return sorted(found)
-
-
-async def fits(page: Page, width: int, path: str) -> None:
-    widths = await inspect(page, WIDTHS)
-    assert widths["scroll"] <= width, f"{path} scrolls sideways at {width}px: {widths}"
-    assert widths["widest"] <= width, f"something on {path} is cut off at {width}px: {widths}"
 
 
 async def test_every_page_fits_320_and_1280_pixels(
@@ -93,5 +78,5 @@ async def test_every_page_fits_320_and_1280_pixels(
             seen += 1
             for width in (320, 1280):
                 await page.set_viewport_size({"width": width, "height": 800})
-                await fits(page, width, f"{path} (as {who})")
+                await assert_fits(page, width, f"{path} (as {who})")
         assert seen >= 10, who

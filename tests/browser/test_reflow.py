@@ -7,24 +7,11 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.helpers import Checks, inspect
+from tests.browser.helpers import Checks, assert_fits, inspect
 
 pytestmark = pytest.mark.browser
 
-# The widest right edge of anything shown in the page, and the scrolling width.
-WIDTHS = """({
-  scroll: document.documentElement.scrollWidth,
-  widest: Math.max(...[...document.querySelectorAll("body *")]
-    .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
-    .map((e) => e.getBoundingClientRect().right)),
-})"""
 LABEL_SIZE = "parseFloat(getComputedStyle(document.querySelector('label[for=name]')).fontSize)"
-
-
-async def assert_fits(page: Page, width: int) -> None:
-    widths = await inspect(page, WIDTHS)
-    assert widths["scroll"] <= width, f"{page.url} scrolls sideways at {width}px: {widths}"
-    assert widths["widest"] <= width, f"something on {page.url} is cut off at {width}px: {widths}"
 
 
 async def test_the_apply_page_fits_320_css_pixels_without_scrolling_sideways(

@@ -15,12 +15,12 @@ from tests.browser.helpers import (
     Checks,
     Server,
     assert_error_summary_focused,
+    assert_fits,
     caught_up,
     sign_in,
     skip_to_content,
     tab_to,
 )
-from tests.browser.test_reflow import assert_fits
 from tests.web.care.town import PASSWORD_HASH
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,15 @@ from coop.domain.care.availability import WeeklyPattern, Window
 from coop.web.accounts.passwords import hash_password
 from tests.app.care.leeds import leeds
 from tests.browser.governance.test_taking_part import sign_out
-from tests.browser.helpers import Checks, Server, caught_up, sign_in, skip_to_content, tab_to
-from tests.browser.test_reflow import assert_fits
+from tests.browser.helpers import (
+    Checks,
+    Server,
+    assert_fits,
+    caught_up,
+    sign_in,
+    skip_to_content,
+    tab_to,
+)
 from tests.web.helpers import TRUSTEE_PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ from tests.browser.helpers import (
     Checks,
     Server,
     assert_error_summary_focused,
+    assert_fits,
     caught_up,
-    inspect,
     retype,
     sign_in,
     skip_to_content,
@@ -25,22 +25,6 @@ from tests.browser.helpers import (
 from tests.web.finance.world import DEV_EMAIL, TREASURER, TRUSTEE, Books, a_year_of_care
 
 pytestmark = pytest.mark.browser
-
-
-# The page's scrolling width, and what is shown beyond 320 px outside a table's own
-# scrolling region (a wide table scrolls inside it, by keyboard too).
-BEYOND = """({
-  scroll: document.documentElement.scrollWidth,
-  beyond: [...document.querySelectorAll("body *")]
-    .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
-    .filter((e) => e.getBoundingClientRect().right > 320 && !e.closest(".coop-table-wrapper"))
-    .map((e) => e.tagName + "." + e.className),
-})"""
-
-
-async def assert_fits_320(page: Page) -> None:
-    found = await inspect(page, BEYOND)
-    assert found == {"scroll": 320, "beyond": []}, f"{page.url} at 320px: {found}"
 
 
 @pytest.fixture
@@ -121,7 +105,7 @@ async def test_the_treasurer_records_a_cost_by_keyboard_alone(
     await checks("finance-ledger-recorded")
     await page.set_viewport_size({"width": 320, "height": 640})
     await page.reload()
-    await assert_fits_320(page)
+    await assert_fits(page, 320)
     await checks("finance-ledger-320px")
 
 
@@ -155,7 +139,7 @@ async def test_trustees_close_the_year_and_declare_its_surplus(
     await checks("finance-period-closed")
     await page.set_viewport_size({"width": 320, "height": 640})
     await page.reload()
-    await assert_fits_320(page)
+    await assert_fits(page, 320)
     await checks("finance-period-320px")
     await page.set_viewport_size({"width": 1024, "height": 768})
     await page.get_by_role("button", name="Declare the surplus").click()

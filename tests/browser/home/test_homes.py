@@ -11,8 +11,7 @@ from playwright.async_api import Page, expect
 from coop.application import Coop
 from coop.clock import FixedClock
 from tests.browser.governance.test_ballots import AMIRA, co_op, resolution
-from tests.browser.helpers import Checks, Server, caught_up, inspect, sign_in, tab_to
-from tests.browser.test_reflow import assert_fits
+from tests.browser.helpers import Checks, Server, assert_fits, caught_up, inspect, sign_in, tab_to
 from tests.web.helpers import open_trustee
 
 pytestmark = pytest.mark.browser
