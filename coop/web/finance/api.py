@@ -1,10 +1,10 @@
-"""The JSON API's finance part: rates, periods, the treasurer's ledger, the surplus and a
-PA's pay. Money is whole pence, dates ISO dates; a refusal is a problem document naming
+"""The JSON API's finance part: rates, periods, the treasurer's ledger (with late fixes),
+the surplus and what the members committed from it, and a PA's pay. Money is whole pence, dates ISO dates; a refusal is a problem document naming
 the field to fix, with the status the refusal carries (422 bad input, 409 a rule, 404)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -25,9 +25,12 @@ from coop.projections.finance.books import (
     surplus_make_up,
 )
 from coop.projections.finance.queries import (
+    CommitmentRow,
     LedgerLine,
     PeriodRow,
     RatesRow,
+    commitment,
+    commitments,
     ledger,
     period,
     periods,
@@ -35,6 +38,7 @@ from coop.projections.finance.queries import (
 )
 from coop.web.api import MonthQuery
 from coop.web.api_docs import refusals
+from coop.web.finance.later import period_for_late_fix, period_for_spending
 from coop.web.finance.pay import statement_for
 from coop.web.problems import Problem
 from coop.web.services import services
@@ -48,6 +52,12 @@ class EntryRequest(msgspec.Struct, kw_only=True):
     amount_pence: int = 0
     reference: str = ""
     description: str = ""
+
+
+class LateFixRequest(EntryRequest, kw_only=True):
+    """What a closed period missed, dated in a later open period, and why it is late."""
+
+    reason: str = ""
 
 
 class ReversalRequest(msgspec.Struct, kw_only=True):
@@ -88,8 +98,16 @@ class DeclareRequest(msgspec.Struct, kw_only=True):
 
 
 class Recorded(msgspec.Struct):
+    """The entry recorded, and the period it went into."""
+
     period_id: UUID
     entry_id: UUID
+
+
+class Spent(Recorded):
+    """The cost recorded, and the commitment with what is left of it."""
+
+    commitment: CommitmentRow
 
 
 _DATES = {
@@ -118,10 +136,23 @@ async def _run(
     try:
         done = await s.run(command, *args, **kwargs)
     except CoopError as e:
-        field = getattr(e, "field", None)
-        raise Problem(e.status, str(e), {field: str(e)} if field else None) from None
+        raise _problem(e) from None
     await s.seen(done.position, "finance")
     return done
+
+
+def _problem(refusal: CoopError) -> Problem:
+    """A refusal as a problem document, under the field it names if it names one."""
+    field = getattr(refusal, "field", None)
+    return Problem(refusal.status, str(refusal), {field: str(refusal)} if field else None)
+
+
+async def _later(finding: Awaitable[PeriodRow]) -> PeriodRow:
+    """The open period money recorded after the fact goes into, or a problem on its date."""
+    try:
+        return await finding
+    except CoopError as misdated:
+        raise _problem(misdated) from None
 
 
 async def _period(request: Request[Any, Any, Any], period_id: UUID) -> PeriodRow:
@@ -296,6 +327,79 @@ async def reverse_entry(
         by=request.state.user.account_id,
     )
     return Recorded(period_id, done.subject)
+
+
+@post(
+    "/finance/periods/{period_id:uuid}/late-fix",
+    status_code=201,
+    summary="Put a closed period right: an entry in the open period its date falls in,"
+    " naming the closed one and saying why (the treasurer)",
+)
+async def record_late_fix(
+    request: Request[Any, Any, Any], period_id: FromPath[UUID], data: JSONBody[LateFixRequest]
+) -> Recorded:
+    closed = await _period(request, period_id)
+    _missing(on=data.on)
+    assert data.on is not None
+    pool = services(request.app).pool
+    later = await _later(period_for_late_fix(pool, closed, data.on))
+    done = await _run(
+        request,
+        services(request.app).coop.record_late_fix,
+        later.period_id,
+        period_id,
+        on=data.on,
+        reason=data.reason,
+        reference=data.reference,
+        category=cast(Category, data.category),  # the command refuses an unknown one
+        amount_pence=data.amount_pence,
+        description=data.description,
+        by=request.state.user.account_id,
+    )
+    return Recorded(later.period_id, done.subject)
+
+
+# What the members committed from a surplus -----------------------------------------
+
+
+@get("/finance/commitments", summary="What members funded from a surplus, and what is spent")
+async def commitments_list(request: Request[Any, Any, Any]) -> list[CommitmentRow]:
+    return await commitments(services(request.app).pool)
+
+
+async def _commitment(request: Request[Any, Any, Any], commitment_id: UUID) -> CommitmentRow:
+    found = await commitment(services(request.app).pool, commitment_id)
+    if found is None:
+        raise Problem(404, "There is no commitment with that id.")
+    return found
+
+
+@post(
+    "/finance/commitments/{commitment_id:uuid}/spend",
+    status_code=201,
+    summary="Spend a commitment: a cost in the open period its date falls in (the treasurer)",
+)
+async def spend_commitment(
+    request: Request[Any, Any, Any], commitment_id: FromPath[UUID], data: JSONBody[EntryRequest]
+) -> Spent:
+    c = await _commitment(request, commitment_id)
+    _missing(on=data.on)
+    assert data.on is not None
+    later = await _later(period_for_spending(services(request.app).pool, data.on))
+    done = await _run(
+        request,
+        services(request.app).coop.spend_commitment,
+        later.period_id,
+        c.period_id,
+        commitment_id,
+        on=data.on,
+        category=cast(Category, data.category),  # the command refuses an unknown one
+        amount_pence=data.amount_pence,
+        reference=data.reference,
+        description=data.description,
+        by=request.state.user.account_id,
+    )
+    return Spent(later.period_id, done.subject, await _commitment(request, commitment_id))
 
 
 # Pay ----------------------------------------------------------------------------------

@@ -78,7 +78,14 @@ _api = Router(
     tags=json_api.TAGS,
     route_handlers=[
         Router(
-            path="/", opt=allow("treasurer"), route_handlers=[api.record_entry, api.reverse_entry]
+            path="/",
+            opt=allow("treasurer"),
+            route_handlers=[
+                api.record_entry,
+                api.reverse_entry,
+                api.record_late_fix,
+                api.spend_commitment,
+            ],
         ),
         Router(
             path="/",
@@ -88,7 +95,12 @@ _api = Router(
         Router(
             path="/",
             opt=allow(*BOOKKEEPERS),
-            route_handlers=[api.periods_list, api.one_period, api.ledger_lines],
+            route_handlers=[
+                api.periods_list,
+                api.one_period,
+                api.ledger_lines,
+                api.commitments_list,
+            ],
         ),
         Router(
             path="/",

@@ -176,6 +176,9 @@ async def test_the_finance_api_is_in_the_openapi_document(client: httpx.AsyncCli
         "/api/finance/periods/{period_id}/ledger",
         "/api/finance/periods/{period_id}/ledger/{entry_id}/reverse",
         "/api/finance/periods/{period_id}/surplus",
+        "/api/finance/periods/{period_id}/late-fix",
+        "/api/finance/commitments",
+        "/api/finance/commitments/{commitment_id}/spend",
         "/api/finance/pay/{pa_id}",
     } <= set(paths)
     assert "201" in paths["/api/finance/periods/{period_id}/ledger"]["post"]["responses"]
