@@ -99,6 +99,12 @@ async def periods(pool: asyncpg.Pool) -> list[PeriodRow]:
     return [PeriodRow(**dict(r)) for r in await pool.fetch(_PERIOD + " ORDER BY starts")]
 
 
+async def closed_periods(pool: asyncpg.Pool) -> list[PeriodRow]:
+    """The closed periods, latest first: each has a surplus for members to read."""
+    rows = await pool.fetch(_PERIOD + " WHERE state = 'closed' ORDER BY starts DESC")
+    return [PeriodRow(**dict(r)) for r in rows]
+
+
 async def period(pool: asyncpg.Pool, period_id: UUID) -> PeriodRow | None:
     """One period, or None."""
     row = await pool.fetchrow(_PERIOD + " WHERE period_id = $1", period_id)

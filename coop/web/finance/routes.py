@@ -6,7 +6,16 @@ from litestar import Router
 
 from coop.web import api as json_api
 from coop.web.auth import TRUSTEES, allow
-from coop.web.finance import api, commitments, ledger, pay, periods, rates, surplus
+from coop.web.finance import (
+    api,
+    api_ledger,
+    commitments,
+    ledger,
+    pay,
+    periods,
+    rates,
+    surplus,
+)
 
 # Who keeps and oversees the books: the treasurer and the trustees.
 BOOKKEEPERS = ("treasurer", "trustee", "secretary")
@@ -81,10 +90,10 @@ _api = Router(
             path="/",
             opt=allow("treasurer"),
             route_handlers=[
-                api.record_entry,
-                api.reverse_entry,
-                api.record_late_fix,
-                api.spend_commitment,
+                api_ledger.record_entry,
+                api_ledger.reverse_entry,
+                api_ledger.record_late_fix,
+                api_ledger.spend_commitment,
             ],
         ),
         Router(
@@ -98,14 +107,16 @@ _api = Router(
             route_handlers=[
                 api.periods_list,
                 api.one_period,
-                api.ledger_lines,
-                api.commitments_list,
+                api.journal_as_csv,
+                api.journal_as_beancount,
+                api_ledger.ledger_lines,
+                api_ledger.commitments_list,
             ],
         ),
         Router(
             path="/",
             opt=allow("member", *BOOKKEEPERS),
-            route_handlers=[api.rates_list, api.summary, api.surplus],
+            route_handlers=[api.rates_list, api.summary, api.surplus_list, api.surplus],
         ),
         Router(path="/", opt=allow("pa", *BOOKKEEPERS), route_handlers=[api.pay]),
     ],
