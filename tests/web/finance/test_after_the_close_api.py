@@ -89,6 +89,15 @@ async def test_a_late_fix_goes_into_the_open_year_naming_the_closed_one(
     assert problem(still_open, 422) == {
         "on": "Date the fix within an open period after 2026 to 2027, such as today"
     }
+    into_the_closed_year = await client.post(
+        f"/api/finance/periods/{books.period}/ledger",
+        json=invoice | {"on": "2026-03-20"},
+        headers=as_treasurer,
+    )
+    assert problem(into_the_closed_year, 409) == {
+        "": "The period 2025 to 2026 is closed, so nothing more can be recorded in it. Put a"
+        " late fix into the next open period as an adjustment, saying why."
+    }
     as_trustee = await bearer(client, TRUSTEE)
     assert problem(await client.post(fix, json=invoice, headers=as_trustee), 403)
     assert await events(pool) == before
