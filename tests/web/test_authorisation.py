@@ -282,6 +282,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/finance/commitments"): BOOKKEEPER,
     ("POST", "/api/finance/commitments/{commitment_id:uuid}/spend"): TREASURER,
     ("GET", "/api/finance/pay/{pa_id:uuid}"): PAY_READER,
+    ("GET", "/api/finance/pay"): PA,
     ("POST", "/api/care/visits"): BOOKING,
     ("GET", "/api/care/visits/{visit_id:uuid}"): IN_CARE,
     ("POST", "/api/care/visits/{visit_id:uuid}/offer"): COORDINATOR,

@@ -259,3 +259,8 @@ async def pay(
     request: Request[Any, Any, Any], pa_id: FromPath[UUID], month: MonthQuery = None
 ) -> PayStatement:
     return await statement_for(request, pa_id, month)
+
+
+@get("/finance/pay", summary="Your own pay for a month (a PA)")
+async def my_pay(request: Request[Any, Any, Any], month: MonthQuery = None) -> PayStatement:
+    return await statement_for(request, request.state.user.member_id, month)

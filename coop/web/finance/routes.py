@@ -119,6 +119,7 @@ _api = Router(
             route_handlers=[api.rates_list, api.summary, api.surplus_list, api.surplus],
         ),
         Router(path="/", opt=allow("pa", *BOOKKEEPERS), route_handlers=[api.pay]),
+        Router(path="/", opt=allow("pa"), route_handlers=[api.my_pay]),
     ],
 )
 

@@ -198,6 +198,10 @@ async def test_a_pa_reads_only_their_own_pay_through_the_api(
     assert problem(other, 403)
     bad = await client.get(f"/api/finance/pay/{books.dev}?month=June", headers=as_dev)
     assert problem(bad, 400) == {"month": "month must be a month like 2026-11"}
+    mine = await client.get("/api/finance/pay?month=2025-06", headers=as_dev)
+    assert mine.json() == own.json()  # without knowing one's own member id
+    as_treasurer = await bearer(client, TREASURER)
+    assert problem(await client.get("/api/finance/pay", headers=as_treasurer), 403)
 
 
 async def test_the_finance_api_is_in_the_openapi_document(client: httpx.AsyncClient) -> None:
@@ -217,5 +221,6 @@ async def test_the_finance_api_is_in_the_openapi_document(client: httpx.AsyncCli
         "/api/finance/commitments",
         "/api/finance/commitments/{commitment_id}/spend",
         "/api/finance/pay/{pa_id}",
+        "/api/finance/pay",
     } <= set(paths)
     assert "201" in paths["/api/finance/periods/{period_id}/ledger"]["post"]["responses"]
