@@ -1,7 +1,7 @@
 """The JSON API's finance part: rates, periods and their journals, the surplus and a PA's
-pay (the treasurer's ledger is in ``api_ledger``), and what both share. Money is whole pence, dates ISO dates;
-a refusal is a problem document naming the field to fix, with the status the refusal
-carries (422 bad input, 409 a rule, 404)."""
+pay (the treasurer's ledger is in ``api_ledger``), and what both share. Money is whole
+pence, dates ISO dates; a refusal is a problem document naming the field to fix, with
+the status the refusal carries (422 bad input, 409 a rule, 404)."""
 
 from __future__ import annotations
 

@@ -144,9 +144,8 @@ async def record_late_fix(
 ) -> Recorded:
     closed = await period_asked_for(request, period_id)
     refuse_missing_dates(on=data.on)
-    assert data.on is not None
-    pool = services(request.app).pool
-    later = await _later(period_for_late_fix(pool, closed, data.on))
+    assert data.on is not None  # refused above if not
+    later = await _later(period_for_late_fix(services(request.app).pool, closed, data.on))
     done = await run(
         request,
         services(request.app).coop.record_late_fix,
@@ -188,7 +187,7 @@ async def spend_commitment(
 ) -> Spent:
     c = await _commitment(request, commitment_id)
     refuse_missing_dates(on=data.on)
-    assert data.on is not None
+    assert data.on is not None  # refused above if not
     later = await _later(period_for_spending(services(request.app).pool, data.on))
     done = await run(
         request,
