@@ -99,6 +99,12 @@ async def periods(pool: asyncpg.Pool) -> list[PeriodRow]:
     return [PeriodRow(**dict(r)) for r in await pool.fetch(_PERIOD + " ORDER BY starts")]
 
 
+async def closed_periods(pool: asyncpg.Pool) -> list[PeriodRow]:
+    """The closed periods, latest first: each has a surplus for members to read."""
+    rows = await pool.fetch(_PERIOD + " WHERE state = 'closed' ORDER BY starts DESC")
+    return [PeriodRow(**dict(r)) for r in rows]
+
+
 async def period(pool: asyncpg.Pool, period_id: UUID) -> PeriodRow | None:
     """One period, or None."""
     row = await pool.fetchrow(_PERIOD + " WHERE period_id = $1", period_id)
@@ -182,22 +188,29 @@ class CommitmentRow(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     pence: int
     spent_pence: int
+    left_pence: int  # what is still to be spent
 
-    @property
-    def left_pence(self) -> int:
-        return self.pence - self.spent_pence
+
+_COMMITMENT = (
+    "SELECT c.commitment_id, c.period_id, p.name AS period, c.ballot_id, c.option_id,"
+    " c.title, c.pence, c.spent_pence, c.pence - c.spent_pence AS left_pence"
+    " FROM finance_commitments c JOIN finance_periods p USING (period_id)"
+)
 
 
 async def commitments(pool: asyncpg.Pool, *, unspent_only: bool = False) -> list[CommitmentRow]:
     """The members' commitments against surpluses, oldest first (those not yet spent)."""
     rows = await pool.fetch(
-        "SELECT c.commitment_id, c.period_id, p.name AS period, c.ballot_id, c.option_id,"
-        " c.title, c.pence, c.spent_pence FROM finance_commitments c"
-        " JOIN finance_periods p USING (period_id)"
-        " WHERE NOT $1 OR c.spent_pence < c.pence ORDER BY c.position, c.option_id",
+        _COMMITMENT + " WHERE NOT $1 OR c.spent_pence < c.pence ORDER BY c.position, c.option_id",
         unspent_only,
     )
     return [CommitmentRow(**dict(r)) for r in rows]
+
+
+async def commitment(pool: asyncpg.Pool, commitment_id: UUID) -> CommitmentRow | None:
+    """One commitment, if there is one with that id."""
+    row = await pool.fetchrow(_COMMITMENT + " WHERE c.commitment_id = $1", commitment_id)
+    return None if row is None else CommitmentRow(**dict(row))
 
 
 async def decisions_due(pool: asyncpg.Pool) -> list[UUID]:

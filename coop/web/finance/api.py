@@ -1,12 +1,13 @@
-"""The JSON API's finance part: rates, periods, the treasurer's ledger, the surplus and a
-PA's pay. Money is whole pence, dates ISO dates; a refusal is a problem document naming
-the field to fix, with the status the refusal carries (422 bad input, 409 a rule, 404)."""
+"""The JSON API's finance part: rates, periods and their journals, the surplus and a PA's
+pay (the treasurer's ledger is in ``api_ledger``), and what both share. Money is whole
+pence, dates ISO dates; a refusal is a problem document naming the field to fix, with
+the status the refusal carries (422 bad input, 409 a rule, 404)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -15,20 +16,20 @@ from litestar.params import FromPath, JSONBody
 
 from coop.application import Done
 from coop.domain.errors import CoopError
-from coop.domain.finance.ledger import Category
 from coop.domain.finance.rates import Uplift
 from coop.domain.finance.surplus import MonthLine
 from coop.projections.finance.books import (
     PayStatement,
     SurplusMakeUp,
+    journal_beancount,
+    journal_csv,
     summary_by_month,
     surplus_make_up,
 )
 from coop.projections.finance.queries import (
-    LedgerLine,
     PeriodRow,
     RatesRow,
-    ledger,
+    closed_periods,
     period,
     periods,
     rates_history,
@@ -38,23 +39,6 @@ from coop.web.api_docs import refusals
 from coop.web.finance.pay import statement_for
 from coop.web.problems import Problem
 from coop.web.services import services
-
-
-class EntryRequest(msgspec.Struct, kw_only=True):
-    """Income or a cost: its category, date, amount in pence and reference."""
-
-    on: date | None = None
-    category: str = ""
-    amount_pence: int = 0
-    reference: str = ""
-    description: str = ""
-
-
-class ReversalRequest(msgspec.Struct, kw_only=True):
-    """Putting an entry right: the reversal's date and why the entry was wrong."""
-
-    on: date | None = None
-    reason: str = ""
 
 
 class RatesRequest(msgspec.Struct, kw_only=True):
@@ -87,11 +71,6 @@ class DeclareRequest(msgspec.Struct, kw_only=True):
     minute: str = ""
 
 
-class Recorded(msgspec.Struct):
-    period_id: UUID
-    entry_id: UUID
-
-
 _DATES = {
     "on": "the date of the entry",
     "starts": "the period's first day",
@@ -99,7 +78,7 @@ _DATES = {
 }
 
 
-def _missing(**answers: object) -> None:
+def refuse_missing_dates(**answers: object) -> None:
     """Refuse a request that leaves out a date, naming each one."""
     errors = {
         name: f"Give {_DATES[name]} as a date, like 2026-04-01"
@@ -110,7 +89,7 @@ def _missing(**answers: object) -> None:
         raise Problem(422, "Check the details you sent", errors)
 
 
-async def _run(
+async def run(
     request: Request[Any, Any, Any], command: Callable[..., Done], *args: Any, **kwargs: Any
 ) -> Done:
     """Run the command; once the books have taken it in, its ``Done``; else a problem."""
@@ -118,13 +97,19 @@ async def _run(
     try:
         done = await s.run(command, *args, **kwargs)
     except CoopError as e:
-        field = getattr(e, "field", None)
-        raise Problem(e.status, str(e), {field: str(e)} if field else None) from None
+        raise problem_of(e) from None
     await s.seen(done.position, "finance")
     return done
 
 
-async def _period(request: Request[Any, Any, Any], period_id: UUID) -> PeriodRow:
+def problem_of(refusal: CoopError) -> Problem:
+    """A refusal as a problem document, under the field it names if it names one."""
+    field = getattr(refusal, "field", None)
+    return Problem(refusal.status, str(refusal), {field: str(refusal)} if field else None)
+
+
+async def period_asked_for(request: Request[Any, Any, Any], period_id: UUID) -> PeriodRow:
+    """The period the path names, or a 404 problem."""
     found = await period(services(request.app).pool, period_id)
     if found is None:
         raise Problem(404, "There is no financial period with that id.")
@@ -143,7 +128,7 @@ async def rates_list(request: Request[Any, Any, Any]) -> list[RatesRow]:
 async def adopt_rates(
     request: Request[Any, Any, Any], data: JSONBody[RatesRequest]
 ) -> list[RatesRow]:
-    await _run(
+    await run(
         request,
         services(request.app).coop.adopt_rates,
         effective_from=data.effective_from,
@@ -166,13 +151,13 @@ async def periods_list(request: Request[Any, Any, Any]) -> list[PeriodRow]:
 
 @get("/finance/periods/{period_id:uuid}", summary="One financial period")
 async def one_period(request: Request[Any, Any, Any], period_id: FromPath[UUID]) -> PeriodRow:
-    return await _period(request, period_id)
+    return await period_asked_for(request, period_id)
 
 
 @post("/finance/periods", status_code=201, summary="Open a financial period (trustees)")
 async def open_period(request: Request[Any, Any, Any], data: JSONBody[PeriodRequest]) -> PeriodRow:
-    _missing(starts=data.starts, ends=data.ends)
-    done = await _run(
+    refuse_missing_dates(starts=data.starts, ends=data.ends)
+    done = await run(
         request,
         services(request.app).coop.open_period,
         name=data.name,
@@ -181,7 +166,7 @@ async def open_period(request: Request[Any, Any, Any], data: JSONBody[PeriodRequ
         minute=data.minute,
         by=request.state.user.account_id,
     )
-    return await _period(request, done.subject)
+    return await period_asked_for(request, done.subject)
 
 
 @post(
@@ -193,15 +178,15 @@ async def open_period(request: Request[Any, Any, Any], data: JSONBody[PeriodRequ
 async def close_period(
     request: Request[Any, Any, Any], period_id: FromPath[UUID], data: JSONBody[MinuteRequest]
 ) -> PeriodRow:
-    await _period(request, period_id)
-    await _run(
+    await period_asked_for(request, period_id)
+    await run(
         request,
         services(request.app).coop.close_period,
         period_id,
         minute=data.minute,
         by=request.state.user.account_id,
     )
-    return await _period(request, period_id)
+    return await period_asked_for(request, period_id)
 
 
 @post(
@@ -212,8 +197,8 @@ async def close_period(
 async def declare(
     request: Request[Any, Any, Any], period_id: FromPath[UUID], data: JSONBody[DeclareRequest]
 ) -> PeriodRow:
-    await _period(request, period_id)
-    await _run(
+    await period_asked_for(request, period_id)
+    await run(
         request,
         services(request.app).coop.declare_distributable,
         period_id,
@@ -221,13 +206,41 @@ async def declare(
         minute=data.minute,
         by=request.state.user.account_id,
     )
-    return await _period(request, period_id)
+    return await period_asked_for(request, period_id)
 
 
 @get("/finance/periods/{period_id:uuid}/summary", summary="Revenue and costs month by month")
 async def summary(request: Request[Any, Any, Any], period_id: FromPath[UUID]) -> list[MonthLine]:
-    await _period(request, period_id)
+    await period_asked_for(request, period_id)
     return await summary_by_month(services(request.app).pool, period_id) or []
+
+
+@get(
+    "/finance/periods/{period_id:uuid}/journal.csv",
+    summary="The period's double-entry journal as CSV, one row per posting",
+    media_type="text/csv; charset=utf-8",
+)
+async def journal_as_csv(request: Request[Any, Any, Any], period_id: FromPath[UUID]) -> str:
+    await period_asked_for(request, period_id)
+    return await journal_csv(services(request.app).pool, period_id) or ""
+
+
+@get(
+    "/finance/periods/{period_id:uuid}/journal.beancount",
+    summary="The period's double-entry journal in beancount's plain-text syntax",
+    media_type="text/plain; charset=utf-8",
+)
+async def journal_as_beancount(request: Request[Any, Any, Any], period_id: FromPath[UUID]) -> str:
+    await period_asked_for(request, period_id)
+    return await journal_beancount(services(request.app).pool, period_id) or ""
+
+
+# The surplus ------------------------------------------------------------------------
+
+
+@get("/finance/surplus", summary="The closed periods, latest first, each with its surplus")
+async def surplus_list(request: Request[Any, Any, Any]) -> list[PeriodRow]:
+    return await closed_periods(services(request.app).pool)
 
 
 @get("/finance/periods/{period_id:uuid}/surplus", summary="The surplus and its make-up")
@@ -238,66 +251,6 @@ async def surplus(request: Request[Any, Any, Any], period_id: FromPath[UUID]) ->
     return found
 
 
-# The ledger -------------------------------------------------------------------------
-
-
-@get("/finance/periods/{period_id:uuid}/ledger", summary="The treasurer's entries in a period")
-async def ledger_lines(
-    request: Request[Any, Any, Any], period_id: FromPath[UUID]
-) -> list[LedgerLine]:
-    await _period(request, period_id)
-    return await ledger(services(request.app).pool, period_id)
-
-
-@post(
-    "/finance/periods/{period_id:uuid}/ledger",
-    status_code=201,
-    summary="Record income or a cost (the treasurer)",
-)
-async def record_entry(
-    request: Request[Any, Any, Any], period_id: FromPath[UUID], data: JSONBody[EntryRequest]
-) -> Recorded:
-    await _period(request, period_id)
-    _missing(on=data.on)
-    done = await _run(
-        request,
-        services(request.app).coop.record_entry,
-        period_id,
-        on=data.on,
-        category=cast(Category, data.category),  # the command refuses an unknown one
-        amount_pence=data.amount_pence,
-        reference=data.reference,
-        description=data.description,
-        by=request.state.user.account_id,
-    )
-    return Recorded(period_id, done.subject)
-
-
-@post(
-    "/finance/periods/{period_id:uuid}/ledger/{entry_id:uuid}/reverse",
-    status_code=201,
-    summary="Put an entry right by a reversing entry (the treasurer)",
-)
-async def reverse_entry(
-    request: Request[Any, Any, Any],
-    period_id: FromPath[UUID],
-    entry_id: FromPath[UUID],
-    data: JSONBody[ReversalRequest],
-) -> Recorded:
-    await _period(request, period_id)
-    _missing(on=data.on)
-    done = await _run(
-        request,
-        services(request.app).coop.reverse_entry,
-        period_id,
-        entry_id,
-        on=data.on,
-        reason=data.reason,
-        by=request.state.user.account_id,
-    )
-    return Recorded(period_id, done.subject)
-
-
 # Pay ----------------------------------------------------------------------------------
 
 
@@ -306,3 +259,8 @@ async def pay(
     request: Request[Any, Any, Any], pa_id: FromPath[UUID], month: MonthQuery = None
 ) -> PayStatement:
     return await statement_for(request, pa_id, month)
+
+
+@get("/finance/pay", summary="Your own pay for a month (a PA)")
+async def my_pay(request: Request[Any, Any, Any], month: MonthQuery = None) -> PayStatement:
+    return await statement_for(request, request.state.user.member_id, month)

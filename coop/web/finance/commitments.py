@@ -13,10 +13,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.clock import today
+from coop.domain.errors import InvalidInput
 from coop.domain.finance.ledger import Category
-from coop.projections.finance.queries import CommitmentRow, commitments, period_covering
+from coop.projections.finance.queries import CommitmentRow, commitment, commitments
 from coop.web.commands import carry_out, field_on_page
 from coop.web.finance.forms import CATEGORY_NAMES, check_entry
+from coop.web.finance.later import period_for_spending
 from coop.web.finance.words import pounds
 from coop.web.forms import Checked
 from coop.web.pages import form_page, page, posted_form
@@ -39,10 +41,10 @@ async def commitments_page(request: Request[Any, Any, Any]) -> Template:
 
 
 async def _commitment(request: Request[Any, Any, Any], commitment_id: UUID) -> CommitmentRow:
-    for c in await commitments(services(request.app).pool):
-        if c.commitment_id == commitment_id:
-            return c
-    raise NotFoundException("There is no commitment with that reference.")
+    found = await commitment(services(request.app).pool, commitment_id)
+    if found is None:
+        raise NotFoundException("There is no commitment with that reference.")
+    return found
 
 
 def _spend_form(
@@ -74,9 +76,10 @@ async def spend(
     answer, checked = check_entry(await posted_form(request), today(s.clock))
     command = None
     if answer is not None:
-        later = await period_covering(s.pool, answer.on)
-        if later is None or later.state != "open":
-            checked.problem("day", "Date the spending within an open period, such as today")
+        try:
+            later = await period_for_spending(s.pool, answer.on)
+        except InvalidInput as misdated:
+            checked.problem("day", str(misdated))
         else:
             command = partial(
                 s.coop.spend_commitment,

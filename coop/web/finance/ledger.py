@@ -14,16 +14,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coop.clock import today
+from coop.domain.errors import InvalidInput
 from coop.domain.finance.ledger import Category
 from coop.projections.finance.queries import (
     LedgerLine,
     PeriodRow,
     late_changes,
     ledger,
-    period_covering,
 )
 from coop.web.commands import carry_out, field_on_page
 from coop.web.finance.forms import CATEGORY_NAMES, check_entry, check_late_fix, check_reversal
+from coop.web.finance.later import period_for_late_fix
 from coop.web.finance.words import period_named, pounds
 from coop.web.forms import Checked
 from coop.web.pages import form_page, page, posted_form, reference
@@ -224,11 +225,10 @@ async def record_late_fix(
     command, later = None, None
     if answer is not None:
         entry, reason = answer
-        later = await period_covering(s.pool, entry.on)
-        if later is None or later.state != "open" or later.starts <= closed.ends:
-            checked.problem(
-                "day", f"Date the fix within an open period after {closed.name}, such as today"
-            )
+        try:
+            later = await period_for_late_fix(s.pool, closed, entry.on)
+        except InvalidInput as misdated:
+            checked.problem("day", str(misdated))
         else:
             command = partial(
                 s.coop.record_late_fix,

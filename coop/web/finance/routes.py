@@ -6,7 +6,16 @@ from litestar import Router
 
 from coop.web import api as json_api
 from coop.web.auth import TRUSTEES, allow
-from coop.web.finance import api, commitments, ledger, pay, periods, rates, surplus
+from coop.web.finance import (
+    api,
+    api_ledger,
+    commitments,
+    ledger,
+    pay,
+    periods,
+    rates,
+    surplus,
+)
 
 # Who keeps and oversees the books: the treasurer and the trustees.
 BOOKKEEPERS = ("treasurer", "trustee", "secretary")
@@ -78,7 +87,14 @@ _api = Router(
     tags=json_api.TAGS,
     route_handlers=[
         Router(
-            path="/", opt=allow("treasurer"), route_handlers=[api.record_entry, api.reverse_entry]
+            path="/",
+            opt=allow("treasurer"),
+            route_handlers=[
+                api_ledger.record_entry,
+                api_ledger.reverse_entry,
+                api_ledger.record_late_fix,
+                api_ledger.spend_commitment,
+            ],
         ),
         Router(
             path="/",
@@ -88,14 +104,22 @@ _api = Router(
         Router(
             path="/",
             opt=allow(*BOOKKEEPERS),
-            route_handlers=[api.periods_list, api.one_period, api.ledger_lines],
+            route_handlers=[
+                api.periods_list,
+                api.one_period,
+                api.journal_as_csv,
+                api.journal_as_beancount,
+                api_ledger.ledger_lines,
+                api_ledger.commitments_list,
+            ],
         ),
         Router(
             path="/",
             opt=allow("member", *BOOKKEEPERS),
-            route_handlers=[api.rates_list, api.summary, api.surplus],
+            route_handlers=[api.rates_list, api.summary, api.surplus_list, api.surplus],
         ),
         Router(path="/", opt=allow("pa", *BOOKKEEPERS), route_handlers=[api.pay]),
+        Router(path="/", opt=allow("pa"), route_handlers=[api.my_pay]),
     ],
 )
 

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from coop.projections.finance.books import SurplusMakeUp, surplus_make_up
-from coop.projections.finance.queries import periods
+from coop.projections.finance.queries import closed_periods
 from coop.web.finance.words import account_name, hours, period_named, pounds, widths
 from coop.web.pages import page
 from coop.web.services import services
@@ -21,10 +21,8 @@ from coop.web.words import day
 
 @get("/finance/surplus")
 async def surplus_list(request: Request[Any, Any, Any]) -> Template:
-    found = [p for p in await periods(services(request.app).pool) if p.state == "closed"]
-    return page(
-        request, "finance/surplus_list.html", periods=list(reversed(found)), day=day, pounds=pounds
-    )
+    found = await closed_periods(services(request.app).pool)
+    return page(request, "finance/surplus_list.html", periods=found, day=day, pounds=pounds)
 
 
 async def _make_up(request: Request[Any, Any, Any], period_id: UUID) -> SurplusMakeUp:

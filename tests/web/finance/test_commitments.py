@@ -3,18 +3,22 @@ spending it as a cost of the open period, never more than is left."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import asyncpg
 import httpx
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.governance.ballots import Elector, Mark
 from coop.scheduler import tick
-from tests.app.finance.test_reinvestment import put_to_members
 from tests.web.finance.test_money_pages import ENTRY, events, rows, summary
-from tests.web.finance.world import TREASURER, a_year_of_care, caught_up, signed_in
+from tests.web.finance.world import (
+    TREASURER,
+    a_year_of_care,
+    caught_up,
+    respite_voted_for,
+    signed_in,
+)
 from tests.web.helpers import post_form
 
 
@@ -23,34 +27,9 @@ async def test_the_treasurer_spends_what_the_members_funded_and_no_more(
 ) -> None:
     books = a_year_of_care(coop)
     await caught_up(client, coop)
-    coop.close_period(books.period, minute="Board 2026/05", by=books.treasurer)
-    coop.declare_distributable(books.period, pence=300_000, minute="B 6", by=books.treasurer)
-    coop.open_period(
-        name="2026 to 2027",
-        starts=date(2026, 4, 1),
-        ends=date(2027, 3, 31),
-        minute="Board 2026/03",
-        by=books.treasurer,
-    )
-    ballot = put_to_members(coop, clock, books.period, books.treasurer)
-    respite = coop.propose_option(
-        ballot,
-        books.siobhan,
-        title="Respite breaks for carers",
-        description="Weekends away.",
-        benefits="carers",
-        cost_pence=200_000,
-    ).subject
-    coop.list_proposal(ballot, respite, by=books.treasurer)
-    clock.advance(timedelta(days=14))
-    electors = [Elector(books.dev, "pa"), Elector(books.siobhan, "pa")]
-    coop.open_ballot(ballot, electors)
-    [option] = [o.id for o in coop.repository.get(ballot).options]
-    for e in electors:
-        coop.cast_vote(ballot, e.member_id, Mark(approvals=(option,)), cast_by=e.member_id)
-    clock.advance(timedelta(days=14))  # 21 December 2026: counted, then enacted
+    respite_voted_for(coop, clock, books, date(2026, 4, 1))  # 21 December 2026
     services = client.app.state["services"]  # type: ignore[attr-defined]
-    for _ in range(3):
+    for _ in range(3):  # counted, then enacted
         await tick(services)
     await caught_up(client, coop)
 

@@ -7,6 +7,7 @@ import asyncio
 
 import asyncpg
 import httpx
+from beancount import loader
 
 from coop.application import Coop
 from tests.web.finance.world import (
@@ -15,6 +16,7 @@ from tests.web.finance.world import (
     TRUSTEE,
     a_year_of_care,
     caught_up,
+    signed_in,
 )
 from tests.web.helpers import TRUSTEE_PASSWORD
 
@@ -151,6 +153,38 @@ async def test_trustees_adopt_rates_open_close_and_declare_through_the_api(
     assert (await client.get("/api/finance/periods", headers=as_dev)).status_code == 403
 
 
+async def test_members_find_each_closed_years_surplus_and_bookkeepers_its_journal(
+    client: httpx.AsyncClient, coop: Coop
+) -> None:
+    books = a_year_of_care(coop)
+    await caught_up(client, coop)
+    as_dev = await bearer(client, DEV_EMAIL)
+    assert (await client.get("/api/finance/surplus", headers=as_dev)).json() == []
+    coop.close_period(books.period, minute="Board 2026/04 minute 3", by=books.treasurer)
+    await caught_up(client, coop)
+    [closed] = (await client.get("/api/finance/surplus", headers=as_dev)).json()
+    assert (closed["period_id"], closed["name"], closed["state"]) == (
+        str(books.period),
+        "2025 to 2026",
+        "closed",
+    )
+
+    as_treasurer = await bearer(client, TREASURER)
+    page = await signed_in(client, TREASURER)
+    for export, media_type in [("csv", "text/csv"), ("beancount", "text/plain")]:
+        path = f"/finance/periods/{books.period}/journal.{export}"
+        answer = await client.get(f"/api{path}", headers=as_treasurer)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith(media_type)
+        assert answer.content == (await page.get(path)).content  # the page's download
+        unknown = f"/api/finance/periods/00000000-0000-0000-0000-000000000000/journal.{export}"
+        missing = await client.get(unknown, headers=as_treasurer)
+        assert problem(missing, 404) == {"": "There is no financial period with that id."}
+        assert problem(await client.get(f"/api{path}", headers=as_dev), 403)
+    _, errors, _ = loader.load_string(answer.text)
+    assert errors == []
+
+
 async def test_a_pa_reads_only_their_own_pay_through_the_api(
     client: httpx.AsyncClient, coop: Coop
 ) -> None:
@@ -164,6 +198,10 @@ async def test_a_pa_reads_only_their_own_pay_through_the_api(
     assert problem(other, 403)
     bad = await client.get(f"/api/finance/pay/{books.dev}?month=June", headers=as_dev)
     assert problem(bad, 400) == {"month": "month must be a month like 2026-11"}
+    mine = await client.get("/api/finance/pay?month=2025-06", headers=as_dev)
+    assert mine.json() == own.json()  # without knowing one's own member id
+    as_treasurer = await bearer(client, TREASURER)
+    assert problem(await client.get("/api/finance/pay", headers=as_treasurer), 403)
 
 
 async def test_the_finance_api_is_in_the_openapi_document(client: httpx.AsyncClient) -> None:
@@ -176,6 +214,13 @@ async def test_the_finance_api_is_in_the_openapi_document(client: httpx.AsyncCli
         "/api/finance/periods/{period_id}/ledger",
         "/api/finance/periods/{period_id}/ledger/{entry_id}/reverse",
         "/api/finance/periods/{period_id}/surplus",
+        "/api/finance/periods/{period_id}/journal.csv",
+        "/api/finance/periods/{period_id}/journal.beancount",
+        "/api/finance/surplus",
+        "/api/finance/periods/{period_id}/late-fix",
+        "/api/finance/commitments",
+        "/api/finance/commitments/{commitment_id}/spend",
         "/api/finance/pay/{pa_id}",
+        "/api/finance/pay",
     } <= set(paths)
     assert "201" in paths["/api/finance/periods/{period_id}/ledger"]["post"]["responses"]

@@ -1,18 +1,22 @@
 """A small care co-op's money over HTTP: a trustee, the treasurer and two PAs who sign in,
-the 2025 to 2026 year with care delivered in June 2025, a grant and the rent."""
+the 2025 to 2026 year with care delivered in June 2025, a grant and the rent; and, once
+it is closed, the members funding respite breaks from its surplus."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
 import httpx
 
 from coop.application import Coop
+from coop.clock import FixedClock
 from coop.domain.accounts import Role
 from coop.domain.finance.ledger import Category
+from coop.domain.governance.ballots import Elector, Mark
 from coop.domain.membership.member_details import MemberClass, Office
+from tests.app.finance.test_reinvestment import put_to_members
 from tests.app.finance.world import JOSEPH, a_year_open, cancel_late, deliver, miss
 from tests.web.accounts.outbox_helpers import another_browser
 from tests.web.governance.test_ballots_pages import PASSWORD_HASH, join
@@ -58,6 +62,50 @@ def a_year_of_care(coop: Coop) -> Books:
         by=treasurer,
     )
     return Books(period, dev, siobhan, treasurer)
+
+
+RESPITE = "Respite breaks for carers"
+
+
+def respite_voted_for(coop: Coop, clock: FixedClock, books: Books, next_year: date) -> UUID:
+    """The year closed, £3,000 of its surplus declared, the next year open from
+    ``next_year``, and both PAs voting to fund £2,000 of respite breaks. The clock ends
+    past the ballot's close (28 days on); the ballot's id, to count and enact."""
+    coop.close_period(books.period, minute="Board 2026/05", by=books.treasurer)
+    coop.declare_distributable(books.period, pence=300_000, minute="B 6", by=books.treasurer)
+    coop.open_period(
+        name=f"{next_year.year} to {next_year.year + 1}",
+        starts=next_year,
+        ends=next_year.replace(year=next_year.year + 1) - timedelta(days=1),
+        minute="Board 2026/03",
+        by=books.treasurer,
+    )
+    ballot = put_to_members(coop, clock, books.period, books.treasurer)
+    respite = coop.propose_option(
+        ballot,
+        books.siobhan,
+        title=RESPITE,
+        description="Weekends away.",
+        benefits="carers",
+        cost_pence=200_000,
+    ).subject
+    coop.list_proposal(ballot, respite, by=books.treasurer)
+    clock.advance(timedelta(days=14))
+    electors = [Elector(books.dev, "pa"), Elector(books.siobhan, "pa")]
+    coop.open_ballot(ballot, electors)
+    [option] = [o.id for o in coop.repository.get(ballot).options]
+    for e in electors:
+        coop.cast_vote(ballot, e.member_id, Mark(approvals=(option,)), cast_by=e.member_id)
+    clock.advance(timedelta(days=14))
+    return ballot
+
+
+def respite_funded(coop: Coop, clock: FixedClock, books: Books, next_year: date) -> int:
+    """As ``respite_voted_for``, counted and enacted (what the scheduler does): the
+    commitment is made. The position of the last event."""
+    ballot = respite_voted_for(coop, clock, books, next_year)
+    coop.close_ballot(ballot)
+    return coop.enact_reinvestment(ballot).position
 
 
 async def caught_up(client: httpx.AsyncClient, coop: Coop) -> None:
