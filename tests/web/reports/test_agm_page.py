@@ -13,9 +13,12 @@ import httpx
 from coop.application import Coop
 from coop.clock import FixedClock
 from coop.config import Settings
+from coop.domain.accounts import Role
 from coop.infra.audit_checkpoints import generate_key
+from coop.web.accounts.passwords import hash_password
+from coop.web.reports.agm_pack import sign_pack
 from tests.projections.reports.agm_world import a_year_at_the_coop
-from tests.web.helpers import csrf
+from tests.web.helpers import TRUSTEE_PASSWORD, csrf, sign_in
 from tests.web.membership.test_applications import signed_in_trustee
 from tests.web.reports.test_care_reports import rows_of
 
@@ -88,6 +91,8 @@ async def test_a_trustee_builds_the_years_pack_signed_and_downloads_each_format(
         text.index("How to check") :
     ][:600]
 
+    easy = text[text.index("The pack in Easy Read") :]
+    assert 'alt="A person"' in easy and "3 people joined us." in easy
     for fmt, kind, name in [
         ("pdf", "application/pdf", "agm-pack-2026.pdf"),
         ("html", "text/html", "agm-pack-2026.html"),
@@ -145,3 +150,35 @@ async def test_without_the_signing_key_the_pack_is_not_built_and_the_page_says_w
     assert "The pack could not be signed: no signing key" in refused.text
     assert 'href="#sign"' in refused.text
     assert await checkpoints(client) == 0
+
+
+async def test_the_auditor_reads_and_downloads_the_pack_but_cannot_build_it(
+    client: httpx.AsyncClient, coop: Coop, clock: FixedClock, settings: Settings
+) -> None:
+    await in_the_app(client, coop, clock)
+    generate_key(settings.audit_key_path, "testserver.local/coop")
+    s = client.app.state["services"]  # type: ignore[attr-defined]
+    await sign_pack(
+        s.pool,
+        2026,
+        key_path=settings.audit_key_path,
+        secret_key=settings.secret_key,
+        directory=settings.checkpoints_dir,
+        now=clock.now(),
+    )
+    done = coop.open_account(
+        name="Kofi Mensah",
+        email="kofi@auditors.example.org",
+        password_hash=hash_password(TRUSTEE_PASSWORD),
+        roles=(Role.AUDITOR,),
+    )
+    await s.seen(done.position, "accounts")
+    await sign_in(client, "kofi@auditors.example.org")
+    page = await client.get("/reports/agm", params={"year": "2026"})
+    assert page.status_code == 200 and "Only the trustees can build it." in page.text
+    assert 'href="/reports/agm"' in page.text.split("<main")[0]  # in the auditor's menu
+    assert "Build and sign" not in page.text.replace("Build and sign the pack</h2>", "")
+    pdf = await client.get("/reports/agm/2026/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    refused = await client.post("/reports/agm/2026/sign", data={"_csrf_token": await csrf(client)})
+    assert refused.status_code == 403
