@@ -16,10 +16,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import asyncpg
 import jinja2
+from markupsafe import Markup
 
 from coop.domain.finance.money import pounds
 from coop.infra.audit_checkpoints import load_signer, make_checkpoint, parse_note
@@ -484,15 +486,31 @@ def csv_zip(p: Pack) -> bytes:
     return out.getvalue()
 
 
-def document_html(p: Pack, coop_name: str, template: str = "document.html") -> str:
-    """The pack as one printable HTML document (the PDF's source too)."""
-    return _documents.get_template(f"reports/agm/{template}").render(p=p, coop_name=coop_name)
+def document_html(
+    p: Pack, coop_name: str, template: str = "document.html", *, on_its_own: bool = False
+) -> str:
+    """The pack as one printable HTML document (the PDF's source too); ``on_its_own``:
+    with its styles written in, to be read wherever the file is saved."""
+    css = "\n".join(_css(name) for name in _STYLES) if on_its_own else ""
+    return _documents.get_template(f"reports/agm/{template}").render(
+        p=p,
+        coop_name=coop_name,
+        css=Markup(css),  # noqa: S704  # our own static files
+    )
+
+
+_STYLES = ("print.css", "agm.css")
+
+
+@cache
+def _css(name: str) -> str:
+    return (STATIC / "reports" / name).read_text(encoding="utf-8")
 
 
 def pack_bytes(p: Pack, fmt: str, coop_name: str) -> bytes:
     """The pack in one of ``FORMATS``."""
     if fmt == "html":
-        return document_html(p, coop_name).encode()
+        return document_html(p, coop_name, on_its_own=True).encode()
     if fmt == "pdf":
         return pdf_bytes(document_html(p, coop_name), STATIC)
     if fmt == "csv":

@@ -189,7 +189,7 @@ async def test_the_csv_zip_holds_each_table_with_stable_column_names(
     ).read("agm-2026/money.csv")
 
 
-async def test_the_pdf_and_the_easy_read_summary_say_the_year_and_name_their_checkpoint(
+async def test_the_pdf_html_and_easy_read_summary_say_the_year_and_name_their_checkpoint(
     coop: Coop, clock: FixedClock, pool: asyncpg.Pool, settings: Settings
 ) -> None:
     await a_year_at_the_coop(coop, clock, pool)
@@ -217,6 +217,11 @@ async def test_the_pdf_and_the_easy_read_summary_say_the_year_and_name_their_che
         assert words in text, words
     root = parse_note((settings.checkpoints_dir / "latest.txt").read_text()).root
     assert base64.b64encode(root).decode() in text.replace(" ", "")
+
+    html = (await pack_as("html", pool, settings, clock, [])).decode()
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
+    assert "<style>" in html and 'rel="stylesheet"' not in html  # readable wherever saved
+    assert html.count('role="img"') == 4 and "Members who joined" in html
 
     easy = text_of(await pack_as("easy-read", pool, settings, clock, []))
     for sentence in [
