@@ -208,6 +208,18 @@ async def trustees_out(pool: asyncpg.Pool, days: DateRange) -> list[TrusteeMove]
     return await _terms(pool, days, "left_on", "left_reference")
 
 
+async def decisions_in(pool: asyncpg.Pool, days: DateRange) -> list[Decision]:
+    """The decisions taken in the days, in the record's order (the record is read by
+    calendar year: each year the days touch, at most two for a financial year)."""
+    found = [
+        d
+        for year in range(days.first.year, days.last.year + 1)
+        for d in await decisions(pool, year=year)
+        if d.decided_on is not None and days.first <= d.decided_on <= days.last
+    ]
+    return sorted(found, key=lambda d: d.position)
+
+
 async def money(pool: asyncpg.Pool, year: AgmYear) -> list[Money]:
     """Each of the year's financial periods' money, from the statement its close kept."""
     rows = await pool.fetch(
@@ -266,7 +278,7 @@ async def agm_figures(
     told(1, steps, "members")
     trustees = (await trustees_in(pool, days), await trustees_out(pool, days))
     told(2, steps, "trustees")
-    taken = await decisions(pool, between=(days.first, days.last))
+    taken = await decisions_in(pool, days)
     told(3, steps, "decisions")
     care = (await hours_by_month(pool, days), await hours_by_pa(pool, days))
     told(4, steps, "care")

@@ -94,27 +94,18 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def decisions(
-    pool: asyncpg.Pool,
-    *,
-    kind: str | None = None,
-    year: int | None = None,
-    between: tuple[date, date] | None = None,
+    pool: asyncpg.Pool, *, kind: str | None = None, year: int | None = None
 ) -> list[Decision]:
-    """Every decision taken, in the log's order; of one kind, year or days (both ends
-    included) if asked."""
-    first, last = between or (None, None)
+    """Every decision taken, in the log's order; of one kind or year if asked."""
     rows = await pool.fetch(
         "SELECT d.*, a.name AS made_by_name FROM record_decisions d"
         " LEFT JOIN accounts a ON a.account_id = d.made_by"
         " WHERE d.decided_position IS NOT NULL"
         " AND ($1::text IS NULL OR d.kind = $1)"
         " AND ($2::int IS NULL OR extract(year FROM d.decided_on) = $2)"
-        " AND ($3::date IS NULL OR d.decided_on BETWEEN $3 AND $4)"
         " ORDER BY d.decided_position",
         kind,
         year,
-        first,
-        last,
     )
     names = await _declarers(pool, rows)
     coverage = await _coverage(pool)
