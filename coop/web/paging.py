@@ -68,9 +68,11 @@ class Paging:
         return out
 
 
-def paging(path: str, keep: Mapping[str, str], number: int, total: int) -> Paging:
+def paging(
+    path: str, keep: Mapping[str, str], number: int, total: int, size: int = PAGE_SIZE
+) -> Paging:
     """The paging of a list of ``total`` rows at page ``number``; Not Found past its end."""
-    found = Paging(path, keep, number, total)
+    found = Paging(path, keep, number, total, size)
     if number > found.pages:
         raise NotFoundException(
             f"There is no page {number}: this list has {found.pages}"

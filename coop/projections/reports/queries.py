@@ -13,6 +13,7 @@ import msgspec
 
 from coop.infra.audit_chain import events_in
 from coop.infra.audit_checkpoints import proof_from_links
+from coop.projections.paging import Slice, Window
 
 
 class CheckpointRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,19 +98,45 @@ async def decisions(
     pool: asyncpg.Pool, *, kind: str | None = None, year: int | None = None
 ) -> list[Decision]:
     """Every decision taken, in the log's order; of one kind or year if asked."""
+    return (await decisions_page(pool, kind=kind, year=year)).rows
+
+
+async def decisions_page(
+    pool: asyncpg.Pool,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    window: Window | None = None,
+) -> Slice[Decision]:
+    """The decisions in ``window`` (all of them without one), and how many there are."""
     rows = await pool.fetch(
-        "SELECT d.*, a.name AS made_by_name FROM record_decisions d"
+        "SELECT d.*, a.name AS made_by_name, count(*) OVER () AS found FROM record_decisions d"
         " LEFT JOIN accounts a ON a.account_id = d.made_by"
         " WHERE d.decided_position IS NOT NULL"
         " AND ($1::text IS NULL OR d.kind = $1)"
         " AND ($2::int IS NULL OR extract(year FROM d.decided_on) = $2)"
-        " ORDER BY d.decided_position",
+        " ORDER BY d.decided_position LIMIT $3 OFFSET $4",
         kind,
         year,
+        window.limit if window else None,
+        window.offset if window else 0,
     )
     names = await _declarers(pool, rows)
     coverage = await _coverage(pool)
-    return [_decision(r, names, coverage) for r in rows]
+    total = rows[0]["found"] if rows else await _count(pool, kind, year)
+    return Slice(rows=[_decision(r, names, coverage) for r in rows], total=total)
+
+
+async def _count(pool: asyncpg.Pool, kind: str | None, year: int | None) -> int:
+    """How many decisions match (asked for only when the page asked for is empty)."""
+    found: int = await pool.fetchval(
+        "SELECT count(*) FROM record_decisions WHERE decided_position IS NOT NULL"
+        " AND ($1::text IS NULL OR kind = $1)"
+        " AND ($2::int IS NULL OR extract(year FROM decided_on) = $2)",
+        kind,
+        year,
+    )
+    return found
 
 
 async def record_years(pool: asyncpg.Pool) -> list[int]:

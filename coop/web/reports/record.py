@@ -24,11 +24,13 @@ from coop.projections.reports.queries import (
     KINDS,
     Decision,
     decisions,
+    decisions_page,
     proof_of_inclusion,
     record_years,
 )
 from coop.web.forms import one_answer
 from coop.web.pages import page
+from coop.web.paging import page_asked, paging
 from coop.web.problems import Problem
 from coop.web.services import services
 from coop.web.words import class_name, day, in_class_order, percent, when
@@ -106,9 +108,16 @@ async def _record(
     return asked, errors, found
 
 
+DECISIONS_PER_PAGE = 25  # each shows its tallies: a page stays short to read and to load
+
+
 @get("/record")
 async def record_page(request: Request[Any, Any, Any]) -> Template:
-    asked, errors, found = await _record(request)
+    asked, errors = record_filter(request.query_params)
+    number, window = page_asked(request.query_params, DECISIONS_PER_PAGE)
+    pool = services(request.app).pool
+    found = await decisions_page(pool, kind=asked.kind, year=asked.year, window=window)
+    keep = {"kind": asked.kind or "", "year": str(asked.year or "")}
     return page(
         request,
         "reports/record.html",
@@ -121,8 +130,9 @@ async def record_page(request: Request[Any, Any, Any]) -> Template:
         },
         asked=asked,
         kinds=[(k, KIND_NAMES[k]) for k in KINDS],
-        years=await record_years(services(request.app).pool),
-        decisions=[decision_view(d) for d in found],
+        years=await record_years(pool),
+        paged=paging("/record", keep, number, found.total, DECISIONS_PER_PAGE),
+        decisions=[decision_view(d) for d in found.rows],
         query=request.url.query,
         table_columns=TABLE_COLUMNS,
     )

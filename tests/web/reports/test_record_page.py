@@ -16,8 +16,9 @@ from coop.domain.governance.ballots import Mark
 from coop.infra.audit_checkpoints import check_inclusion, generate_key, parse_note
 from coop.web.accounts.passwords import hash_password
 from tests.app.governance import test_ballots as ballot_stories  # not collected twice
-from tests.app.governance.test_ballots import amira_changes_her_mind, co_op, resolution
+from tests.app.governance.test_ballots import TRUSTEE, amira_changes_her_mind, co_op, resolution
 from tests.conftest import TODAY
+from tests.people import details
 from tests.web.helpers import TRUSTEE_PASSWORD, post_form, sign_in
 from tests.web.membership.test_applications import signed_in_trustee
 
@@ -214,3 +215,29 @@ async def test_a_reinvestment_shows_what_the_members_funded(
     assert "1 decision: reinvestments" in page.text
     assert "Reinvesting the 2026 surplus" in page.text
     assert "Funded: " in page.text and "Outings for users" in page.text
+
+
+async def test_a_long_record_is_read_a_page_at_a_time_keeping_its_filter(
+    client: httpx.AsyncClient, coop: Coop, clock: FixedClock
+) -> None:
+    await a_decided_resolution(client, coop, clock)  # 8 decisions
+    for n in range(22):  # 30 decisions: two pages of 25
+        member = coop.apply_for_membership(details(f"Member {n} Jones")).subject
+        done = coop.admit(member, by=TRUSTEE, minute_reference="BM-2")
+    await client.app.state["services"].seen(done.position, "record")
+
+    first = await client.get("/record")
+    assert "30 decisions" in first.text and "Showing 1 to 25 of 30 decisions" in first.text
+    assert "The rules adopted" in first.text and "Raise PA pay" in first.text
+    assert 'href="/record?page=2" aria-label="Page 2"' in first.text
+    second = await client.get("/record?page=2")
+    assert "Showing 26 to 30 of 30 decisions" in second.text
+    assert "The rules adopted" not in second.text
+    assert second.text.count('class="govuk-caption-m">Admission') == 5
+    filtered = await client.get(f"/record?kind=admission&year={TODAY.year}")
+    assert "28 decisions" in filtered.text
+    assert f'href="/record?kind=admission&amp;year={TODAY.year}&amp;page=2"' in filtered.text
+    beyond = await client.get("/record?page=3")
+    assert beyond.status_code == 404 and "this list has 2 pages" in beyond.text
+    everything = await client.get("/record.csv")  # the download keeps every decision
+    assert len(everything.content.decode("utf-8-sig").splitlines()) == 31
