@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import cast
 
 import asyncpg
 import msgspec
@@ -268,21 +269,42 @@ async def reinvested(pool: asyncpg.Pool, year: AgmYear) -> list[Reinvestment]:
 async def agm_figures(
     pool: asyncpg.Pool, year: int, progress: Progress | None = None
 ) -> AgmFigures:
-    """The pack's figures for ``year``; NoDataForYear if the co-op has nothing in it."""
-    told = progress or (lambda done, steps, what: None)
-    asked = await agm_year(pool, year)
-    days = asked.days
-    steps = 5
-    members = await members_by_class(pool, days)
-    moved = (await joiners(pool, days), await leavers(pool, days))
+    """The pack's figures for ``year``; NoDataForYear if the co-op has nothing in it.
+
+    Every figure is read in one snapshot of the read models, so the pack adds up (the
+    joiners and leavers are those that made the members at the start into those at
+    the end) even while events arrive.
+    """
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        # The named reads take a pool; a connection answers the same calls.
+        figures = await _gather(cast(asyncpg.Pool, conn), year, progress or _unheard)
+    if figures.empty:
+        raise NoDataForYear(
+            f"coop has nothing for {year}: nobody was a member by its end and nothing happened"
+            " in it (no members joined or left, no decisions, no care, no books)"
+        )
+    return figures
+
+
+def _unheard(done: int, steps: int, what: str) -> None:
+    """Progress nobody asked to hear of."""
+
+
+async def _gather(reads: asyncpg.Pool, year: int, told: Progress) -> AgmFigures:
+    asked = await agm_year(reads, year)
+    days, steps = asked.days, 5
+    members = await members_by_class(reads, days)
+    moved = (await joiners(reads, days), await leavers(reads, days))
     told(1, steps, "members")
-    trustees = (await trustees_in(pool, days), await trustees_out(pool, days))
+    trustees = (await trustees_in(reads, days), await trustees_out(reads, days))
     told(2, steps, "trustees")
-    taken = await decisions_in(pool, days)
+    taken = await decisions_in(reads, days)
     told(3, steps, "decisions")
-    care = (await hours_by_month(pool, days), await hours_by_pa(pool, days))
+    care = (await hours_by_month(reads, days), await hours_by_pa(reads, days))
     told(4, steps, "care")
-    figures = AgmFigures(
+    money_in_year = (await money(reads, asked), await reinvested(reads, asked))
+    told(5, steps, "money")
+    return AgmFigures(
         year=asked,
         members=members,
         joiners=moved[0],
@@ -292,16 +314,9 @@ async def agm_figures(
         decisions=taken,
         hours_by_month=care[0],
         hours_by_pa=care[1],
-        money=await money(pool, asked),
-        reinvested=await reinvested(pool, asked),
+        money=money_in_year[0],
+        reinvested=money_in_year[1],
     )
-    told(5, steps, "money")
-    if figures.empty:
-        raise NoDataForYear(
-            f"coop has nothing for {year}: nobody was a member by its end and nothing happened"
-            " in it (no members joined or left, no decisions, no care, no books)"
-        )
-    return figures
 
 
 def signing_reason(year: int) -> str:
