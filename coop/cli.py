@@ -735,6 +735,7 @@ def _reservation(text: str) -> tuple[str, int]:
 def cmd_report_agm(settings: Settings, args: argparse.Namespace) -> int:
     """The AGM pack for a year, signed by a checkpoint made now, written to a file."""
     from coop.clock import SystemClock, today
+    from coop.infra.audit_checkpoints import CheckpointError
     from coop.infra.db import create_pool
     from coop.projections.reports.agm import NoDataForYear
     from coop.web.reports.agm import year_problem
@@ -774,8 +775,8 @@ def cmd_report_agm(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with _database(settings) as url:
             body = asyncio.run(build(url))
-    except NoDataForYear as e:
-        print(f"\ncoop report agm: {e}", file=sys.stderr)
+    except (NoDataForYear, CheckpointError) as e:
+        print(f"\ncoop report agm: {e}", file=sys.stderr)  # under the progress bar
         return 1
     if out == "-":
         sys.stdout.buffer.write(body)

@@ -50,6 +50,11 @@ async def test_the_pack_is_written_signed_with_a_progress_bar(
 ) -> None:
     await a_year_at_the_coop(coop, clock, pool)
     key = tmp_path / "signing_key"
+    unsigned = await asyncio.to_thread(report, db_url, key, "--year", "2026")
+    assert unsigned.returncode == 1
+    assert "coop report agm: no signing key at" in unsigned.stderr.decode()
+    assert "coop audit keygen" in unsigned.stderr.decode()
+    assert not (tmp_path / "agm-pack-2026.pdf").exists() and await checkpoints(db_url) == 0
     generate_key(key, "coop.example.org/coop")
     out = tmp_path / "tables.zip"
     done = await asyncio.to_thread(

@@ -76,6 +76,10 @@ async def test_the_pack_counts_the_financial_year_the_books_define(
     assert [(j.name, j.happened_on, j.how) for j in f.leavers] == Expected.leavers
     assert [(t.name, t.happened_on, t.reference) for t in f.trustees_in] == Expected.trustees_in
     assert [(t.name, t.happened_on, t.reference) for t in f.trustees_out] == Expected.trustees_out
+    for c in f.members:  # the members at the start, with the joiners, less the leavers
+        joined = sum(j.member_class == c.member_class for j in f.joiners)
+        left = sum(j.member_class == c.member_class for j in f.leavers)
+        assert c.at_start + joined - left == c.at_end, c
     assert [d.kind for d in f.decisions] == Expected.decisions
     months = {d.key: (d.visits, d.minutes) for d in f.hours_by_month}
     assert len(months) == 12 and months["2025-06"] == Expected.june
