@@ -11,6 +11,7 @@ import io
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -32,6 +33,25 @@ def text_of(pdf: bytes) -> str:
     return " ".join(
         " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split()
     )
+
+
+def figures_alt_text(reader: PdfReader) -> list[str]:
+    """The alternative text of each figure in the PDF's structure tree (its tags)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
 
 
 async def signed(pool: asyncpg.Pool, settings: Settings, clock: FixedClock) -> CheckpointRow:
@@ -204,6 +224,13 @@ async def test_the_pdf_html_and_easy_read_summary_say_the_year_and_name_their_ch
     assert reader.metadata is not None
     assert reader.metadata.title == "AGM pack 2026 – Mutual Support Care Co-operative"
     assert catalog["/Lang"] == "en-GB" and "/StructTreeRoot" in catalog
+    # Each chart is a tagged figure whose alternative text is the chart's title.
+    assert figures_alt_text(reader) == [
+        "Members by class at the start and end of the year to 31 March 2026",
+        "Hours of care by month, the year to 31 March 2026",
+        "Hours of care by PA, the year to 31 March 2026",
+        "Revenue, pay, other costs and surplus, the year to 31 March 2026",
+    ]
     text = text_of(pdf)
     assert "AGM pack 2026" in text
     assert "the financial year 2025 to 2026 (1 April 2025 to 31 March 2026)" in text
