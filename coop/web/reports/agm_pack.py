@@ -168,7 +168,11 @@ def _terms(slug: str, caption: str, when: str, f: AgmFigures, leaving: bool) -> 
 
 
 def _decisions(f: AgmFigures) -> Table:
+    """Every decision in the CSV file; in the document, all but the admissions, which the
+    members who joined already list (a large co-op admits thousands in a year)."""
     found = f.decisions
+    shown = [d for d in found if d.kind != "admission"]
+    admitted = len(found) - len(shown)
     return Table(
         slug="decisions",
         caption="Decisions",
@@ -183,7 +187,7 @@ def _decisions(f: AgmFigures) -> Table:
                 d.reference,
                 str(d.position),
             ]
-            for d in found
+            for d in shown
         ],
         csv_header=(
             "decided_on",
@@ -199,7 +203,13 @@ def _decisions(f: AgmFigures) -> Table:
             for d in found
         ],
         total=f"{len(found):,} in all, in the order they were taken; each is in the governance"
-        " record with how it was reached.",
+        " record with how it was reached."
+        + (
+            f" The {_plural(admitted, 'admission', 'admissions')} are listed under Members"
+            " who joined, and in the decisions' table file."
+            if admitted
+            else ""
+        ),
     )
 
 
