@@ -83,6 +83,14 @@ async def a_year_at_the_coop(
     _on(clock, date(2025, 6, 1))
     coop.take_office(m["Ewan"], Office.TRUSTEE, by=TRUSTEE, reference="AGM 2025 election")
     m["Joseph"] = joined(coop, clock, "Joseph Byrne", MemberClass.USER, date(2025, 7, 15))
+    _on(clock, date(2025, 8, 4))
+    applied = coop.apply_for_membership(details("Marek Nowak", requested_class=MemberClass.PA))
+    coop.refuse(
+        applied.subject,
+        by=TRUSTEE,
+        reason="Not working for the co-op",
+        minute_reference="BM-2025-08",
+    )
     _on(clock, date(2025, 9, 1))
     coop.cease(m["Priya"], Cessation.WITHDRAWAL, on=date(2025, 9, 1), by=TRUSTEE)
     _on(clock, date(2026, 2, 1))
@@ -168,9 +176,9 @@ class Expected:
     trustees_out: ClassVar[list[Any]] = [
         ("Nia Campbell", date(2026, 2, 1), "Board 2026/02 minute 1")
     ]
-    # Three admissions in the year (the rules, rates and first members came before it,
-    # the close and the ballot after it).
-    decisions: ClassVar[list[Any]] = ["admission"] * 3
+    # Three admissions and a refusal in the year (the rules, rates and first members came
+    # before it, the close and the ballot after it).
+    decisions: ClassVar[list[Any]] = ["admission"] * 3 + ["refusal"]
     june, november = (2, 180), (1, 90)  # (visits, minutes)
     by_pa: ClassVar[list[Any]] = [
         ("Dev", 2, 150),

@@ -178,7 +178,7 @@ async def test_the_csv_zip_holds_each_table_with_stable_column_names(
         ["carer", "1", "0"],
         ["pa", "1", "3"],
     ]
-    assert [r[1] for r in table("decisions")[1:]] == ["admission"] * 3  # all in the file
+    assert [r[1] for r in table("decisions")[1:]] == ["admission"] * 3 + ["refusal"]
     assert table("joiners")[0] == ["name", "membership_number", "class", "on"]
     assert [r[0] for r in table("joiners")[1:]] == ["Dev Patel", "Siobhan Kelly", "Joseph Byrne"]
     assert table("leavers")[1][::2] == ["Priya Raman", "carer", "withdrawal"]
@@ -239,7 +239,9 @@ async def test_the_pdf_html_and_easy_read_summary_say_the_year_and_name_their_ch
         "Members who joined",
         "Joseph Byrne",
         "Trustees standing down",
+        "4 in all",
         "The 3 admissions are listed under Members who joined",
+        "Refusal An application for membership refused Refused BM-2025-08",
         "Nia Campbell",
         "Hours of care by PA",
         "£4,411.40",  # the surplus
