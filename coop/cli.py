@@ -872,6 +872,8 @@ def _parser() -> argparse.ArgumentParser:
     agm.add_argument(
         "--format",
         default="pdf",
+        # agm_pack.FORMATS, written out: importing it here would load WeasyPrint for every
+        # command.
         choices=["html", "pdf", "csv", "easy-read"],
         help="pdf by default",
     )
