@@ -732,6 +732,69 @@ def _reservation(text: str) -> tuple[str, int]:
     return member_class, int(seats)
 
 
+def cmd_report_agm(settings: Settings, args: argparse.Namespace) -> int:
+    """The AGM pack for a year, signed by a checkpoint made now, written to a file."""
+    from coop.clock import SystemClock, today
+    from coop.infra.audit_checkpoints import CheckpointError
+    from coop.infra.db import create_pool
+    from coop.projections.reports.agm import NoDataForYear
+    from coop.web.reports.agm import year_problem
+    from coop.web.reports.agm_pack import build_agm_pack, file_name, sign_pack
+
+    settings = settings.with_secret()
+    clock = SystemClock()
+    problem = year_problem(args.year.strip(), today(clock).year)
+    if problem:
+        print(f"coop report agm: {problem} (not {args.year!r})", file=sys.stderr)
+        return 2
+    year = int(args.year)
+    out = args.out or file_name(year, args.format)
+
+    async def build(url: str) -> bytes:
+        pool = await create_pool(url, min_size=1, max_size=2)
+        try:
+            return await build_agm_pack(
+                pool,
+                year,
+                args.format,
+                signature=lambda: sign_pack(
+                    pool,
+                    year,
+                    key_path=settings.audit_key_path,
+                    secret_key=settings.secret_key,
+                    directory=settings.checkpoints_dir,
+                    now=clock.now(),
+                ),
+                coop_name=settings.coop_name,
+                generated_at=clock.now(),
+                progress=_progress_bar,
+            )
+        finally:
+            await pool.close()
+
+    try:
+        with _database(settings) as url:
+            body = asyncio.run(build(url))
+    except (NoDataForYear, CheckpointError) as e:
+        print(f"\ncoop report agm: {e}", file=sys.stderr)  # under the progress bar
+        return 1
+    if out == "-":
+        sys.stdout.buffer.write(body)
+    else:
+        Path(out).write_bytes(body)
+        print(f"Wrote the AGM pack for {year} ({args.format}, {len(body):,} bytes) to {out}.")
+    return 0
+
+
+def _progress_bar(done: int, steps: int, what: str) -> None:
+    """A bar on stderr, drawn over itself, ending its line when the work is done."""
+    width = 30
+    filled = width * done // steps
+    end = "\n" if done == steps else ""
+    bar = "#" * filled + "." * (width - filled)
+    print(f"\r[{bar}] {done}/{steps} {what:<40}", end=end, file=sys.stderr, flush=True)
+
+
 def _checkpoint_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument("--checkpoint", required=required, help="a signed checkpoint file")
     parser.add_argument(
@@ -801,6 +864,21 @@ def _parser() -> argparse.ArgumentParser:
     export = audit.add_parser("export", help="write every event and its link to a file")
     export.add_argument("file")
     export.set_defaults(run=cmd_audit_export)
+    report = sub.add_parser("report", help="reports for the trustees").add_subparsers(
+        title="reports"
+    )
+    agm = report.add_parser("agm", help="the AGM pack for a year, signed by a new checkpoint")
+    agm.add_argument("--year", required=True, help="the year, e.g. 2026 (its financial year)")
+    agm.add_argument(
+        "--format",
+        default="pdf",
+        # agm_pack.FORMATS, written out: importing it here would load WeasyPrint for every
+        # command.
+        choices=["html", "pdf", "csv", "easy-read"],
+        help="pdf by default",
+    )
+    agm.add_argument("--out", help="the file to write (default: agm-pack-YEAR.pdf …; - for stdout)")
+    agm.set_defaults(run=cmd_report_agm)
     accounts = sub.add_parser("accounts", help="sign-in accounts").add_subparsers(
         title="account commands"
     )

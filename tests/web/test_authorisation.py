@@ -105,6 +105,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/record.csv"): RECORD,
     ("GET", "/api/record"): RECORD,
     ("GET", "/record/proofs/{position:int}/{checkpoint_id:int}"): RECORD,
+    ("GET", "/reports/agm"): REGISTERS,
+    ("GET", "/reports/agm/{year:int}/{fmt:str}"): REGISTERS,
+    ("POST", "/reports/agm/{year:int}/sign"): TRUSTEE,
     ("GET", "/my"): SIGNED_IN,
     ("GET", "/my/details"): MEMBER,
     ("POST", "/my/details"): MEMBER,
@@ -465,6 +468,8 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{batch_id:int}", "1")
             .replace("{checkpoint_id:int}", "1")
             .replace("{position:int}", "1")
+            .replace("{year:int}", "2026")
+            .replace("{fmt:str}", "pdf")
             .replace("{exception_id:uuid}", str(member_id))
             .replace("{period_id:uuid}", str(member_id))
             .replace("{entry_id:uuid}", str(member_id))

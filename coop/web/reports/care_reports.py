@@ -101,7 +101,7 @@ def _hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
-def _delivered(slug: str, caption: str, heading: str, lines: list[Delivered]) -> Table:
+def delivered_table(slug: str, caption: str, heading: str, lines: list[Delivered]) -> Table:
     visits, minutes = sum(d.visits for d in lines), sum(d.minutes for d in lines)
     return Table(
         slug=slug,
@@ -158,9 +158,11 @@ async def care_tables(
     late = await late_and_missed(s.pool, days, s.clock.now())
     by_month = late_and_missed_by_month(late, days)
     return [
-        _delivered("hours-by-month", "Hours of care by month", "Month", months),
-        _delivered("hours-by-pa", "Hours of care by PA", "PA", await hours_by_pa(s.pool, days)),
-        _delivered(
+        delivered_table("hours-by-month", "Hours of care by month", "Month", months),
+        delivered_table(
+            "hours-by-pa", "Hours of care by PA", "PA", await hours_by_pa(s.pool, days)
+        ),
+        delivered_table(
             "hours-by-user", "Hours of care by user", "User", await hours_by_user(s.pool, days)
         ),
         Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import ANYONE, allow
-from coop.web.reports import care_reports, checkpoints, record
+from coop.web.reports import agm, care_reports, checkpoints, record
 
 # Anyone at all: the log's signed checkpoints and the key that checks them.
 _anyone = Router(
@@ -42,5 +42,18 @@ _record_readers = Router(
     ],
 )
 
+# The AGM pack: the trustees build it; the auditor reads it as they do.
+_pack_readers = Router(
+    path="/",
+    opt=allow("trustee", "secretary", "auditor"),
+    route_handlers=[agm.agm_page, agm.agm_download],
+)
+_pack_builders = Router(
+    path="/", opt=allow("trustee", "secretary"), route_handlers=[agm.sign_agm_pack]
+)
+
 # The reports context's routes, for ``create_app``.
-router = Router(path="/", route_handlers=[_anyone, _care_office, _record_readers])
+router = Router(
+    path="/",
+    route_handlers=[_anyone, _care_office, _record_readers, _pack_readers, _pack_builders],
+)
