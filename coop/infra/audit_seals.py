@@ -14,7 +14,6 @@ its head at that moment: through the chain it covers every event before it.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Sequence
 
@@ -40,7 +39,7 @@ def seal_key(secret_key: str) -> bytes:
 def seal(key: bytes, notification_id: int, link: bytes, kind: str = EVENT) -> bytes:
     """The seal of the event at ``notification_id`` whose link is ``link``."""
     message = _LABELS[kind] + notification_id.to_bytes(8, "big", signed=True) + link
-    return hmac.new(key, message, hashlib.sha256).digest()
+    return hmac.digest(key, message, "sha256")  # the one-shot C path: verify makes millions
 
 
 def is_sealed(key: bytes, notification_id: int, link: bytes, kind: str, stored: bytes) -> bool:
