@@ -17,17 +17,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import hmac
 import json
+import operator
+import struct
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from uuid import UUID
 
 import asyncpg
 
-from coop.infra.audit_seals import EVENT, HISTORY, is_sealed
+from coop.infra.audit_seals import EVENT, HISTORY, is_sealed, seal
 
 GENESIS = bytes(32)
 
@@ -35,8 +38,7 @@ GENESIS = bytes(32)
 class ChainedEvent(NamedTuple):
     """One stored event with the link the database recorded for it (if any).
 
-    A tuple, so that a row read in this order becomes one without copying
-    field by field: `coop audit verify` makes millions.
+    Its fields are SELECT's columns in order, so ChainRow reads a row as one.
     """
 
     notification_id: int
@@ -48,6 +50,15 @@ class ChainedEvent(NamedTuple):
     previous_id: int | None
     seal: bytes | None = None
     seal_kind: str = EVENT
+
+
+class ChainRow(asyncpg.Record):  # type: ignore[misc]  # asyncpg is untyped
+    """A row of ``SELECT`` read as a ChainedEvent, field for field, without copying it:
+    copying took a third of `coop audit verify`'s time on a log of millions."""
+
+    for _index, _name in enumerate(ChainedEvent._fields):
+        locals()[_name] = property(operator.itemgetter(_index))
+    del _index, _name
 
 
 @dataclass(frozen=True)
@@ -67,15 +78,24 @@ class Verdict:
         return self.broken_at is None
 
 
+# int8(notification_id) ‖ uuid(originator_id) ‖ int8(originator_version), in one call.
+_NUMBERS = struct.Struct(">q16sq").pack
+_sha256 = hashlib.sha256
+
+
 def link(previous: bytes, event: ChainedEvent) -> bytes:
     """The link for ``event``, following ``previous``."""
-    return hashlib.sha256(
-        previous
-        + event.notification_id.to_bytes(8, "big", signed=True)
-        + event.originator_id.bytes
-        + event.originator_version.to_bytes(8, "big", signed=True)
-        + event.topic.encode("utf-8")
-        + hashlib.sha256(event.state).digest()
+    return _sha256(
+        b"".join(
+            (
+                previous,
+                _NUMBERS(
+                    event.notification_id, event.originator_id.bytes, event.originator_version
+                ),
+                event.topic.encode("utf-8"),
+                _sha256(event.state).digest(),
+            )
+        )
     ).digest()
 
 
@@ -116,6 +136,40 @@ class ChainCheck:
         self.head, self.previous_id, self.count = expected, event.notification_id, self.count + 1
         return None
 
+    def add_all(self, events: Iterable[ChainedEvent]) -> Verdict | None:
+        """``add`` each of ``events`` in turn: the same checks, a tight loop for millions.
+
+        An event whose link follows, matches and carries coop's event seal is
+        taken here; any other goes through ``add``, which says what is wrong.
+        """
+        head, previous_id, count, key = self.head, self.previous_id, self.count, self.seal_key
+        for event in events:
+            expected = link(head, event)
+            if (
+                event.link == expected
+                and event.previous_id == previous_id
+                and self.unsealed is None
+                and (
+                    key is None
+                    or (
+                        event.seal_kind == EVENT
+                        and event.seal is not None
+                        and hmac.compare_digest(
+                            seal(key, event.notification_id, expected), event.seal
+                        )
+                    )
+                )
+            ):
+                head, previous_id, count = expected, event.notification_id, count + 1
+                continue
+            self.head, self.previous_id, self.count = head, previous_id, count
+            broken = self.add(event)
+            if broken:
+                return broken
+            head, previous_id, count = self.head, self.previous_id, self.count
+        self.head, self.previous_id, self.count = head, previous_id, count
+        return None
+
     def _check_seal(self, event: ChainedEvent, expected: bytes) -> str:
         assert self.seal_key is not None
         if event.seal is None:
@@ -150,11 +204,7 @@ class ChainCheck:
 def verify(events: Iterable[ChainedEvent], seal_key: bytes | None = None) -> Verdict:
     """Recompute the chain over ``events`` (in log order), and their seals given the key."""
     check = ChainCheck(seal_key)
-    for event in events:
-        broken = check.add(event)
-        if broken:
-            return broken
-    return check.verdict()
+    return check.add_all(events) or check.verdict()
 
 
 # Every event with its link and seal after a position, the columns in ChainedEvent's order.
@@ -201,7 +251,7 @@ async def stream(
     else:
         snapshot = conn.transaction(isolation="repeatable_read", readonly=True)
     async with snapshot:
-        cursor = await conn.cursor(SELECT, after)
+        cursor = await conn.cursor(SELECT, after, record_class=ChainRow)
         ahead = asyncio.ensure_future(cursor.fetch(batch))
         try:
             while True:
@@ -209,7 +259,7 @@ async def stream(
                 if len(rows) == batch:
                     ahead = asyncio.ensure_future(cursor.fetch(batch))
                     await asyncio.sleep(0)  # let it send the request before we hash
-                yield [ChainedEvent._make(row) for row in rows]
+                yield cast(list[ChainedEvent], rows)  # ChainRows: the same fields
                 if len(rows) < batch:
                     return
         finally:
@@ -232,10 +282,9 @@ async def verify_database(conn: asyncpg.Connection, seal_key: bytes | None = Non
     check = ChainCheck(seal_key)
     async with aclosing(stream(conn)) as batches:
         async for events in batches:
-            for event in events:
-                broken = check.add(event)
-                if broken:
-                    return broken
+            broken = check.add_all(events)
+            if broken:
+                return broken
     verdict = check.verdict()
     orphan = await orphan_links(conn)
     if verdict.ok and orphan is not None:

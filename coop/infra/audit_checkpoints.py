@@ -290,16 +290,22 @@ class Survey:
 
     def add(self, event: ChainedEvent) -> bool:
         """Take the next event; False once the chain breaks (stop there)."""
-        self.broken = self.check.add(event)
-        if self.broken:
-            return False
-        if self.at_upto is None:
+        return self.add_all((event,))
+
+    def add_all(self, events: Sequence[ChainedEvent]) -> bool:
+        """Take the next events; False once the chain breaks (stop there)."""
+        before = self.check.count
+        self.broken = self.check.add_all(events)
+        # The tree takes the events the chain took, up to the checkpoint's size.
+        for event in events[: self.check.count - before]:
+            if self.at_upto is not None:
+                break
             assert event.link is not None
             self.tree.add(event.link, event.notification_id)
             self._head, self._last = event.link, event.notification_id
             if self.tree.size == self.upto:
                 self.at_upto = self.position()
-        return True
+        return self.broken is None
 
     @property
     def after(self) -> int:
@@ -471,7 +477,7 @@ async def survey_database(
     survey = Survey(seal_key, upto, since)
     async with aclosing(stream(conn, after=survey.after)) as batches:
         async for events in batches:
-            if not all(map(survey.add, events)):
+            if not survey.add_all(events):
                 break
     return survey
 
