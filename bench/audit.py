@@ -34,14 +34,15 @@ import random
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar, overload
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from bench.common import median, print_header, scratch_database
+from bench.common import cpu_seconds, median, print_header, scratch_database
 from bench.people import applicant
 from coop.application import Coop
 from coop.domain.governance.rules import model_rules
@@ -67,8 +68,6 @@ CHUNK = 50_000  # rows per COPY
 DAY = 1_000  # events between daily checkpoints, for the incremental ones
 VERIFY_TARGET, INCLUSION_TARGET = 30.0, 0.1  # seconds, from issue 17
 
-T = TypeVar("T")
-
 
 def run(url: str, settings: Any, args: argparse.Namespace) -> int:
     events = args.events or EVENTS
@@ -86,7 +85,9 @@ async def _run(db_url: str, signer: Signer, events: int, repeats: int) -> int:
         copies = await Copies.after_sample(conn)
         await copies.append_upto(conn, events // 2)
         print(f"  log: {events // 2:,} events written in {time.perf_counter() - started:.1f} s")
-        middle, took = await _once(lambda: _checkpoint(conn, signer, "middle"))
+        started = time.perf_counter()
+        middle = await _checkpoint(conn, signer, "middle")
+        took = time.perf_counter() - started
         print(f"  the first checkpoint, of {middle.size:,} events (all verified): {took:.1f} s")
         started = time.perf_counter()
         await copies.append_upto(conn, events)
@@ -99,68 +100,144 @@ async def _run(db_url: str, signer: Signer, events: int, repeats: int) -> int:
         await conn.close()
 
 
+@dataclass(frozen=True)
+class Run:
+    """One timed call: wall-clock seconds, CPU seconds of this process and of its
+    PostgreSQL backend (None if not local), and what the call returned."""
+
+    seconds: float
+    client: float
+    server: float | None
+    result: Any = None
+
+    @property
+    def cpu(self) -> float | None:
+        return None if self.server is None else self.client + self.server
+
+
+class Timer:
+    """Runs calls on ``conn``, timing each; the baseline for the ratios once measured."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.pid = conn.get_server_pid()
+        self.base: list[Run] = []
+
+    async def runs(self, call: Callable[[], Awaitable[object]], repeats: int) -> list[Run]:
+        done = []
+        for _ in range(repeats):
+            client, server = time.process_time(), cpu_seconds([self.pid])
+            started = time.perf_counter()
+            result = await call()
+            took = time.perf_counter() - started
+            after = cpu_seconds([self.pid])
+            used = None if server is None or after is None else after - server
+            done.append(Run(took, time.process_time() - client, used, result))
+        return done
+
+    def line(self, what: str, done: list[Run], target: float | None = None) -> None:
+        """Seconds: the median, the runs, the ratio to the baseline, wall-clock and CPU."""
+        took, cpu = _median_of(done)
+        base, base_cpu = _median_of(self.base)
+        ratio = f"{took / base:5.2f}x"
+        if cpu is not None and base_cpu:
+            ratio += f"  CPU {cpu:6.2f} s {cpu / base_cpu:5.2f}x"
+        print(f"    {what:<50} {took:7.2f} s {_each(done, 1)}  {ratio}{_goal(took, target)}")
+
+    def ms(self, what: str, done: list[Run], target: float | None = None) -> None:
+        took, cpu = _median_of(done)
+        used = "" if cpu is None else f"  CPU {cpu * 1000:6.1f} ms"
+        print(
+            f"    {what:<50} {took * 1000:7.1f} ms {_each(done, 1000)}{used}{_goal(took, target)}"
+        )
+
+
+def _median_of(done: list[Run]) -> tuple[float, float | None]:
+    cpus = [r.cpu for r in done]
+    return (
+        median([r.seconds for r in done]),
+        None if None in cpus else median([c for c in cpus if c is not None]),
+    )
+
+
+def _each(done: list[Run], scale: float) -> str:
+    """The runs behind a median, in brackets."""
+    return "[" + " ".join(f"{r.seconds * scale:.2f}" for r in done) + "]"
+
+
+def _goal(took: float, target: float | None) -> str:
+    if target is None:
+        return ""
+    shown = f"{target:.0f} s" if target >= 1 else f"{target * 1000:.0f} ms"
+    return f"  target <= {shown}: {'met' if took <= target else 'NOT MET'}"
+
+
 async def _measure(
     conn: asyncpg.Connection, signer: Signer, copies: Copies, middle: Checkpoint, repeats: int
 ) -> int:
     key = seal_key(BENCH_SECRET)
     size = copies.position
-    read = await _timed(lambda: _raw_read(conn, hash_states=False), repeats)
-    hashed = await _timed(lambda: _raw_read(conn, hash_states=True), repeats)
-    base = median(read)
-    print(f"  the baseline, over the {size:,} events:")
-    _line("reading the rows verify reads (asyncpg, cursor)", read, base)
-    _line("  and a SHA-256 of each payload in Python", hashed, base)
+    timer = Timer(conn)
+    timer.base = await timer.runs(lambda: _raw_read(conn, hash_states=False), repeats)
+    hashed = await timer.runs(lambda: _raw_read(conn, hash_states=True), repeats)
+    print(f"  the baseline, over the {size:,} events (ratios are to its first line):")
+    timer.line("reading the rows verify reads (asyncpg, cursor)", timer.base)
+    timer.line("  and a SHA-256 of each payload in Python", hashed)
 
-    verdicts = await _timed(lambda: verify_database(conn, key), repeats, keep=True)
-    failed = _not_intact([v for _, v in verdicts], size)
+    verdicts = await timer.runs(lambda: verify_database(conn, key), repeats)
+    failed = _not_intact([r.result for r in verdicts], size)
     print("\n  coop audit verify (chain and seals, recomputed from scratch):")
-    _line("the whole log", verdicts, base, VERIFY_TARGET)
+    timer.line("the whole log", verdicts, VERIFY_TARGET)
 
-    compared = await _timed(lambda: verify_against(conn, key, middle), repeats, keep=True)
-    failed = failed or _not_intact([v[0].finish() for _, v in compared], size)
-    if any(divergence(middle, survey) or altered for _, (survey, altered) in compared):
-        failed = "the log does not extend the middle checkpoint"
-    print(f"\n  coop audit verify --checkpoint (of the first {middle.size:,} events):")
-    _line("the whole log, and the tree up to the checkpoint", compared, base)
+    compared = await timer.runs(lambda: verify_against(conn, key, middle), repeats)
+    failed = failed or _not_intact([r.result[0].finish() for r in compared], size)
+    if any(divergence(middle, r.result[0]) or r.result[1] for r in compared):
+        failed = failed or "the log does not extend the middle checkpoint"
+    print(f"\n  coop audit verify --checkpoint (a checkpoint of the first {middle.size:,}):")
+    timer.line("the whole log, and the tree up to the checkpoint", compared)
 
-    await _inclusion(conn, middle, repeats)
-    await _checkpoints(conn, signer, copies, repeats, base)
+    await _inclusion(conn, timer, middle, repeats)
+    await _checkpoints(conn, timer, signer, copies, repeats)
     if failed:
         print(f"\n  FAILED: {failed}")
         return 1
     return 0
 
 
-async def _inclusion(conn: asyncpg.Connection, middle: Checkpoint, repeats: int) -> None:
-    """A decision's entry proved in the middle checkpoint, and the proof checked."""
+async def _inclusion(
+    conn: asyncpg.Connection, timer: Timer, middle: Checkpoint, repeats: int
+) -> None:
+    """An entry proved in the middle checkpoint, and the proof checked."""
     event = middle.last // 2
-    proofs = await _timed(lambda: prove_inclusion(conn, event, middle), repeats, keep=True)
-    proof = proofs[0][1]
-    checks = await _timed(lambda: _check(proof, middle), repeats)
-    links = await _timed(lambda: _proof_from_every_link(conn, event, middle), 1)
-    both = [p[0] + c for p, c in zip(proofs, checks, strict=True)]
+    proofs = await timer.runs(lambda: prove_inclusion(conn, event, middle), repeats)
+    checks = await timer.runs(lambda: _check(proofs[0].result, middle), repeats)
+    both = [
+        Run(p.seconds + c.seconds, p.client + c.client, p.server)
+        for p, c in zip(proofs, checks, strict=True)
+    ]
+    links = await timer.runs(lambda: _proof_from_every_link(conn, event, middle), 1)
     print(f"\n  inclusion of event {event:,} in the checkpoint of {middle.size:,} events:")
-    _ms("coop audit prove (from the stored subtrees)", [p[0] for p in proofs])
-    _ms("coop audit check-inclusion", checks)
-    _ms("both", both, INCLUSION_TARGET)
-    _ms("prove from every link (no stored subtrees), once", links)
+    timer.ms("coop audit prove (from the stored subtrees)", proofs)
+    timer.ms("coop audit check-inclusion", checks)
+    timer.ms("both", both, INCLUSION_TARGET)
+    timer.ms("prove from every link instead (no stored subtrees)", links)
 
 
 async def _checkpoints(
-    conn: asyncpg.Connection, signer: Signer, copies: Copies, repeats: int, base: float
+    conn: asyncpg.Connection, timer: Timer, signer: Signer, copies: Copies, repeats: int
 ) -> None:
-    """Checkpoints as coop makes them: after half the log, after a day, from scratch."""
+    """Checkpoints as coop makes them: after half the log, after a day's events, and
+    from scratch."""
     size = copies.position
-    since_middle = await _timed(lambda: _checkpoint(conn, signer, "the rest"), 1)
-    full = await _timed(lambda: _checkpoint(conn, signer, "full", full=True), 1)
+    since_middle = await timer.runs(lambda: _checkpoint(conn, signer, "the rest"), 1)
+    full = await timer.runs(lambda: _checkpoint(conn, signer, "full", full=True), 1)
     daily = []
     for _ in range(repeats):
         await copies.append_upto(conn, copies.position + DAY)
-        daily += await _timed(lambda: _checkpoint(conn, signer, "daily"), 1)
-    print("\n  coop audit checkpoint (signed, recorded; verifies what it covers):")
-    _line(f"the whole log, {size - size // 2:,} events since the last", since_middle, base)
-    _line(f"the whole log, all {size:,} verified (--full), once", full, base)
-    _ms(f"{DAY:,} events since the last (a day's)", daily)
+        daily += await timer.runs(lambda: _checkpoint(conn, signer, "daily"), 1)
+    print("\n  coop audit checkpoint (signed and recorded; verifies what it covers):")
+    timer.line(f"the whole log, {size - size // 2:,} events since the last", since_middle)
+    timer.line(f"the whole log, all {size:,} verified (--full)", full)
+    timer.ms(f"{DAY:,} events since the last (a day's)", daily)
 
 
 async def _checkpoint(
@@ -204,59 +281,6 @@ def _not_intact(verdicts: list[Any], size: int) -> str:
         if not verdict.ok or verdict.count != size or not verdict.sealed:
             return f"the log does not verify as genuine: {verdict}"
     return ""
-
-
-async def _once(call: Callable[[], Awaitable[T]]) -> tuple[T, float]:
-    started = time.perf_counter()
-    result = await call()
-    return result, time.perf_counter() - started
-
-
-@overload
-async def _timed(call: Callable[[], Awaitable[T]], repeats: int) -> list[float]: ...
-@overload
-async def _timed(
-    call: Callable[[], Awaitable[T]], repeats: int, keep: Literal[True]
-) -> list[tuple[float, T]]: ...
-async def _timed(call: Callable[[], Awaitable[T]], repeats: int, keep: bool = False) -> Any:
-    """Seconds per run (with each run's result, given ``keep``)."""
-    results = [await _once(call) for _ in range(repeats)]
-    return [(took, result) for result, took in results] if keep else [t for _, t in results]
-
-
-def _each(seconds: list[float], scale: float) -> str:
-    """The runs behind a median, in brackets."""
-    return "[" + " ".join(f"{s * scale:.2f}" for s in seconds) + "]"
-
-
-def _seconds(runs_: list[Any]) -> list[float]:
-    return [r[0] if isinstance(r, tuple) else r for r in runs_]
-
-
-def _line(what: str, timed: list[Any], base: float, target: float | None = None) -> None:
-    seconds = _seconds(timed)
-    took = median(seconds)
-    goal = (
-        ""
-        if target is None
-        else f"  target <= {target:.0f} s: {'met' if took <= target else 'NOT met'}"
-    )
-    print(
-        f"    {what:<52} {took:7.2f} s  {_each(seconds, 1)}  {took / base:5.2f}x the baseline{goal}",
-        flush=True,
-    )
-
-
-def _ms(what: str, timed: list[Any], target: float | None = None) -> None:
-    seconds = _seconds(timed)
-    took = median(seconds)
-    goal = (
-        ""
-        if target is None
-        else f"  target <= {target * 1000:.0f} ms: {'met' if took <= target else 'NOT met'}"
-    )
-    shown = _each(seconds, 1000)
-    print(f"    {what:<52} {took * 1000:7.1f} ms {shown}{goal}", flush=True)
 
 
 def _genuine_sample(db_url: str) -> None:
