@@ -501,10 +501,36 @@ async def survey_since_last(
     none, or if the stored subtrees do not give its signed root."""
     last = await last_signed(conn, verifier)
     if last is not None:
+        await still_there(conn, last)
         frontier = await frontier_at(conn, last.size, last.last, last.root)
         if frontier is not None:
             return await survey_database(conn, seal_key, since=(last, frontier))
     return await survey_database(conn, seal_key)
+
+
+async def still_there(conn: asyncpg.Connection, checkpoint: Checkpoint) -> None:
+    """CheckpointError unless the checkpoint's last event is in the log with its link.
+
+    The log after it may only grow: cut back, it would otherwise look like a log
+    with nothing new since.
+    """
+    event = await anext(events_in(conn, batch=1, after=checkpoint.last - 1), None)
+    previous = await conn.fetchval(
+        "SELECT link FROM audit_chain WHERE notification_id = $1",
+        None if event is None else event.previous_id,
+    )
+    if (
+        event is None
+        or event.notification_id != checkpoint.last
+        or event.link != checkpoint.head
+        or link(GENESIS if previous is None else bytes(previous), event) != checkpoint.head
+    ):
+        raise CheckpointError(
+            f"no checkpoint made: event {checkpoint.last}, the last of the checkpoint of "
+            f"{checkpoint.size} events made {checkpoint.time:%Y-%m-%d %H:%M} UTC, is no longer "
+            "in the log as it was (removed or changed): check with `coop audit verify "
+            "--checkpoint`"
+        )
 
 
 async def make_checkpoint(

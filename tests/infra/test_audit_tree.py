@@ -18,7 +18,7 @@ from coop.application import Coop
 from coop.infra.audit_checkpoints import parse_note
 from coop.infra.audit_tree import stored_path
 from tests.infra.test_audit_checkpoints import checkpoint, keys  # noqa: F401  (a fixture)
-from tests.infra.test_audit_seals import coop_command
+from tests.infra.test_audit_seals import OFF, coop_command
 from tests.people import details
 
 pytestmark = pytest.mark.usefixtures("keys")  # the co-op's signing key
@@ -163,3 +163,22 @@ def test_the_next_checkpoint_is_never_made_of_a_log_broken_since_the_last(
     made = coop_command(db_url, "audit", "checkpoint")
     assert made.returncode == 1
     assert f"no checkpoint made: the log is broken at notification id {inserted}" in made.stderr
+
+
+def test_no_checkpoint_is_made_of_a_log_cut_back_since_the_last(
+    coop: Coop, db_url: str, tmp_path: Path
+) -> None:
+    members_apply(coop, 0, 5)
+    checkpoint(db_url)
+    last = events(db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for statement in OFF:
+            conn.execute(statement)
+        for table in ("audit_seals", "audit_chain", "coop_events"):
+            conn.execute(f"DELETE FROM {table} WHERE notification_id > %s", (last - 2,))
+    made = coop_command(db_url, "audit", "checkpoint")
+    assert made.returncode == 1
+    assert f"no checkpoint made: event {last}, the last of the checkpoint of {last} events" in (
+        made.stderr
+    )
+    assert "is no longer in the log as it was (removed or changed)" in made.stderr
