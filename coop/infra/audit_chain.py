@@ -211,8 +211,11 @@ def verify(events: Iterable[ChainedEvent], seal_key: bytes | None = None) -> Ver
 SELECT = """
     SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,
            c.link, c.previous_id, s.seal, coalesce(s.kind, 'event')
-      FROM coop_events e LEFT JOIN audit_chain c USING (notification_id)
-      LEFT JOIN audit_seals s USING (notification_id)
+      FROM coop_events e
+      -- The bound on each side too: a merge join would otherwise read the links
+      -- and seals from the start of the log up to $1.
+      LEFT JOIN audit_chain c ON c.notification_id = e.notification_id AND c.notification_id > $1
+      LEFT JOIN audit_seals s ON s.notification_id = e.notification_id AND s.notification_id > $1
      WHERE e.notification_id > $1
      ORDER BY e.notification_id
 """
@@ -243,7 +246,8 @@ async def stream(
     One query through a server-side cursor, in a read-only repeatable-read
     transaction (a consistent log however long the read takes). The next batch
     is asked for before this one is handed over, so the server reads it while
-    the caller hashes. Read to the end: the transaction stays open until then.
+    the caller hashes. Read it in ``contextlib.aclosing`` (or to the end): the
+    transaction ends when it closes.
     """
     # Inside the caller's transaction (the scheduler's, under its lock), its snapshot.
     if conn.is_in_transaction():
