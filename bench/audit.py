@@ -3,22 +3,28 @@
 The log: a few hundred genuine events written through the app (applications and
 admissions, so sealed by the real recorder), then bulk-loaded copies of their
 stored rows under fresh ids: the bytes our codec wrote, each with its link and
-seal computed exactly as the chain trigger and the recorder compute them, in one
-``COPY`` per table with the triggers off for the loading session only. The audit
+seal computed exactly as the chain trigger and the recorder compute them, loaded
+with ``COPY`` (50,000 rows at a time) with the triggers off for the loading session
+only. The audit
 hashes the stored bytes and never decodes them, so the copies are as good as
-real events for it; `coop audit verify` must find every one genuine, and the
-benchmark stops if it does not.
+real events for it; `coop audit verify` must find every one genuine (and
+``verify --checkpoint`` the log extending the checkpoint), or the benchmark says
+FAILED and exits 1.
 
-Then, each a median of ``--repeats``:
+Then, each a median of ``--repeats``, in seconds of wall-clock and of CPU (this
+process and its PostgreSQL backend: on a shared machine the CPU figures move less):
 
 * the baseline: reading the rows verify reads (event, link, seal) raw with asyncpg
   through a server-side cursor, and that read plus one SHA-256 of each payload;
-* ``coop audit checkpoint`` (a signed checkpoint of the whole log): the first one,
-  which surveys the whole log, and the next ones, after some more events;
-* ``coop audit verify`` of the whole log;
-* ``coop audit verify --checkpoint`` against a checkpoint from the middle of the log;
+* ``coop audit verify`` of the whole log (target: 30 s);
+* ``coop audit verify --checkpoint`` against the checkpoint made when the log was
+  half written;
 * an inclusion check: ``coop audit prove`` of an event in that checkpoint, and
-  ``coop audit check-inclusion`` of the proof.
+  ``coop audit check-inclusion`` of the proof (target: 100 ms), beside a proof made
+  from every link the checkpoint covers;
+* ``coop audit checkpoint``: of the whole log going on from the middle one, of the
+  whole log verified from scratch (``--full``), and after each of ``--repeats``
+  days of 1,000 more events.
 
 Each step is timed through the functions the commands call, in this process (a
 new Python process costs about half a second of imports before any of them).
