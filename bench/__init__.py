@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "pages": ("pages", "the register and the members list a page at a time, 10,000 members"),
     "record": ("record", "the governance record of a co-op with many decisions"),
     "agm": ("agm", "the AGM pack's figures and files for a year of --visits visits"),
+    "audit": ("audit", "verify, checkpoint and prove inclusion on a log of 2,000,000 events"),
 }
 
 

@@ -56,7 +56,7 @@ def run(url: str, settings: Any, args: argparse.Namespace) -> int:
         coop = Coop(env, secret_key=BENCH_SECRET)
         try:
             started = time.perf_counter()
-            topics = generate(coop, args.events)
+            topics = generate(coop, args.events or 100_000)
             took = time.perf_counter() - started
         finally:
             coop.close()

@@ -14,24 +14,32 @@ seals show that coop wrote it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
+import hmac
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+import operator
+import struct
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, cast
 from uuid import UUID
 
 import asyncpg
 
-from coop.infra.audit_seals import EVENT, HISTORY, is_sealed
+from coop.infra.audit_seals import EVENT, HISTORY, is_sealed, seal
 
 GENESIS = bytes(32)
 
 
-@dataclass(frozen=True)
-class ChainedEvent:
-    """One stored event with the link the database recorded for it (if any)."""
+class ChainedEvent(NamedTuple):
+    """One stored event with the link the database recorded for it (if any).
+
+    Its fields are SELECT's columns in order, so ChainRow reads a row as one.
+    """
 
     notification_id: int
     originator_id: UUID
@@ -42,6 +50,15 @@ class ChainedEvent:
     previous_id: int | None
     seal: bytes | None = None
     seal_kind: str = EVENT
+
+
+class ChainRow(asyncpg.Record):  # type: ignore[misc]  # asyncpg is untyped
+    """A row of ``SELECT`` read as a ChainedEvent, field for field, without copying it:
+    copying took a third of `coop audit verify`'s time on a log of millions."""
+
+    for _index, _name in enumerate(ChainedEvent._fields):
+        locals()[_name] = property(operator.itemgetter(_index))
+    del _index, _name
 
 
 @dataclass(frozen=True)
@@ -61,23 +78,39 @@ class Verdict:
         return self.broken_at is None
 
 
+# int8(notification_id) ‖ uuid(originator_id) ‖ int8(originator_version), in one call.
+_NUMBERS = struct.Struct(">q16sq").pack
+_sha256 = hashlib.sha256
+
+
 def link(previous: bytes, event: ChainedEvent) -> bytes:
     """The link for ``event``, following ``previous``."""
-    return hashlib.sha256(
-        previous
-        + event.notification_id.to_bytes(8, "big", signed=True)
-        + event.originator_id.bytes
-        + event.originator_version.to_bytes(8, "big", signed=True)
-        + event.topic.encode("utf-8")
-        + hashlib.sha256(event.state).digest()
+    return _sha256(
+        b"".join(
+            (
+                previous,
+                _NUMBERS(
+                    event.notification_id, event.originator_id.bytes, event.originator_version
+                ),
+                event.topic.encode("utf-8"),
+                _sha256(event.state).digest(),
+            )
+        )
     ).digest()
 
 
 class ChainCheck:
     """Recomputes the chain one event at a time, in log order (and the seals, given the key)."""
 
-    def __init__(self, seal_key: bytes | None = None) -> None:
-        self.head, self.previous_id, self.count = GENESIS, 0, 0
+    def __init__(
+        self,
+        seal_key: bytes | None = None,
+        head: bytes = GENESIS,
+        previous_id: int = 0,
+        count: int = 0,
+    ) -> None:
+        # From the start of the log, or (given where it stood) from further on.
+        self.head, self.previous_id, self.count = head, previous_id, count
         self.seal_key = seal_key
         self.history_at: int | None = None
         # The first event without a seal, with the count and head before it: a
@@ -101,6 +134,40 @@ class ChainCheck:
         if self.unsealed and event.seal is not None and event.seal_kind == EVENT:
             return self.unsealed  # coop sealed this one, but not the one before
         self.head, self.previous_id, self.count = expected, event.notification_id, self.count + 1
+        return None
+
+    def add_all(self, events: Iterable[ChainedEvent]) -> Verdict | None:
+        """``add`` each of ``events`` in turn: the same checks, a tight loop for millions.
+
+        An event whose link follows, matches and carries coop's event seal is
+        taken here; any other goes through ``add``, which says what is wrong.
+        """
+        head, previous_id, count, key = self.head, self.previous_id, self.count, self.seal_key
+        for event in events:
+            expected = link(head, event)
+            if (
+                event.link == expected
+                and event.previous_id == previous_id
+                and self.unsealed is None
+                and (
+                    key is None
+                    or (
+                        event.seal_kind == EVENT
+                        and event.seal is not None
+                        and hmac.compare_digest(
+                            seal(key, event.notification_id, expected), event.seal
+                        )
+                    )
+                )
+            ):
+                head, previous_id, count = expected, event.notification_id, count + 1
+                continue
+            self.head, self.previous_id, self.count = head, previous_id, count
+            broken = self.add(event)
+            if broken:
+                return broken
+            head, previous_id, count = self.head, self.previous_id, self.count
+        self.head, self.previous_id, self.count = head, previous_id, count
         return None
 
     def _check_seal(self, event: ChainedEvent, expected: bytes) -> str:
@@ -137,45 +204,72 @@ class ChainCheck:
 def verify(events: Iterable[ChainedEvent], seal_key: bytes | None = None) -> Verdict:
     """Recompute the chain over ``events`` (in log order), and their seals given the key."""
     check = ChainCheck(seal_key)
-    for event in events:
-        broken = check.add(event)
-        if broken:
-            return broken
-    return check.verdict()
+    return check.add_all(events) or check.verdict()
 
 
-_SELECT = """
+# Every event with its link and seal after a position, the columns in ChainedEvent's order.
+SELECT = """
     SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,
-           c.link, c.previous_id, s.seal, s.kind
-      FROM coop_events e LEFT JOIN audit_chain c USING (notification_id)
-      LEFT JOIN audit_seals s USING (notification_id)
+           c.link, c.previous_id, s.seal, coalesce(s.kind, 'event')
+      FROM coop_events e
+      -- The bound on each side too: a merge join would otherwise read the links
+      -- and seals from the start of the log up to $1.
+      LEFT JOIN audit_chain c ON c.notification_id = e.notification_id AND c.notification_id > $1
+      LEFT JOIN audit_seals s ON s.notification_id = e.notification_id AND s.notification_id > $1
      WHERE e.notification_id > $1
      ORDER BY e.notification_id
-     LIMIT $2
 """
 
 
 async def events_in(
     conn: asyncpg.Connection, batch: int = 5000, after: int = 0
 ) -> AsyncIterator[ChainedEvent]:
-    """Every event and its link (after position ``after``), from the live database, in log order."""
+    """Every event and its link (after position ``after``), from the live database, in log order.
+
+    A batch at a time, each its own statement: the caller may stop whenever it
+    likes (``stream`` is the faster read of the whole log).
+    """
     while True:
-        rows = await conn.fetch(_SELECT, after, batch)
+        rows = await conn.fetch(SELECT + " LIMIT $2", after, batch)
         for row in rows:
-            yield ChainedEvent(
-                notification_id=row["notification_id"],
-                originator_id=UUID(bytes=row["originator_id"].bytes),
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
-                link=None if row["link"] is None else bytes(row["link"]),
-                previous_id=row["previous_id"],
-                seal=None if row["seal"] is None else bytes(row["seal"]),
-                seal_kind=row["kind"] or EVENT,
-            )
+            yield ChainedEvent._make(row)
         if len(rows) < batch:
             return
         after = rows[-1]["notification_id"]
+
+
+async def stream(
+    conn: asyncpg.Connection, after: int = 0, batch: int = 20_000
+) -> AsyncGenerator[list[ChainedEvent], None]:
+    """Every event after ``after``, in log order and in batches, from one snapshot.
+
+    One query through a server-side cursor, in a read-only repeatable-read
+    transaction (a consistent log however long the read takes). The next batch
+    is asked for before this one is handed over, so the server reads it while
+    the caller hashes. Read it in ``contextlib.aclosing`` (or to the end): the
+    transaction ends when it closes.
+    """
+    # Inside the caller's transaction (the scheduler's, under its lock), its snapshot.
+    if conn.is_in_transaction():
+        snapshot = conn.transaction()
+    else:
+        snapshot = conn.transaction(isolation="repeatable_read", readonly=True)
+    async with snapshot:
+        cursor = await conn.cursor(SELECT, after, record_class=ChainRow)
+        ahead = asyncio.ensure_future(cursor.fetch(batch))
+        try:
+            while True:
+                rows = await ahead
+                if len(rows) == batch:
+                    ahead = asyncio.ensure_future(cursor.fetch(batch))
+                    await asyncio.sleep(0)  # let it send the request before we hash
+                yield cast(list[ChainedEvent], rows)  # ChainRows: the same fields
+                if len(rows) < batch:
+                    return
+        finally:
+            # Stopped early (a break found): the connection is free only once
+            # the batch asked for has arrived.
+            await asyncio.wait([ahead])
 
 
 async def orphan_links(conn: asyncpg.Connection) -> int | None:
@@ -190,10 +284,11 @@ async def orphan_links(conn: asyncpg.Connection) -> int | None:
 async def verify_database(conn: asyncpg.Connection, seal_key: bytes | None = None) -> Verdict:
     """Verify the live database's chain, and its seals given the key."""
     check = ChainCheck(seal_key)
-    async for event in events_in(conn):
-        broken = check.add(event)
-        if broken:
-            return broken
+    async with aclosing(stream(conn)) as batches:
+        async for events in batches:
+            broken = check.add_all(events)
+            if broken:
+                return broken
     verdict = check.verdict()
     orphan = await orphan_links(conn)
     if verdict.ok and orphan is not None:

@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,13 +42,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from coop.infra.audit_chain import (
+    GENESIS,
     ChainCheck,
     ChainedEvent,
     Verdict,
     events_in,
     link,
+    stream,
     to_json_line,
 )
+from coop.infra.audit_tree import KEPT_FROM, differing_subtrees, frontier_at, keep, stored_path
 from coop.infra.merkle import TreeBuilder, audit_path, root_from_path
 
 ED25519 = b"\x01"  # the signed-note algorithm byte for Ed25519
@@ -258,28 +262,55 @@ class Survey:
     """One pass over the log: the chain and seals checked, and the tree over the links.
 
     ``upto``: the position after that many events is kept too (to compare
-    with a checkpoint of that size).
+    with a checkpoint of that size), and the tree goes no further.
+    ``since``: a checkpoint coop signed and the subtrees of its tree
+    (audit_tree.frontier_at), to go on from there rather than from the start.
+    The subtrees of 256 leaves and up that the pass completes are kept in
+    ``tree.completed``.
     """
 
-    def __init__(self, seal_key: bytes | None, upto: int | None = None) -> None:
-        self.check = ChainCheck(seal_key)
-        self.tree = TreeBuilder()
+    def __init__(
+        self,
+        seal_key: bytes | None,
+        upto: int | None = None,
+        since: tuple[Checkpoint, Sequence[bytes]] | None = None,
+    ) -> None:
+        if since is None:
+            self.check = ChainCheck(seal_key)
+            self.tree = TreeBuilder(KEPT_FROM)
+            self._head, self._last = bytes(32), 0
+        else:
+            start, frontier = since
+            self.check = ChainCheck(seal_key, start.head, start.last, start.size)
+            self.tree = TreeBuilder(KEPT_FROM, start.size, frontier)
+            self._head, self._last = start.head, start.last
         self.upto = upto
         self.at_upto: Position | None = None
         self.broken: Verdict | None = None
-        self._head, self._last = bytes(32), 0
 
     def add(self, event: ChainedEvent) -> bool:
         """Take the next event; False once the chain breaks (stop there)."""
-        self.broken = self.check.add(event)
-        if self.broken:
-            return False
-        assert event.link is not None
-        self.tree.add(event.link)
-        self._head, self._last = event.link, event.notification_id
-        if self.tree.size == self.upto:
-            self.at_upto = self.position()
-        return True
+        return self.add_all((event,))
+
+    def add_all(self, events: Sequence[ChainedEvent]) -> bool:
+        """Take the next events; False once the chain breaks (stop there)."""
+        before = self.check.count
+        self.broken = self.check.add_all(events)
+        # The tree takes the events the chain took, up to the checkpoint's size.
+        for event in events[: self.check.count - before]:
+            if self.at_upto is not None:
+                break
+            assert event.link is not None
+            self.tree.add(event.link, event.notification_id)
+            self._head, self._last = event.link, event.notification_id
+            if self.tree.size == self.upto:
+                self.at_upto = self.position()
+        return self.broken is None
+
+    @property
+    def after(self) -> int:
+        """The notification id the pass goes on from."""
+        return self._last
 
     def finish(self) -> Verdict:
         return self.broken or self.check.verdict()
@@ -327,28 +358,64 @@ def divergence(checkpoint: Checkpoint, survey: Survey) -> str | None:
 # Inclusion --------------------------------------------------------------------
 
 
-def inclusion_proof(events: Sequence[ChainedEvent], notification_id: int, size: int) -> str:
-    """One event's entry with its audit path in the tree of the first ``size`` events (JSON)."""
-    links = [e.link for e in events[:size] if e.link is not None]
-    index = next(
-        (i for i, e in enumerate(events[:size]) if e.notification_id == notification_id), None
+async def prove_inclusion(
+    conn: asyncpg.Connection, notification_id: int, checkpoint: Checkpoint
+) -> str:
+    """Event ``notification_id``'s entry with its audit path in ``checkpoint``'s tree (JSON).
+
+    From the stored subtrees when they lead to the checkpoint's signed root (a few
+    hundred links read), else from every link the checkpoint covers.
+    """
+    event = await anext(events_in(conn, batch=1, after=notification_id - 1), None)
+    if (
+        event is None
+        or event.notification_id != notification_id
+        or notification_id > checkpoint.last
+    ):
+        raise CheckpointError(
+            f"event {notification_id} is not among the first {checkpoint.size} events"
+        )
+    found = await stored_path(
+        conn, notification_id, checkpoint.size, checkpoint.last, checkpoint.root
     )
-    if index is None:
-        raise CheckpointError(f"event {notification_id} is not among the first {size} events")
-    return proof_from_links(events[index], index, links, size)
+    if found is None:
+        rows = await conn.fetch(
+            "SELECT notification_id, link FROM audit_chain ORDER BY notification_id LIMIT $1",
+            checkpoint.size,
+        )
+        ids = [r["notification_id"] for r in rows]
+        if notification_id not in ids:
+            raise CheckpointError(
+                f"event {notification_id} is not among the first {checkpoint.size} events"
+            )
+        index = ids.index(notification_id)
+        found = index, audit_path(index, [bytes(r["link"]) for r in rows])
+    previous = await conn.fetchval(
+        "SELECT link FROM audit_chain WHERE notification_id = $1", event.previous_id
+    )
+    return proof_json(
+        event, GENESIS if previous is None else bytes(previous), *found, checkpoint.size
+    )
 
 
 def proof_from_links(event: ChainedEvent, index: int, links: Sequence[bytes], size: int) -> str:
     """``event``, the ``index``-th of the log, with its audit path among ``links`` (the first
-    ``size`` links): what ``inclusion_proof`` makes, for a caller holding only the links."""
-    previous = links[index - 1] if index else bytes(32)
+    ``size`` links), for a caller holding only the links."""
+    previous = links[index - 1] if index else GENESIS
+    return proof_json(event, previous, index, audit_path(index, links), size)
+
+
+def proof_json(
+    event: ChainedEvent, previous: bytes, index: int, path: Sequence[bytes], size: int
+) -> str:
+    """What `coop audit prove` writes: the entry, the link before it, and its audit path."""
     return json.dumps(
         {
             "entry": json.loads(to_json_line(event)),
             "previous_link": previous.hex(),
             "index": index,
             "size": size,
-            "path": [h.hex() for h in audit_path(index, links)],
+            "path": [h.hex() for h in path],
         },
         indent=1,
     )
@@ -401,14 +468,69 @@ async def record_checkpoint(conn: asyncpg.Connection, checkpoint: Checkpoint) ->
 
 
 async def survey_database(
-    conn: asyncpg.Connection, seal_key: bytes | None, upto: int | None = None
+    conn: asyncpg.Connection,
+    seal_key: bytes | None,
+    upto: int | None = None,
+    since: tuple[Checkpoint, Sequence[bytes]] | None = None,
 ) -> Survey:
-    """The live log surveyed: its chain and seals checked, its tree built."""
-    survey = Survey(seal_key, upto)
-    async for event in events_in(conn):
-        if not survey.add(event):
-            break
+    """The live log surveyed: its chain and seals checked, its tree built (from ``since``)."""
+    survey = Survey(seal_key, upto, since)
+    async with aclosing(stream(conn, after=survey.after)) as batches:
+        async for events in batches:
+            if not survey.add_all(events):
+                break
     return survey
+
+
+async def last_signed(conn: asyncpg.Connection, verifier: Verifier) -> Checkpoint | None:
+    """The newest recorded checkpoint that carries ``verifier``'s valid signature."""
+    for (note,) in await conn.fetch("SELECT note FROM audit_checkpoints ORDER BY id DESC LIMIT 20"):
+        try:
+            checkpoint = parse_note(note)
+        except CheckpointError:
+            continue
+        if checkpoint.origin == verifier.name and checkpoint.is_signed_by(verifier):
+            return checkpoint
+    return None
+
+
+async def survey_since_last(
+    conn: asyncpg.Connection, verifier: Verifier, seal_key: bytes
+) -> Survey:
+    """The log surveyed from coop's last checkpoint on, or from the start if there is
+    none, or if the stored subtrees do not give its signed root."""
+    last = await last_signed(conn, verifier)
+    if last is not None:
+        await still_there(conn, last)
+        frontier = await frontier_at(conn, last.size, last.last, last.root)
+        if frontier is not None:
+            return await survey_database(conn, seal_key, since=(last, frontier))
+    return await survey_database(conn, seal_key)
+
+
+async def still_there(conn: asyncpg.Connection, checkpoint: Checkpoint) -> None:
+    """CheckpointError unless the checkpoint's last event is in the log with its link.
+
+    The log after it may only grow: cut back, it would otherwise look like a log
+    with nothing new since.
+    """
+    event = await anext(events_in(conn, batch=1, after=checkpoint.last - 1), None)
+    previous = await conn.fetchval(
+        "SELECT link FROM audit_chain WHERE notification_id = $1",
+        None if event is None else event.previous_id,
+    )
+    if (
+        event is None
+        or event.notification_id != checkpoint.last
+        or event.link != checkpoint.head
+        or link(GENESIS if previous is None else bytes(previous), event) != checkpoint.head
+    ):
+        raise CheckpointError(
+            f"no checkpoint made: event {checkpoint.last}, the last of the checkpoint of "
+            f"{checkpoint.size} events made {checkpoint.time:%Y-%m-%d %H:%M} UTC, is no longer "
+            "in the log as it was (removed or changed): check with `coop audit verify "
+            "--checkpoint`"
+        )
 
 
 async def make_checkpoint(
@@ -418,23 +540,41 @@ async def make_checkpoint(
     reason: str,
     now: datetime,
     directory: Path | None = None,
+    *,
+    full: bool = False,
 ) -> Checkpoint:
     """Sign a checkpoint of the log as it stands, if it verifies; record and publish it.
 
-    Never of a broken log: a checkpoint would then vouch for the tampering.
+    Never of a broken log: a checkpoint would then vouch for the tampering. The
+    events since coop's last checkpoint are verified; those before it are
+    covered by it (its signed root, which the stored subtrees must give), unless
+    ``full``: then the whole log is, as `coop audit verify` does.
     """
-    survey = await survey_database(conn, seal_key)
+    if full:
+        survey = await survey_database(conn, seal_key)
+    else:
+        survey = await survey_since_last(conn, signer.verifier, seal_key)
     verdict = survey.finish()
     if not verdict.ok:
         raise CheckpointError(
             f"no checkpoint made: the log is broken at notification id {verdict.broken_at} "
             f"({verdict.reason})"
         )
+    await keep(conn, survey.tree.completed)
     checkpoint = checkpoint_at(survey.position(), signer.name, reason, now).signed_by(signer)
     number = await record_checkpoint(conn, checkpoint)
     if directory is not None:
         await asyncio.to_thread(publish, checkpoint, number, directory)
     return checkpoint
+
+
+async def verify_against(
+    conn: asyncpg.Connection, seal_key: bytes | None, checkpoint: Checkpoint
+) -> tuple[Survey, list[str]]:
+    """The whole live log verified from scratch and compared with ``checkpoint``
+    (``divergence``), and the stored subtrees it covers that differ from it, named."""
+    survey = await survey_database(conn, seal_key, checkpoint.size)
+    return survey, await differing_subtrees(conn, survey.tree.completed)
 
 
 def publish(checkpoint: Checkpoint, number: int, directory: Path) -> Path:

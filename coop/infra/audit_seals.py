@@ -14,6 +14,7 @@ its head at that moment: through the chain it covers every event before it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -39,8 +40,24 @@ def seal_key(secret_key: str) -> bytes:
 
 def seal(key: bytes, notification_id: int, link: bytes, kind: str = EVENT) -> bytes:
     """The seal of the event at ``notification_id`` whose link is ``link``."""
-    message = _LABELS[kind] + notification_id.to_bytes(8, "big", signed=True) + link
-    return hmac.new(key, message, hashlib.sha256).digest()
+    inner, outer = _keyed(key)
+    hashed = inner.copy()
+    hashed.update(_LABELS[kind] + notification_id.to_bytes(8, "big", signed=True) + link)
+    sealed = outer.copy()
+    sealed.update(hashed.digest())
+    return sealed.digest()
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """HMAC-SHA256 (RFC 2104) with the key's two padded blocks hashed once, not per seal:
+    `coop audit verify` checks millions, and this was a third of its time."""
+    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+    block = block.ljust(64, b"\0")
+    return (
+        hashlib.sha256(bytes(b ^ 0x36 for b in block)),
+        hashlib.sha256(bytes(b ^ 0x5C for b in block)),
+    )
 
 
 def is_sealed(key: bytes, notification_id: int, link: bytes, kind: str, stored: bytes) -> bool:

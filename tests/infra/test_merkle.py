@@ -8,11 +8,15 @@ import pytest
 
 from coop.infra.merkle import (
     EMPTY_ROOT,
+    TreeBuilder,
     audit_path,
+    fold,
     leaf_hash,
     node_hash,
+    pieces,
     root_from_path,
     root_of,
+    sibling_ranges,
 )
 
 
@@ -62,3 +66,34 @@ def test_a_path_of_the_wrong_length_or_a_leaf_outside_the_tree_proves_nothing() 
         root_from_path(8, 8, LINKS[3], path)
     with pytest.raises(ValueError, match="no leaf 9"):
         audit_path(9, LINKS[:8])
+
+
+def test_a_tree_goes_on_from_its_subtrees_and_keeps_those_it_completes() -> None:
+    for size in range(len(LINKS)):
+        start = TreeBuilder(keep_from=2)
+        for link in LINKS[:size]:
+            start.add(link)
+        assert fold(start.frontier()) == mth(LINKS[:size])
+        assert [root_of(LINKS[i << h : (i + 1) << h]) for h, i in pieces(0, size)] == (
+            start.frontier()
+        )
+        resumed = TreeBuilder(keep_from=2, size=size, frontier=start.frontier())
+        for n, link in enumerate(LINKS[size:], start=size):
+            resumed.add(link, label=n)
+        assert resumed.root() == mth(LINKS)
+        # Every perfect subtree of 4 leaves and up completed after ``size``, with its last leaf.
+        for height, index, node, last in resumed.completed:
+            assert height >= 2 and node == mth(LINKS[index << height : (index + 1) << height])
+            assert last == ((index + 1) << height) - 1 >= size
+    with pytest.raises(ValueError, match="a tree of 5 leaves has 2 perfect subtrees"):
+        TreeBuilder(size=5, frontier=[LINKS[0]])
+
+
+def test_an_audit_path_is_the_roots_of_its_sibling_ranges() -> None:
+    for size in range(1, 20):
+        for index in range(size):
+            ranges = sibling_ranges(index, size)
+            assert [mth(LINKS[lo:hi]) for lo, hi in ranges] == audit_path(index, LINKS[:size])
+            for lo, hi in ranges:  # each folds from its perfect subtrees
+                parts = [mth(LINKS[i << h : (i + 1) << h]) for h, i in pieces(lo, hi)]
+                assert fold(parts) == mth(LINKS[lo:hi])

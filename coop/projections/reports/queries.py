@@ -11,8 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from coop.infra.audit_chain import events_in
-from coop.infra.audit_checkpoints import proof_from_links
+from coop.infra.audit_checkpoints import CheckpointError, parse_note, prove_inclusion
 from coop.projections.paging import Slice, Window
 
 
@@ -223,7 +222,8 @@ async def proof_of_inclusion(pool: asyncpg.Pool, position: int, checkpoint_id: i
 
     Only a decision's own events are offered: the entry carries the event's stored
     bytes, which for other events (a vote in an open ballot, say) are not the record's.
-    The path needs every link the checkpoint covers, but no other event.
+    The path comes from the stored subtrees, checked against the checkpoint's root
+    (coop/infra/audit_tree.py): a few hundred links read, not every one it covers.
     """
     found = await checkpoint(pool, checkpoint_id)
     in_record = await pool.fetchval(
@@ -234,12 +234,7 @@ async def proof_of_inclusion(pool: asyncpg.Pool, position: int, checkpoint_id: i
     if found is None or not in_record:
         return None
     async with pool.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT notification_id, link FROM audit_chain ORDER BY notification_id LIMIT $1",
-            found.size,
-        )
-        event = await anext(events_in(conn, batch=1, after=position - 1), None)
-    index = next((i for i, r in enumerate(rows) if r["notification_id"] == position), None)
-    if event is None or event.notification_id != position or index is None:
-        return None  # the checkpoint does not reach this entry
-    return proof_from_links(event, index, [bytes(r["link"]) for r in rows], found.size)
+        try:
+            return await prove_inclusion(conn, position, parse_note(found.note))
+        except CheckpointError:
+            return None  # the checkpoint does not reach this entry
