@@ -178,8 +178,10 @@ class Ballot(Aggregate):
         class_version = 2
         until: datetime
         period: str
-        hours_delivered: Decimal  # shown to members; a period's costs come from its books
-        period_id: UUID | None  # the declared period, or None for hours typed in (v1)
+        # The declared period's care hours, shown to members (its books cost a rate change);
+        # 0 without a period. Hours typed in by trustees are only in events stored before.
+        hours_delivered: Decimal
+        period_id: UUID | None  # the declared period, or None (no rate changes)
         by: UUID
 
         @staticmethod
@@ -303,12 +305,15 @@ class Ballot(Aggregate):
         *,
         until: datetime,
         period: str,
-        hours_delivered: Decimal,
         now: datetime,
         by: UUID,
         period_id: UUID | None = None,
+        hours_delivered: Decimal = Decimal(0),
     ) -> None:
-        """Open (or move) the window in which members propose options, before voting opens."""
+        """Open (or move) the window in which members propose options, before voting opens.
+
+        ``hours_delivered`` are the declared period's (``period_id``), from its books.
+        """
         self._check_still_drafting()
         if until <= now:
             raise InvalidInput("The proposal window must end in the future.", "until")
@@ -320,8 +325,10 @@ class Ballot(Aggregate):
             )
         if not period.strip() or len(period) > 100:
             raise InvalidInput("Name the financial period, for example 2025 to 2026.", "period")
-        if hours_delivered < 0:
-            raise InvalidInput("The hours of care delivered cannot be negative.", "hours")
+        if period_id is None and hours_delivered != 0:
+            raise BallotError(
+                "The hours of care delivered come only from a declared period's books."
+            )
         if self.period_id is not None and period_id != self.period_id:
             raise BallotError(
                 "This ballot shares out the surplus declared for its period: its hours of"
