@@ -172,16 +172,16 @@ class Ballot(Aggregate):
         """The proposal window, and the financial period whose surplus is the budget.
 
         Version 2 names the declared period (its id): its care hours cost a rate
-        change. Version 1 had the period's name and hours typed in by a trustee.
+        change. Version 1 had the period's name and hours typed in by a trustee, as
+        version 2 windows without a period did until the typed hours went: those
+        events still replay, but no rate change is costed from their hours.
         """
 
         class_version = 2
         until: datetime
         period: str
-        # The declared period's care hours, shown to members (its books cost a rate change);
-        # 0 without a period. Hours typed in by trustees are only in events stored before.
-        hours_delivered: Decimal
-        period_id: UUID | None  # the declared period, or None (no rate changes)
+        hours_delivered: Decimal  # the declared period's, from its books; 0 without one
+        period_id: UUID | None  # the declared period, or None: members propose sums only
         by: UUID
 
         @staticmethod

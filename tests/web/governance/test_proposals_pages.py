@@ -84,7 +84,7 @@ def proposal(**overrides: Any) -> dict[str, Any]:
     return form
 
 
-async def invited(client: httpx.AsyncClient, coop: Coop, clock: FixedClock) -> UUID:
+async def invited(client: httpx.AsyncClient, coop: Coop) -> UUID:
     """The trustees ask for proposals on the ballot drafted from the declared surplus."""
     await co_op(client, coop)
     ballot = await from_the_books(client, coop)
@@ -101,7 +101,7 @@ def proposal_ids(html: str, action: str) -> list[str]:
 async def test_a_members_rate_change_is_costed_and_the_trustees_list_or_decline_each_proposal(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     ewan = await as_member(client, EWAN)
     form = await ewan.get(f"/ballots/{ballot}/propose")
     assert "costed for you from the 240 hours of care delivered in 2025 to 2026" in text_of(
@@ -160,7 +160,7 @@ async def test_a_members_rate_change_is_costed_and_the_trustees_list_or_decline_
 async def test_a_bad_proposal_gets_a_specific_message_and_stores_nothing(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     ewan = await as_member(client, EWAN)
     path = f"/ballots/{ballot}/propose"
     await refused(ewan, path, proposal(title=""), "Enter the option's title")
@@ -206,7 +206,7 @@ async def test_a_bad_proposal_gets_a_specific_message_and_stores_nothing(
 async def test_proposals_close_with_their_window(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     clock.advance(timedelta(days=12))  # past 5pm on 4 December
     ewan = await as_member(client, EWAN)
     page = text_of((await ewan.get(f"/ballots/{ballot}/propose")).text)
@@ -223,7 +223,7 @@ async def test_proposals_close_with_their_window(
 async def test_a_bad_window_or_a_decline_without_a_reason_is_refused(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     path = f"/trustees/ballots/{ballot}/proposals/invite"
     await refused(
         client,
@@ -259,7 +259,7 @@ async def test_a_bad_window_or_a_decline_without_a_reason_is_refused(
 async def test_only_the_proposer_can_withdraw_a_proposal_before_the_trustees_decide(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     ewan = await as_member(client, EWAN)
     await done(ewan, f"/ballots/{ballot}/propose", proposal())
     mine = (await ewan.get(f"/ballots/{ballot}/proposals")).text
@@ -296,7 +296,7 @@ async def test_only_a_reinvestment_ballot_has_proposals(
 async def test_an_integration_proposes_through_the_api_and_bad_input_is_a_problem_document(
     client: httpx.AsyncClient, coop: Coop, clock: FixedClock
 ) -> None:
-    ballot = await invited(client, coop, clock)
+    ballot = await invited(client, coop)
     token = await client.post("/api/tokens", json={"email": EWAN, "password": TRUSTEE_PASSWORD})
     headers = {"Authorization": f"Bearer {token.json()['token']}"}
     path = f"/api/ballots/{ballot}/proposals"
