@@ -2,7 +2,7 @@
 
 A reinvestment ballot takes its budget from a financial period's declared surplus
 (``draft_reinvestment``), and its proposals cost a rate change from that period's own
-books. A ballot drafted with a budget and hours typed in still works as before.
+books. A ballot drafted with a budget typed in takes proposals of sums only.
 """
 
 from __future__ import annotations
@@ -68,21 +68,19 @@ class ProposalCommands(Commands):
         by: UUID,
         period_id: UUID | None = None,
         period: str = "",
-        hours_delivered: Decimal = Decimal(0),
     ) -> Done:
         """Ask members for proposals until ``until`` (or move the window).
 
         With ``period_id`` (the ballot's declared period), rate changes are costed from
-        that period's books; without it, from ``hours_delivered`` as typed (older ballots).
+        that period's books; without it, only ``period``'s name is shown and members
+        propose sums.
         """
         now = self.clock.now()
         if period_id is None:
             return self._changing(
                 ballot_id,
                 self._ballot,
-                lambda b: b.invite_proposals(
-                    until=until, period=period, hours_delivered=hours_delivered, now=now, by=by
-                ),
+                lambda b: b.invite_proposals(until=until, period=period, now=now, by=by),
             )
 
         def invite(b: Ballot) -> None:
@@ -121,7 +119,7 @@ class ProposalCommands(Commands):
         pence_per_hour: int = 0,
     ) -> Done:
         """A member proposes an option: a sum, or a rate change costed from the care
-        delivered (the declared period's priced minutes, or the hours typed in)."""
+        delivered (the declared period's priced minutes; a ballot without one refuses it)."""
         proposal_id, now = uuid4(), self.clock.now()
 
         def propose(b: Ballot) -> None:

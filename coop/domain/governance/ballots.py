@@ -172,14 +172,16 @@ class Ballot(Aggregate):
         """The proposal window, and the financial period whose surplus is the budget.
 
         Version 2 names the declared period (its id): its care hours cost a rate
-        change. Version 1 had the period's name and hours typed in by a trustee.
+        change. Version 1 had the period's name and hours typed in by a trustee, as
+        version 2 windows without a period did until the typed hours went: those
+        events still replay, but no rate change is costed from their hours.
         """
 
         class_version = 2
         until: datetime
         period: str
-        hours_delivered: Decimal  # shown to members; a period's costs come from its books
-        period_id: UUID | None  # the declared period, or None for hours typed in (v1)
+        hours_delivered: Decimal  # the declared period's, from its books; 0 without one
+        period_id: UUID | None  # the declared period, or None: members propose sums only
         by: UUID
 
         @staticmethod
@@ -303,12 +305,15 @@ class Ballot(Aggregate):
         *,
         until: datetime,
         period: str,
-        hours_delivered: Decimal,
         now: datetime,
         by: UUID,
         period_id: UUID | None = None,
+        hours_delivered: Decimal = Decimal(0),
     ) -> None:
-        """Open (or move) the window in which members propose options, before voting opens."""
+        """Open (or move) the window in which members propose options, before voting opens.
+
+        ``hours_delivered`` are the declared period's (``period_id``), from its books.
+        """
         self._check_still_drafting()
         if until <= now:
             raise InvalidInput("The proposal window must end in the future.", "until")
@@ -320,8 +325,10 @@ class Ballot(Aggregate):
             )
         if not period.strip() or len(period) > 100:
             raise InvalidInput("Name the financial period, for example 2025 to 2026.", "period")
-        if hours_delivered < 0:
-            raise InvalidInput("The hours of care delivered cannot be negative.", "hours")
+        if period_id is None and hours_delivered != 0:
+            raise BallotError(
+                "The hours of care delivered come only from a declared period's books."
+            )
         if self.period_id is not None and period_id != self.period_id:
             raise BallotError(
                 "This ballot shares out the surplus declared for its period: its hours of"

@@ -2,13 +2,13 @@
 open; trustees check each one and list it on the ballot or decline it with a reason.
 
 An option that changes an hourly rate ("+50p an hour for PAs") is costed from the
-care hours delivered in the financial period the surplus came from, so members
-compare like with like: what the change would have cost over that period.
+books of the financial period whose declared surplus the ballot shares out, so members
+compare like with like: what the change would have cost over that period. A ballot
+with no such period takes only sums: nobody types the hours in.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
@@ -17,6 +17,12 @@ from uuid import UUID
 import msgspec
 
 from coop.domain.errors import InvalidInput
+
+# Why a ballot whose budget was not declared from a period's books refuses a rate change.
+NO_RATE_CHANGES = (
+    "A rate change can only be costed on a ballot drafted from a surplus declared from the"
+    " co-op's books, and this ballot was not: give the option's cost in pounds instead."
+)
 
 # Who an option is for, as a proposer says it.
 BENEFICIARIES = ("users", "carers", "pas", "everyone")
@@ -56,11 +62,6 @@ class Proposal(msgspec.Struct, kw_only=True):
     state: ProposalState = ProposalState.PROPOSED
 
 
-def rate_change_cost(pence_per_hour: int, hours: Decimal) -> int:
-    """What a rate change costs over the period: pence an hour × hours, up to a whole penny."""
-    return math.ceil(pence_per_hour * hours)
-
-
 def costing(
     *,
     cost_pence: int,
@@ -72,36 +73,23 @@ def costing(
 ) -> Costing:
     """The option's costing, checked: a positive cost within the surplus.
 
-    ``rate_cost``: a rate change's cost worked out from the period's own books (with
-    their uplifts); without it, pence an hour × the hours.
+    ``rate_cost``: a rate change's cost worked out from the declared period's own books
+    (with their uplifts), over its ``hours``; without a period, no rate change is costed.
     """
-    if rate:
-        if rate not in tuple(Rate):
-            raise InvalidInput("Select which rate the option changes.", "rate")
-        if pence_per_hour <= 0:
-            raise InvalidInput("The change per hour must be more than 0p.", "pence_per_hour")
-        if rate_cost is not None:
-            return _within(
-                Costing(
-                    cost_pence=rate_cost(Rate(rate), pence_per_hour),
-                    rate=rate,
-                    pence_per_hour=pence_per_hour,
-                    hours=hours,
-                ),
-                budget_pence,
-            )
-        if hours <= 0:
-            raise InvalidInput(
-                "The trustees have not given the hours of care delivered in the period,"
-                " so a rate change cannot be costed: give its cost as a sum instead.",
-                "rate",
-            )
-        cost_pence = rate_change_cost(pence_per_hour, hours)
-        found = Costing(
-            cost_pence=cost_pence, rate=rate, pence_per_hour=pence_per_hour, hours=hours
-        )
-    else:
-        found = Costing(cost_pence=cost_pence)
+    if not rate:
+        return _within(Costing(cost_pence=cost_pence), budget_pence)
+    if rate_cost is None:
+        raise InvalidInput(NO_RATE_CHANGES, "rate")
+    if rate not in tuple(Rate):
+        raise InvalidInput("Select which rate the option changes.", "rate")
+    if pence_per_hour <= 0:
+        raise InvalidInput("The change per hour must be more than 0p.", "pence_per_hour")
+    found = Costing(
+        cost_pence=rate_cost(Rate(rate), pence_per_hour),
+        rate=rate,
+        pence_per_hour=pence_per_hour,
+        hours=hours,
+    )
     return _within(found, budget_pence)
 
 

@@ -42,7 +42,12 @@ from coop.web.governance.ballot_words import (
 )
 from coop.web.governance.forms import BENEFITS, TOPICS
 from coop.web.governance.proposal_forms import STATES as PROPOSAL_STATES
-from coop.web.governance.proposal_forms import costing_text, proposer_text, window_values
+from coop.web.governance.proposal_forms import (
+    costing_text,
+    hours_text,
+    proposer_text,
+    window_values,
+)
 from coop.web.governance.rules_words import rules_proposed_by
 from coop.web.pages import form_page
 from coop.web.services import services
@@ -128,6 +133,7 @@ async def ballot_admin_page(
         proposals=[(p, costing_text(p, b.period)) for p in proposed],
         proposal_states=PROPOSAL_STATES,
         proposer_text=proposer_text,
+        hours_text=hours_text,
         undecided=sum(p.state == "proposed" for p in proposed),
         proposals_until=when(b.proposals_until) if b.proposals_until else "",
         proposals_open=b.proposals_until is not None and s.clock.now() < b.proposals_until,

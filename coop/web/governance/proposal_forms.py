@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from coop.clock import UK
-from coop.domain.governance.proposals import Rate
+from coop.domain.governance.proposals import NO_RATE_CHANGES, Rate
 from coop.projections.governance.queries import BallotView, ProposalView
 from coop.web.forms import Checked, one_answer, pounds_as_pence, text
 from coop.web.governance.forms import BENEFITS, moment
@@ -51,8 +51,7 @@ class ProposalAnswer(NamedTuple):
 
 class WindowAnswer(NamedTuple):
     until: datetime
-    period: str
-    hours_delivered: Decimal
+    period: str  # its name, for a ballot not drafted from a declared period
 
 
 def check_proposal(
@@ -92,7 +91,7 @@ def check_proposal(
             c.problem("rate", "Select which rate changes")
         per_hour = _per_hour(c, data)
     elif how == "rate":
-        c.problem("costing", "A rate change cannot be costed on this ballot: give a sum instead")
+        c.problem("costing", NO_RATE_CHANGES)
     else:
         c.problem("costing", "Select how the option is costed")
     if not c.ok:
@@ -120,32 +119,29 @@ def _per_hour(c: Checked, data: Mapping[str, Any]) -> int:
 def check_window(
     data: Mapping[str, Any], now: datetime, *, from_books: bool = False
 ) -> tuple[WindowAnswer | None, Checked]:
-    """The trustees' proposal window: until when, for which period, on how many hours
-    (only until when, ``from_books``: the declared period's books say the rest)."""
+    """The trustees' proposal window: until when, and for which period (only until when,
+    ``from_books``: the declared period's books say the rest). The hours of care are
+    never asked for: they come only from a declared period's books."""
     c = Checked()
     until = moment(c, data, "until-", what="proposals close", today=now.astimezone(UK).date())
-    if from_books:
-        return (None if until is None or not c.ok else WindowAnswer(until, "", Decimal(0))), c
-    period = text(
-        c,
-        data,
-        "period",
-        label="The financial period",
-        missing="Enter the financial period the surplus comes from",
-        max_length=100,
-    )
-    raw = one_answer(data, "hours").strip().replace(",", "")
-    c.values["hours"] = one_answer(data, "hours").strip()
-    hours = Decimal(0)
-    try:
-        hours = Decimal(raw)
-        if not hours.is_finite() or hours < 0 or hours.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise InvalidOperation
-    except InvalidOperation:
-        c.problem("hours", "Enter the hours of care delivered as a number, like 12,480 or 12480.5")
+    period = ""
+    if not from_books:
+        period = text(
+            c,
+            data,
+            "period",
+            label="The financial period",
+            missing="Enter the financial period the surplus comes from",
+            max_length=100,
+        )
     if not c.ok or until is None:
         return None, c
-    return WindowAnswer(until, period, hours), c
+    return WindowAnswer(until, period), c
+
+
+def hours_text(hours: Decimal) -> str:
+    """Hours as members read them: 12,480 or 12,480.5, not 12480.00."""
+    return f"{hours.normalize():,f}"
 
 
 def costing_text(p: ProposalView, period: str) -> str:
@@ -155,7 +151,7 @@ def costing_text(p: ProposalView, period: str) -> str:
     change = f"{p.pence_per_hour}p" if p.pence_per_hour < 100 else money(p.pence_per_hour)
     what = "more for PAs" if p.rate == Rate.PA_PAY else "less for people who use care"
     return (
-        f"{change} an hour {what} × {p.hours:,f} hours of care delivered in {period}"
+        f"{change} an hour {what} × {hours_text(p.hours)} hours of care delivered in {period}"
         f" = {money(p.cost_pence)}"
     )
 
@@ -171,7 +167,6 @@ def window_values(b: BallotView) -> dict[str, str]:
         "until-year": str(local.year),
         "until-time": f"{local:%H:%M}",
         "period": b.period,
-        "hours": f"{b.hours_delivered:f}",
     }
 
 

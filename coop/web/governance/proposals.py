@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 
 from coop.domain.errors import CoopError
 from coop.domain.governance.ballots import BallotKind
+from coop.projections.finance.queries import period_of_ballot
 from coop.projections.governance.queries import BallotView, ballot, proposals
 from coop.web.auth import User
 from coop.web.commands import carry_out, refused_field
@@ -32,6 +33,7 @@ from coop.web.governance.proposal_forms import (
     STATES,
     check_proposal,
     costing_text,
+    hours_text,
     proposer_text,
 )
 from coop.web.pages import form_page, no_membership, page, posted_form, see_other
@@ -51,6 +53,12 @@ def _field_of(refusal: CoopError) -> str:
 def _window_open(request: Request[Any, Any, Any], b: BallotView) -> bool:
     now = services(request.app).clock.now()
     return b.state == "drafted" and b.proposals_until is not None and now < b.proposals_until
+
+
+async def _costs_rates(request: Request[Any, Any, Any], b: BallotView) -> bool:
+    """Whether a rate change can be costed: only from the books of the period whose
+    declared surplus the ballot shares out."""
+    return await period_of_ballot(services(request.app).pool, b.ballot_id) is not None
 
 
 async def _reinvestment(request: Request[Any, Any, Any], ballot_id: UUID) -> BallotView:
@@ -108,7 +116,8 @@ async def _form(
         window_open=_window_open(request, b),
         until=when(b.proposals_until) if b.proposals_until else "",
         budget=money(b.budget_pence),
-        hours=f"{b.hours_delivered:,f}",
+        costs_rates=await _costs_rates(request, b),
+        hours=hours_text(b.hours_delivered),
         benefits=BENEFITS,
         costings=COSTINGS,
         rates=RATES,
@@ -133,7 +142,7 @@ async def propose(
     if member_id is None:
         return no_membership(request)
     answer, checked = check_proposal(
-        await posted_form(request), can_cost_rates=b.hours_delivered > 0
+        await posted_form(request), can_cost_rates=await _costs_rates(request, b)
     )
     command = None
     if answer is not None:
@@ -181,7 +190,9 @@ async def withdraw(
 
 class ProposalRequest(msgspec.Struct, kw_only=True):
     """A proposal: ``costing`` is "sum" (give ``cost_pence``) or "rate" (give ``rate``,
-    "pa_pay" or "user_charge", and ``pence_per_hour``: coop works out the cost)."""
+    "pa_pay" or "user_charge", and ``pence_per_hour``: coop works out the cost from the
+    books of the period whose declared surplus the ballot shares out; a ballot drafted
+    without one takes sums only)."""
 
     title: str = ""
     description: str = ""
@@ -264,7 +275,7 @@ async def propose_json(
         "cost": f"{data.cost_pence / 100:.2f}" if data.costing == "sum" else "",
         "pence": str(data.pence_per_hour),
     }
-    answer, checked = check_proposal(form, can_cost_rates=b.hours_delivered > 0)
+    answer, checked = check_proposal(form, can_cost_rates=await _costs_rates(request, b))
     if answer is None:
         raise Problem(422, "Check the details you sent", checked.errors)
     try:

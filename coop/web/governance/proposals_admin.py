@@ -1,5 +1,6 @@
-"""The trustees' side of members' proposals: ask for them (the window, the period and
-its care hours), then list each proposal on the ballot or decline it with a reason.
+"""The trustees' side of members' proposals: ask for them (the window; the period comes
+from the ballot's declared surplus, or is named), then list each proposal on the ballot
+or decline it with a reason.
 
 Each answer runs one command on the ballot and comes back to the ballot's
 administration page, with the errors there if something was wrong.
@@ -24,7 +25,7 @@ from coop.web.pages import posted_form
 from coop.web.services import services
 
 # A refusal's field, as the Ballot names it, to the field on the page.
-_FIELDS = {"until": "until-day", "period": "period", "hours": "hours"}
+_FIELDS = {"until": "until-day", "period": "period"}
 
 
 @post("/trustees/ballots/{ballot_id:uuid}/proposals/invite", status_code=303)

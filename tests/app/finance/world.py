@@ -45,10 +45,12 @@ def _account(coop: Coop, name: str, roles: tuple[Role, ...]) -> UUID:
     return coop.open_account(name=name, email=email, password_hash="x", roles=roles).subject
 
 
-def a_year_open(coop: Coop) -> tuple[People, UUID]:
-    """Rules and rates adopted, the people's accounts, and 2025 to 2026 open."""
+def a_year_open(coop: Coop, *, rules: bool = True) -> tuple[People, UUID]:
+    """Rules (unless the test adopted its own) and rates adopted, the people's accounts,
+    and 2025 to 2026 open."""
     people = People(coop)
-    coop.adopt_rules(RULES, by=people.trustee, reference="AGM 2025 resolution 1")
+    if rules:
+        coop.adopt_rules(RULES, by=people.trustee, reference="AGM 2025 resolution 1")
     coop.adopt_rates(
         effective_from=STARTS,
         charge_pence_per_hour=2800,
@@ -61,6 +63,27 @@ def a_year_open(coop: Coop) -> tuple[People, UUID]:
         name="2025 to 2026", starts=STARTS, ends=ENDS, minute="Board 2025/03", by=people.trustee
     ).subject
     return people, period
+
+
+def a_summer_of_care(coop: Coop, *, rules: bool = True) -> tuple[People, UUID]:
+    """The year open (as ``a_year_open``) and 240 hours of care delivered in it: Dev with
+    Amira from 9am to 5pm each Tuesday, Wednesday and Thursday for ten weeks from 3 June
+    2025, none of it at an uplifted rate. Its surplus is £3,168.00 (£6,720.00 charged,
+    £3,552.00 paid), of which the model rules let £2,851.20 be declared."""
+    people, period = a_year_open(coop, rules=rules)
+    for week in range(10):
+        for weekday in range(3):
+            deliver(coop, date(2025, 6, 3) + timedelta(weeks=week, days=weekday), "09:00", 480)
+    return people, period
+
+
+def surplus_declared(coop: Coop, people: People, period: UUID, *, pence: int) -> None:
+    """The year closed (its books caught up with its visits) and ``pence`` of its
+    surplus declared for the members to share out."""
+    coop.close_period(period, minute="Board 2026/05 minute 2", by=people.trustee)
+    coop.declare_distributable(
+        period, pence=pence, minute="Board 2026/05 minute 3", by=people.trustee
+    )
 
 
 def deliver(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from uuid import UUID
 
 import pytest
@@ -11,8 +10,8 @@ from playwright.async_api import Page, expect
 
 from coop.application import Coop
 from coop.clock import FixedClock
-from coop.domain.governance.ballots import BallotKind
-from tests.browser.governance.test_ballots import TRUSTEE, clock, co_op, focus_is_on_error_summary
+from tests.app.finance.world import a_summer_of_care, surplus_declared
+from tests.browser.governance.test_ballots import clock, co_op, focus_is_on_error_summary
 from tests.browser.helpers import Checks, Server, caught_up, sign_in
 from tests.web.helpers import open_trustee
 
@@ -24,27 +23,23 @@ GRACE = "grace.okafor@example.org"
 TITLE = "50p an hour more for PAs"
 
 
-def surplus_ballot(coop: Coop, clock: FixedClock) -> UUID:
-    """£12,000 to share out; members propose for a week, voting opens in a fortnight."""
+async def surplus_ballot(coop: Coop, clock: FixedClock, server: Server) -> UUID:
+    """240 hours of care in 2025 to 2026, the year closed and £2,500 of its surplus
+    declared; members propose for a week, voting opens in a fortnight."""
+    people, period = a_summer_of_care(coop, rules=False)
+    await caught_up(server, coop.recorder.max_notification_id() or 0)  # the close reads them
+    surplus_declared(coop, people, period, pence=250_000)
     now = clock.now()
-    ballot = coop.draft_ballot(
-        kind=BallotKind.REINVESTMENT,
+    return coop.draft_reinvestment(
+        period,
         title="Sharing out last year's surplus",
         question="Which of these should the co-op spend its surplus on?",
         topic="surplus",
-        budget_pence=1_200_000,
         opens_at=now + timedelta(days=14),
         closes_at=now + timedelta(days=21),
-        by=TRUSTEE,
+        proposals_until=now + timedelta(days=7),
+        by=people.trustee,
     ).subject
-    coop.invite_proposals(
-        ballot,
-        until=now + timedelta(days=7),
-        period="April 2025 to March 2026",
-        hours_delivered=Decimal(12480),
-        by=TRUSTEE,
-    )
-    return ballot
 
 
 async def test_a_member_proposes_a_rate_change_by_keyboard_and_a_trustee_puts_it_on_the_ballot(
@@ -52,7 +47,7 @@ async def test_a_member_proposes_a_rate_change_by_keyboard_and_a_trustee_puts_it
 ) -> None:
     co_op(coop)
     open_trustee(coop, GRACE)
-    ballot = surplus_ballot(coop, clock)
+    ballot = await surplus_ballot(coop, clock, app_server)
     await caught_up(app_server, coop.recorder.max_notification_id() or 0)
     await sign_in(page, checks, EWAN)
 
@@ -95,7 +90,7 @@ async def test_a_member_proposes_a_rate_change_by_keyboard_and_a_trustee_puts_it
     await send.focus()
     await page.keyboard.press("Enter")
     await expect(page.get_by_text("Your proposal has been sent to the trustees.")).to_be_visible()
-    costing = "50p an hour more for PAs × 12,480 hours of care delivered in April 2025 to March 2026 = £6,240.00"
+    costing = "50p an hour more for PAs × 240 hours of care delivered in 2025 to 2026 = £120.00"
     await expect(page.get_by_text(costing)).to_be_visible()
     await checks("proposals")
 
