@@ -150,10 +150,13 @@ def costing_text(p: ProposalView, period: str) -> str:
         return f"{money(p.cost_pence)}, as the member proposed"
     change = f"{p.pence_per_hour}p" if p.pence_per_hour < 100 else money(p.pence_per_hour)
     what = "more for PAs" if p.rate == Rate.PA_PAY else "less for people who use care"
-    return (
-        f"{change} an hour {what} × {hours_text(p.hours)} hours of care delivered in {period}"
-        f" = {money(p.cost_pence)}"
-    )
+    sum_ = f"{change} an hour {what} × {hours_text(p.hours)} hours of care delivered in {period}"
+    if p.hours * p.pence_per_hour == p.cost_pence:
+        return f"{sum_} = {money(p.cost_pence)}"
+    # The books price each hour with the rules' uplifts (nights, weekends, bank holidays),
+    # so the change costs more than the plain product: say so rather than show a wrong sum.
+    extra = "counting the rules' extra for nights, weekends and bank holidays"
+    return f"{sum_}, {extra}: {money(p.cost_pence)}"
 
 
 def window_values(b: BallotView) -> dict[str, str]:
