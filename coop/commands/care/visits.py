@@ -19,7 +19,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from coop.commands.base import Commands, Done
+from coop.commands.base import Commands, Done, Parts
 from coop.commands.care import access
 from coop.commands.care.loads import CareLoads
 from coop.commands.care.people import Actor
@@ -58,7 +58,7 @@ class VisitCommands(Commands):
         pa = None if pa_id is None else care.pa(pa_id)
         visit_id = uuid4()
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             diary = care.user_diary(user_id, user)
             if pa_id is not None and pa is not None:
                 diary.check_pa(pa_id, user=user, pa=pa)
@@ -101,7 +101,7 @@ class VisitCommands(Commands):
         pa = care.pa(pa_id)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             user = care.name(visit.user_id)
             pa_diary, user_diary = care.pa_diary(pa_id), care.user_diary(visit.user_id, user)
@@ -128,7 +128,7 @@ class VisitCommands(Commands):
         pa = care.pa(pa_id)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             user = care.name(visit.user_id)
             pa_diary, user_diary = care.pa_diary(pa_id), care.user_diary(visit.user_id, user)
@@ -152,7 +152,7 @@ class VisitCommands(Commands):
         actor = care.actor(by)
         access.require_coordinator(actor, "reassign visits")
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             pa_diary = care.pa_diary_of(visit)
             if pa_diary is None:
@@ -178,7 +178,7 @@ class VisitCommands(Commands):
         approved_by = self._approval(actor, approve_extra_hours)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             access.acting_for(care, actor, visit.user_id, "move visits")
             user = care.name(visit.user_id)
@@ -208,7 +208,7 @@ class VisitCommands(Commands):
         actor = care.actor(by)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             role = access.acting_for(care, actor, visit.user_id, "cancel visits")
             pa_diary = care.pa_diary_of(visit)
