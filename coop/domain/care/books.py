@@ -42,9 +42,15 @@ class _Book:
         changed: list[Aggregate] = [self.diary] if self.diary.pending_events else []
         return [*changed, *self.pages.written()]
 
+    # Whether a change to the diary may strand what the pages hold (a PA's new hours
+    # may; a user's new plan holds from now on), so a booking that read it must lose
+    # to such a change, as the change loses to the booking.
+    diary_guards_pages = True
+
     def read(self) -> list[tuple[UUID, int]]:
         """What the decision rested on but is not saved: it must not have moved on."""
-        unchanged = [] if self.diary.pending_events else [(self.diary.id, self.diary.version)]
+        guards = self.diary_guards_pages and not self.diary.pending_events
+        unchanged = [(self.diary.id, self.diary.version)] if guards else []
         return [*unchanged, *self.pages.read()]
 
     def holds(self, visit_id: UUID, interval: Interval) -> bool:
@@ -151,6 +157,7 @@ class UserBook(_Book):
     """A user's diary and pages: no two visits overlap; funded hours, or approval."""
 
     diary: UserDiary
+    diary_guards_pages = False
 
     def __init__(self, diary: UserDiary, pages: Pages) -> None:
         super().__init__(diary, pages)
