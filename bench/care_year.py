@@ -5,8 +5,8 @@ plans go through the real commands, on a clock set a year back (a pattern can
 only start today or later). The year's visits are then appended in bulk as the
 events the commands would have recorded (as ``bench.money_close`` does):
 each visit requested from a named PA, confirmed, checked in and out, and held
-in the PA's and the user's diaries, so the diaries the load will book into
-carry a year of history. The visits never clash: four slots a day, hours
+on the PA's and the user's week pages (the PA's diary noting each week's page),
+so the diaries the load will book into carry a year of history. The visits never clash: four slots a day, hours
 apart, and within a slot each PA has at most one visit.
 """
 
@@ -29,11 +29,12 @@ from coop.application import Coop
 from coop.clock import UK, FixedClock
 from coop.domain.accounts import Role
 from coop.domain.care.availability import WeeklyPattern, Window
-from coop.domain.care.diaries import PaDiary, UserDiary, pa_diary_id, user_diary_id
+from coop.domain.care.diaries import PaDiary, pa_diary_id
 from coop.domain.care.plans import Place, SupportPlan
 from coop.domain.care.tasks import Task
-from coop.domain.care.times import Interval
+from coop.domain.care.times import Interval, monday_of
 from coop.domain.care.visits import Requester, Visit, VisitText
+from coop.domain.care.weeks import Week, week_id
 from coop.domain.governance.rules import model_rules
 from coop.domain.membership.member_details import ContactDetails, ContactMethod, MemberClass
 from coop.domain.membership.members import imported_member_id
@@ -52,6 +53,7 @@ INSERT_BATCH = 6_000
 _NOT_A_HASH = "not a password hash"
 _NO_REASON = VisitText(text="")
 _VISIT = get_topic(Visit)
+_WEEK = get_topic(Week)
 
 
 @dataclass
@@ -146,9 +148,9 @@ def _people(coop: Coop, first_day: date, threads: int) -> CoOp:
 
 def _year(coop: Coop, co_op: CoOp, first_day: date, days: int) -> tuple[int, int]:
     """Append the year's visits as events, in batches; how many visits and events."""
+    # The next version of each PA's diary and each page, as the events are made.
     versions: dict[UUID, int] = {
-        diary: coop.repository.get(diary).version
-        for diary in [pa_diary_id(p) for p in co_op.pas] + [user_diary_id(u) for u in co_op.users]
+        pa_diary_id(p): coop.repository.get(pa_diary_id(p)).version for p in co_op.pas
     }
     stored: list[StoredEvent] = []
     visits = events = 0
@@ -201,15 +203,35 @@ def _delivered(
             originator_id=visit, originator_version=n, timestamp=at, user_id=user, pa_id=pa,
             actual=at, reason=_NO_REASON, at=at,
         )  # fmt: skip
-    for diary, cls, extra in (
-        (pa_diary_id(pa), PaDiary.VisitHeld, {}),
-        (user_diary_id(user), UserDiary.VisitHeld, {"approved_by": None}),
-    ):
+    monday = monday_of(day)  # the visits never cross midnight: one page each
+    for owner in (pa, user):
+        page = week_id(owner, monday)
+        if page not in versions:
+            yield from _opened(owner, monday, page, booked, versions)
+        versions[page] += 1
+        yield _event(
+            Week.VisitHeld,
+            originator_id=page, originator_version=versions[page], timestamp=booked,
+            visit_id=visit, interval=interval, approved_by=None,
+        )  # fmt: skip
+
+
+def _opened(
+    owner: UUID, monday: date, page: UUID, at: datetime, versions: dict[UUID, int]
+) -> Iterator[Any]:
+    """A new page, and (a PA's) the diary noting it."""
+    versions[page] = 1
+    yield _event(
+        Week.Opened,
+        originator_id=page, originator_version=1, timestamp=at, originator_topic=_WEEK,
+        owner_id=owner, monday=monday,
+    )  # fmt: skip
+    diary = pa_diary_id(owner)
+    if diary in versions:
         versions[diary] += 1
         yield _event(
-            cls,
-            originator_id=diary, originator_version=versions[diary], timestamp=booked,
-            visit_id=visit, interval=interval, **extra,
+            PaDiary.WeekOpened,
+            originator_id=diary, originator_version=versions[diary], timestamp=at, monday=monday,
         )  # fmt: skip
 
 

@@ -56,6 +56,7 @@ from coop.domain.membership.member_details import ContactDetails, ContactMethod,
 from coop.domain.membership.members import imported_member_id
 from coop.domain.membership.old_records import OldRecord
 from coop.infra.db import create_pool, eventsourcing_env
+from coop.infra.key_files import key_files
 from coop.infra.sessions import start_session
 from coop.projections.runner import ALL
 from coop.projections.waiting import ProjectionWaiter
@@ -176,6 +177,9 @@ def _coop_serve(db_url: str, replicas: int) -> Iterator[tuple[list[int], list[in
             "DATABASE_URL": db_url,
             "COOP_HOST": "127.0.0.1",
             "COOP_DATA_DIR": d,
+            # The key shares this process wrote while building the co-op: every
+            # process of a co-op reads the same key directory.
+            "COOP_KEY_DIR": str(key_files().directory.resolve()),
             "COOP_SECRET_KEY": BENCH_SECRET,
             # The connections shared out, so that more replicas don't mean more of them.
             "COOP_DB_POOL_SIZE": str(max(4, POOL // replicas)),

@@ -72,9 +72,9 @@ class Coop(
         "MAPPER_TOPIC": "coop.infra.eventstore.codec:EventMapper",
         "APPLICATION_RECORDER_TOPIC": "coop.infra.eventstore.group_commit:GroupCommitRecorder",
         # Keep hot aggregates (the membership numbers) in memory, reading only new events.
-        # Room for every person's account, member and care diaries besides the visits in
-        # flight: with 1,000, a co-op of 450 in care evicted diaries holding a year of
-        # visits, and each command replayed them (4x slower; `coop bench care`).
+        # Room for every person's account, member and care diary, this month's diary
+        # pages and the visits in flight (each small: a diary's visits are on its week
+        # pages, so one evicted is read again in a few events, not a year's).
         "AGGREGATE_CACHE_MAXSIZE": "20000",
     }
 

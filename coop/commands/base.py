@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -34,6 +34,16 @@ A = TypeVar("A", bound=Aggregate)
 
 # How often a command re-reads and retries after losing a race to another writer.
 CONFLICT_RETRIES = 20
+
+
+class Parts(Protocol):
+    """Aggregates a command uses together: those it changed, and those it only read."""
+
+    def written(self) -> list[Aggregate]: ...
+
+    def read(self) -> list[tuple[UUID, int]]:
+        """(id, version) of those read: if one has moved on, the save loses the race."""
+        ...
 
 
 class Done(NamedTuple):
@@ -102,12 +112,21 @@ class Commands(Application[UUID]):
             raise conflict() from None
         return Done(recordings[-1].notification.id, subject.id)
 
-    def _retrying(self, subject: UUID, attempt: Callable[[], tuple[Aggregate, ...]]) -> Done:
-        """Run ``attempt`` and save; on a lost race, re-read and try again."""
+    def _retrying(
+        self, subject: UUID, attempt: Callable[[], tuple[Aggregate | Parts, ...]]
+    ) -> Done:
+        """Run ``attempt`` and save what it changed; on a lost race, re-read and try again."""
         for tries in range(CONFLICT_RETRIES):
-            aggregates = attempt()
+            aggregates: list[Aggregate] = []
+            unchanged: list[tuple[UUID, int]] = []
+            for changed in attempt():
+                if isinstance(changed, Aggregate):
+                    aggregates.append(changed)
+                else:
+                    aggregates.extend(changed.written())
+                    unchanged.extend(changed.read())
             try:
-                recordings = self.save(*aggregates)
+                recordings = self.save(*aggregates, unchanged=unchanged)
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.002 * (tries + 1)))  # let the winner's commit land
                 continue

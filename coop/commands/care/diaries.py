@@ -18,6 +18,7 @@ from coop.commands.care import access
 from coop.commands.care.loads import CareLoads
 from coop.domain.care import booking
 from coop.domain.care.availability import AvailabilityException, ExceptionKind, WeeklyPattern
+from coop.domain.care.books import PaBook
 from coop.domain.care.diaries import UserDiary, pa_diary_id, user_diary_id
 from coop.domain.care.plans import Place, SupportPlan
 from coop.domain.care.tasks import parse_tasks
@@ -35,7 +36,7 @@ class DiaryCommands(Commands):
         access.require_pa_or_coordinator(care, actor, pa_id, "change")
         pa = care.pa(pa_id)
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[PaBook, ...]:
             diary = care.pa_diary(pa_id)
             diary.set_pattern(pattern, pa=pa, today=today(self.clock), by=actor.person)
             return (diary,)
@@ -61,7 +62,7 @@ class DiaryCommands(Commands):
             start = now
         exception = AvailabilityException(id=uuid4(), kind=kind, span=Interval(start, end))
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | PaBook, ...]:
             diary = care.pa_diary(pa_id)
             released = diary.add_exception(exception, pa=pa, now=now, by=actor.person)
             # A refusal here (a visit already under way) saves nothing: all go in one save.
@@ -78,11 +79,13 @@ class DiaryCommands(Commands):
         actor = care.actor(by)
         access.require_pa_or_coordinator(care, actor, pa_id, "change")
         pa = care.pa(pa_id)
-        return self._changing(
-            pa_diary_id(pa_id),
-            lambda _: care.pa_diary(pa_id),
-            lambda d: d.withdraw_exception(exception_id, pa=pa, by=actor.person),
-        )
+
+        def attempt() -> tuple[PaBook, ...]:
+            diary = care.pa_diary(pa_id)
+            diary.withdraw_exception(exception_id, pa=pa, by=actor.person)
+            return (diary,)
+
+        return self._retrying(pa_diary_id(pa_id), attempt)
 
     def set_skills(self, pa_id: UUID, skills: Iterable[str], *, by: UUID) -> Done:
         """Record what the PA is trained for (a coordinator: training is the office's record)."""
@@ -93,7 +96,7 @@ class DiaryCommands(Commands):
         trained = parse_tasks(skills)
         return self._changing(
             pa_diary_id(pa_id),
-            lambda _: care.pa_diary(pa_id),
+            lambda _: care.pa_diary(pa_id).diary,
             lambda d: d.set_skills(trained, by=actor.person),
         )
 

@@ -13,20 +13,23 @@ hours beyond the plan, a coordinator; accepting and declining, an offered PA.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import date, time
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from coop.commands.base import Commands, Done
+from coop.commands.base import Commands, Done, Parts
 from coop.commands.care import access
 from coop.commands.care.loads import CareLoads
 from coop.commands.care.people import Actor
 from coop.domain.care import booking
 from coop.domain.care.errors import VisitStateError
 from coop.domain.care.tasks import parse_tasks
+from coop.domain.care.times import visit_interval
 from coop.domain.care.visits import NotOffered
+from coop.domain.errors import InvalidInput
 
 
 class VisitCommands(Commands):
@@ -58,7 +61,9 @@ class VisitCommands(Commands):
         pa = None if pa_id is None else care.pa(pa_id)
         visit_id = uuid4()
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
+            with contextlib.suppress(InvalidInput):  # refused below, in its turn
+                care.prefetch_diaries(visit_interval(day, start, minutes), user_id=user_id)
             diary = care.user_diary(user_id, user)
             if pa_id is not None and pa is not None:
                 diary.check_pa(pa_id, user=user, pa=pa)
@@ -100,9 +105,13 @@ class VisitCommands(Commands):
         pa_id = self._pa_asking(care.actor(by))
         pa = care.pa(pa_id)
         rules = self.rules_in_force().rules
+        buffer = rules.travel_buffer_minutes
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
+            care.prefetch_diaries(
+                visit.interval, user_id=visit.user_id, pa_id=pa_id, buffer_minutes=buffer
+            )
             user = care.name(visit.user_id)
             pa_diary, user_diary = care.pa_diary(pa_id), care.user_diary(visit.user_id, user)
             booking.accept(
@@ -127,9 +136,13 @@ class VisitCommands(Commands):
         access.require_coordinator(actor, "confirm a PA for a visit")
         pa = care.pa(pa_id)
         rules = self.rules_in_force().rules
+        buffer = rules.travel_buffer_minutes
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
+            care.prefetch_diaries(
+                visit.interval, user_id=visit.user_id, pa_id=pa_id, buffer_minutes=buffer
+            )
             user = care.name(visit.user_id)
             pa_diary, user_diary = care.pa_diary(pa_id), care.user_diary(visit.user_id, user)
             booking.confirm(
@@ -152,7 +165,7 @@ class VisitCommands(Commands):
         actor = care.actor(by)
         access.require_coordinator(actor, "reassign visits")
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             pa_diary = care.pa_diary_of(visit)
             if pa_diary is None:
@@ -178,9 +191,17 @@ class VisitCommands(Commands):
         approved_by = self._approval(actor, approve_extra_hours)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             access.acting_for(care, actor, visit.user_id, "move visits")
+            with contextlib.suppress(InvalidInput):  # refused below, in its turn
+                care.prefetch_diaries(
+                    visit.interval,
+                    visit_interval(day, start, minutes),
+                    user_id=visit.user_id,
+                    pa_id=visit.pa_id,
+                    buffer_minutes=rules.travel_buffer_minutes,
+                )
             user = care.name(visit.user_id)
             pa_diary = care.pa_diary_of(visit)
             user_diary = care.user_diary(visit.user_id, user)
@@ -208,9 +229,10 @@ class VisitCommands(Commands):
         actor = care.actor(by)
         rules = self.rules_in_force().rules
 
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[Aggregate | Parts, ...]:
             visit = care.visit(visit_id)
             role = access.acting_for(care, actor, visit.user_id, "cancel visits")
+            care.prefetch_diaries(visit.interval, user_id=visit.user_id, pa_id=visit.pa_id)
             pa_diary = care.pa_diary_of(visit)
             user_diary = care.user_diary(visit.user_id, care.name(visit.user_id))
             booking.cancel(

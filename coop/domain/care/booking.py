@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from uuid import UUID
 
-from coop.domain.care.diaries import PaDiary, UserDiary
+from coop.domain.care.books import PaBook, UserBook
 from coop.domain.care.errors import VisitNotFound
 from coop.domain.care.tasks import Task
 from coop.domain.care.times import visit_interval
@@ -22,7 +22,7 @@ from coop.domain.governance.rules import RuleBook
 
 def request(
     visit_id: UUID,
-    diary: UserDiary,
+    diary: UserBook,
     *,
     user: str,
     day: date,
@@ -56,8 +56,8 @@ def request(
 
 def accept(
     visit: Visit,
-    pa_diary: PaDiary,
-    user_diary: UserDiary,
+    pa_diary: PaBook,
+    user_diary: UserBook,
     *,
     pa: str,
     user: str,
@@ -84,8 +84,8 @@ def accept(
 
 def confirm(
     visit: Visit,
-    pa_diary: PaDiary,
-    user_diary: UserDiary,
+    pa_diary: PaBook,
+    user_diary: UserBook,
     *,
     pa: str,
     user: str,
@@ -102,8 +102,8 @@ def confirm(
 
 def reschedule(
     visit: Visit,
-    user_diary: UserDiary,
-    pa_diary: PaDiary | None,
+    user_diary: UserBook,
+    pa_diary: PaBook | None,
     *,
     day: date,
     start: time,
@@ -127,18 +127,24 @@ def reschedule(
         pa_diary.check_hold(
             visit.id, interval, visit.tasks, pa=pa, buffer_minutes=rules.travel_buffer_minutes
         )
+    was = visit.interval
     visit.reschedule(day, start, minutes, by=by, now=now)
-    user_diary.hold(visit.id, interval, user=user, approved_by=approved_by)
+    user_diary.hold(visit.id, interval, user=user, approved_by=approved_by, was=was)
     if confirmed and pa_diary is not None:
         pa_diary.hold(
-            visit.id, interval, visit.tasks, pa=pa, buffer_minutes=rules.travel_buffer_minutes
+            visit.id,
+            interval,
+            visit.tasks,
+            pa=pa,
+            buffer_minutes=rules.travel_buffer_minutes,
+            was=was,
         )
 
 
 def cancel(
     visit: Visit,
-    user_diary: UserDiary,
-    pa_diary: PaDiary | None,
+    user_diary: UserBook,
+    pa_diary: PaBook | None,
     *,
     reason: str,
     by: UUID,
@@ -151,21 +157,21 @@ def cancel(
     if visit.pa_id is not None and pa_diary is None:
         raise VisitNotFound()
     chargeable = visit.cancel(reason=reason, by=by, by_role=by_role, rules=rules, now=now)
-    user_diary.release(visit.id)
-    if pa_diary is not None and visit.id in pa_diary.held:
-        pa_diary.release(visit.id)
+    user_diary.release(visit.id, visit.interval)
+    if pa_diary is not None and pa_diary.holds(visit.id, visit.interval):
+        pa_diary.release(visit.id, visit.interval)
     return chargeable
 
 
-def release_pa(visit: Visit, pa_diary: PaDiary, *, by: UUID, now: datetime) -> None:
+def release_pa(visit: Visit, pa_diary: PaBook, *, by: UUID, now: datetime) -> None:
     """Take a confirmed visit off its PA (to reassign it): it is open again."""
     _check_same(visit, pa_diary, None)
     visit.release_pa(by=by, now=now)
-    if visit.id in pa_diary.held:  # sickness has already released it from the diary
-        pa_diary.release(visit.id)
+    if pa_diary.holds(visit.id, visit.interval):  # sickness has already released it
+        pa_diary.release(visit.id, visit.interval)
 
 
-def _check_same(visit: Visit, pa_diary: PaDiary | None, user_diary: UserDiary | None) -> None:
+def _check_same(visit: Visit, pa_diary: PaBook | None, user_diary: UserBook | None) -> None:
     """Refuse diaries that are not this visit's (forged or mixed-up ids)."""
     if user_diary is not None and user_diary.user_id != visit.user_id:
         raise VisitNotFound()
@@ -175,8 +181,8 @@ def _check_same(visit: Visit, pa_diary: PaDiary | None, user_diary: UserDiary | 
 
 def _check_pa_can_take(
     visit: Visit,
-    pa_diary: PaDiary,
-    user_diary: UserDiary,
+    pa_diary: PaBook,
+    user_diary: UserBook,
     *,
     pa: str,
     user: str,
@@ -190,8 +196,8 @@ def _check_pa_can_take(
 
 def _confirm(
     visit: Visit,
-    pa_diary: PaDiary,
-    user_diary: UserDiary,
+    pa_diary: PaBook,
+    user_diary: UserBook,
     *,
     pa: str,
     rules: RuleBook,

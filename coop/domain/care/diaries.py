@@ -1,9 +1,10 @@
-"""Diaries: one per PA and one per user, holding the visits that must never clash.
+"""Diaries: one per PA (availability, skills) and one per user (the plan, known PAs).
 
-Each diary is one aggregate, so two confirms that would clash in it are two
-saves of the same version: the second loses in the event store, and when it
-is retried it sees the first visit and is refused. That makes the clash rules
-hold under concurrency without any lock of our own.
+The visits a diary holds are on its week pages (``coop.domain.care.weeks``),
+and ``coop.domain.care.books`` puts a diary and its pages together for a
+command. Diaries written before the pages held their visits themselves
+(``held``): those events still load, and such visits are still guarded and
+released here, so an older co-op's diaries keep their word.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from coop.domain.care.plans import Place, SupportPlan, check_plan
 from coop.domain.care.rota import (
     Booked,
     check_available,
-    check_funded,
-    check_pa_free,
-    check_user_free,
 )
 from coop.domain.care.tasks import Task, listed, missing_skills
 from coop.domain.care.times import Interval, local_span, long_date
@@ -67,7 +65,7 @@ class _Diary(Aggregate):
 
 
 class PaDiary(_Diary):
-    """A PA's availability, skills and the confirmed visits they hold."""
+    """A PA's availability and skills, and the weeks their diary has pages for."""
 
     class Opened(Aggregate.Created):
         pa_id: UUID
@@ -99,6 +97,11 @@ class PaDiary(_Diary):
     class VisitReleased(Aggregate.Event):
         visit_id: UUID
 
+    class WeekOpened(Aggregate.Event):
+        """The PA's page for the week from ``monday`` holds its first visit."""
+
+        monday: date
+
     @staticmethod
     def create_id(pa_id: UUID) -> UUID:
         return pa_diary_id(pa_id)
@@ -108,18 +111,23 @@ class PaDiary(_Diary):
         self.pa_id = pa_id
         self.availability = Availability()
         self.skills: frozenset[Task] = frozenset()
-        self.held: dict[UUID, Interval] = {}
+        self.held: dict[UUID, Interval] = {}  # before pages: see the module's docstring
+        self.weeks: frozenset[date] = frozenset()  # the Mondays of the PA's pages
 
     # What the PA keeps ------------------------------------------------------------
+    # ``visits``: the confirmed visits the change could strand (``PaBook`` finds them).
 
-    def set_pattern(self, pattern: WeeklyPattern, *, pa: str, today: date, by: UUID) -> None:
+    def set_pattern(
+        self, pattern: WeeklyPattern, visits: list[Booked], *, pa: str, today: date, by: UUID
+    ) -> None:
         """Work to a new weekly pattern from its start date (replacing one on the same date)."""
         check_pattern(pattern)
         if pattern.starts_on < today:
             raise InvalidInput("A new pattern can start today or later, not in the past.", "on")
         kept = tuple(p for p in self.availability.patterns if p.starts_on != pattern.starts_on)
         patterns = tuple(sorted((*kept, pattern), key=lambda p: p.starts_on))
-        self._check_still_available(pa, Availability(patterns=patterns, exceptions=self._exc))
+        after = Availability(patterns=patterns, exceptions=self._exc)
+        _check_still_available(pa, visits, after)
         self._pattern_set(pattern=pattern, by=by)
 
     def set_skills(self, skills: tuple[Task, ...], *, by: UUID) -> None:
@@ -127,13 +135,19 @@ class PaDiary(_Diary):
         self._skills_set(skills=tuple(sorted(set(skills))), by=by)
 
     def add_exception(
-        self, exception: AvailabilityException, *, pa: str, now: datetime, by: UUID
+        self,
+        exception: AvailabilityException,
+        visits: list[Booked],
+        *,
+        pa: str,
+        now: datetime,
+        by: UUID,
     ) -> tuple[UUID, ...]:
         """Add leave, sickness or extra hours; the visits sickness takes the PA away from.
 
         Leave is planned, so it is refused while it would leave visits stranded.
-        Sickness cannot be refused: the PA's visits in it are released here, and
-        the returned visits must be released (``Visit.release_pa``) in the same save.
+        Sickness cannot be refused: the returned visits must be released from the
+        PA's diary and the visits (``Visit.release_pa``) in the same save.
         """
         if exception.span.end <= now:
             raise InThePast("Leave, sickness or extra hours")
@@ -143,66 +157,42 @@ class PaDiary(_Diary):
             raise InvalidInput("That change to your availability is already recorded.")
         after = Availability(patterns=self._patterns, exceptions=(*self._exc, exception))
         if exception.kind is ExceptionKind.SICKNESS:
-            stranded = self._stranded(after)
             self._exception_added(exception=exception, by=by)
-            for visit_id in stranded:
-                self._visit_released(visit_id=visit_id)
-            return stranded
-        self._check_still_available(pa, after)
+            return tuple(b.visit_id for b in _stranded(visits, after))
+        _check_still_available(pa, visits, after)
         self._exception_added(exception=exception, by=by)
         return ()
 
-    def withdraw_exception(self, exception_id: UUID, *, pa: str, by: UUID) -> None:
+    def withdraw_exception(
+        self, exception_id: UUID, visits: list[Booked], *, pa: str, by: UUID
+    ) -> None:
         """Take back leave, sickness or extra hours (e.g. back early from sick leave)."""
         kept = tuple(e for e in self._exc if e.id != exception_id)
         if len(kept) == len(self._exc):
             raise NotFound("There is no such change to this PA's availability.")
-        self._check_still_available(pa, Availability(patterns=self._patterns, exceptions=kept))
+        after = Availability(patterns=self._patterns, exceptions=kept)
+        _check_still_available(pa, visits, after)
         self._exception_withdrawn(exception_id=exception_id, by=by)
 
-    # The visits it holds ----------------------------------------------------------------
+    def exception(self, exception_id: UUID) -> AvailabilityException | None:
+        return next((e for e in self._exc if e.id == exception_id), None)
 
-    def check_hold(
-        self,
-        visit_id: UUID,
-        interval: Interval,
-        tasks: tuple[Task, ...],
-        *,
-        pa: str,
-        buffer_minutes: int,
-    ) -> None:
-        """Refuse, saying why, unless the PA can take this visit (moved, if already held)."""
+    def check_skills(self, tasks: tuple[Task, ...], *, pa: str) -> None:
         if missing := missing_skills(tasks, self.skills):
             raise LacksSkills(pa, listed(missing))
-        check_pa_free(pa, self._booked(), interval, buffer_minutes, besides=visit_id)
+
+    def check_hours(self, interval: Interval, *, pa: str) -> None:
+        """Refuse a visit outside the PA's hours, or in their leave or sickness."""
         check_available(pa, self.availability, interval)
 
-    def hold(
-        self,
-        visit_id: UUID,
-        interval: Interval,
-        tasks: tuple[Task, ...],
-        *,
-        pa: str,
-        buffer_minutes: int,
-    ) -> None:
-        """Take a confirmed visit into the diary (checked as ``check_hold``)."""
-        self.check_hold(visit_id, interval, tasks, pa=pa, buffer_minutes=buffer_minutes)
-        if visit_id in self.held:
-            self._visit_moved(visit_id=visit_id, interval=interval)
-        else:
-            self._visit_held(visit_id=visit_id, interval=interval)
+    def open_week(self, monday: date) -> None:
+        """Note the PA's page for a week, so that a change of pattern finds its visits."""
+        if monday not in self.weeks:
+            self._week_opened(monday=monday)
 
-    def release(self, visit_id: UUID) -> None:
-        """The visit was cancelled or went to another PA."""
-        if visit_id not in self.held:
-            raise NotFound("This visit is not in this PA's diary.")
+    def release_held(self, visit_id: UUID) -> None:
+        """Release a visit held here before the pages (see the module's docstring)."""
         self._visit_released(visit_id=visit_id)
-
-    def bookings(self) -> list[Booked]:
-        return self._booked()
-
-    # Guards -----------------------------------------------------------------------
 
     @property
     def _patterns(self) -> tuple[WeeklyPattern, ...]:
@@ -211,21 +201,6 @@ class PaDiary(_Diary):
     @property
     def _exc(self) -> tuple[AvailabilityException, ...]:
         return self.availability.exceptions
-
-    def _booked(self) -> list[Booked]:
-        return [Booked(v, i) for v, i in self.held.items()]
-
-    def _stranded(self, after: Availability) -> tuple[UUID, ...]:
-        return tuple(
-            v
-            for v, i in sorted(self.held.items(), key=lambda h: h[1])
-            if not is_available(after, i)
-        )
-
-    def _check_still_available(self, pa: str, after: Availability) -> None:
-        stranded = self._stranded(after)
-        if stranded:
-            raise VisitsInTheWay(pa, self.held[stranded[0]], len(stranded))
 
     # State changes ---------------------------------------------------------------------
 
@@ -262,9 +237,25 @@ class PaDiary(_Diary):
     def _visit_released(self, visit_id: UUID) -> None:
         self.held.pop(visit_id, None)
 
+    @event(WeekOpened)
+    def _week_opened(self, monday: date) -> None:
+        self.weeks = self.weeks | {monday}
+
+
+def _stranded(visits: list[Booked], after: Availability) -> list[Booked]:
+    """The visits (earliest first) that ``after`` leaves outside the PA's hours."""
+    return sorted(
+        (b for b in visits if not is_available(after, b.interval)), key=lambda b: b.interval
+    )
+
+
+def _check_still_available(pa: str, visits: list[Booked], after: Availability) -> None:
+    if stranded := _stranded(visits, after):
+        raise VisitsInTheWay(pa, stranded[0].interval, len(stranded))
+
 
 class UserDiary(_Diary):
-    """A user's support plan and every visit they have asked for and not cancelled."""
+    """A user's support plan, and the PAs who have been confirmed for their visits."""
 
     class Opened(Aggregate.Created):
         user_id: UUID
@@ -305,7 +296,7 @@ class UserDiary(_Diary):
         self.user_id = user_id
         self.plan: SupportPlan | None = None
         self.place: Place | Erased | None = None
-        self.held: dict[UUID, Interval] = {}
+        self.held: dict[UUID, Interval] = {}  # before pages: see the module's docstring
         self.known_pas: dict[UUID, int] = {}  # PA id: visits confirmed
 
     def set_plan(self, plan: SupportPlan, place: Place, *, on: date, by: UUID) -> None:
@@ -313,48 +304,18 @@ class UserDiary(_Diary):
         check_plan(plan, place)
         self._plan_set(user_id=self.user_id, plan=plan, place=place, on=on, by=by)
 
-    def check_hold(
-        self, visit_id: UUID, interval: Interval, *, user: str, approved_by: UUID | None
-    ) -> None:
-        """Refuse, saying why, unless the user can have this visit (moved, if already held)."""
-        if self.plan is None:
-            raise NoPlan(user)
-        booked = [Booked(v, i) for v, i in self.held.items()]
-        check_user_free(user, booked, interval, besides=visit_id)
-        check_funded(
-            user,
-            booked,
-            interval,
-            self.plan.funded_minutes_a_week,
-            approved=approved_by is not None,
-            besides=visit_id,
-        )
-
     def check_pa(self, pa_id: UUID, *, user: str, pa: str) -> None:
         """Refuse a PA the user has said they do not want."""
         if self.plan is not None and pa_id in self.plan.not_wanted:
             raise NotWanted(user, pa)
 
-    def hold(
-        self, visit_id: UUID, interval: Interval, *, user: str, approved_by: UUID | None
-    ) -> None:
-        """Take a requested (or rescheduled) visit into the diary."""
-        self.check_hold(visit_id, interval, user=user, approved_by=approved_by)
-        if visit_id in self.held:
-            self._visit_moved(visit_id=visit_id, interval=interval, approved_by=approved_by)
-        else:
-            self._visit_held(visit_id=visit_id, interval=interval, approved_by=approved_by)
-
-    def release(self, visit_id: UUID) -> None:
-        if visit_id not in self.held:
-            raise NotFound("This visit is not in this user's diary.")
-        self._visit_released(visit_id=visit_id)
-
     def note_pa(self, visit_id: UUID, pa_id: UUID) -> None:
         """Remember the PA confirmed for a visit (continuity, when finding PAs)."""
-        if visit_id not in self.held:
-            raise NotFound("This visit is not in this user's diary.")
         self._pa_confirmed(visit_id=visit_id, pa_id=pa_id)
+
+    def release_held(self, visit_id: UUID) -> None:
+        """Release a visit held here before the pages (see the module's docstring)."""
+        self._visit_released(visit_id=visit_id)
 
     @property
     def erased(self) -> bool:

@@ -90,3 +90,17 @@ def stored_among(datastore: PostgresDatastore, originator_ids: Sequence[UUID]) -
             (list(originator_ids),),
         )
         return {r["originator_id"] for r in curs.fetchall()}
+
+
+def news_of(datastore: PostgresDatastore, versions: Mapping[UUID, int]) -> list[StoredEvent]:
+    """Every event of these aggregates after the version held of each (0: all), in one query."""
+    with datastore.transaction(commit=False) as curs:
+        curs.execute(
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state"
+            " FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
+            " JOIN coop_events e ON e.originator_id = r.id AND e.originator_version > r.version"
+            " ORDER BY e.originator_id, e.originator_version",
+            (list(versions), list(versions.values())),
+            prepare=True,
+        )
+        return [_stored(r) for r in curs.fetchall()]

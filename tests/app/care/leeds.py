@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from uuid import UUID, uuid4
 
 import msgspec
+from eventsourcing.application import AggregateNotFoundError
 
 from coop.application import Coop
 from coop.clock import UK
@@ -19,6 +20,8 @@ from coop.domain.accounts import Role
 from coop.domain.care.availability import WeeklyPattern, Window
 from coop.domain.care.plans import Place, SupportPlan
 from coop.domain.care.tasks import Task
+from coop.domain.care.times import Interval, monday_of
+from coop.domain.care.weeks import Week, week_id
 from coop.domain.governance.rules import model_rules
 from coop.domain.membership.member_details import MemberClass
 from tests.people import details
@@ -135,3 +138,15 @@ def book(
     if pa is not None:
         coop.accept_visit(visit, by=town.account[pa])
     return visit
+
+
+def held(coop: Coop, person: UUID, *days: date) -> dict[UUID, Interval]:
+    """The visits on ``person``'s diary pages for the weeks of ``days``, as stored."""
+    found: dict[UUID, Interval] = {}
+    for monday in {monday_of(day) for day in days}:
+        try:
+            page: Week = coop.repository.get(week_id(person, monday))
+        except AggregateNotFoundError:
+            continue
+        found.update(page.held)
+    return found

@@ -10,11 +10,10 @@ from coop.application import Coop
 from coop.clock import FixedClock
 from coop.commands.care.access import NoConsent, NotTheirs, OnlyCoordinator, OnlyThePa
 from coop.domain.care.availability import ExceptionKind
-from coop.domain.care.diaries import PaDiary, UserDiary, pa_diary_id, user_diary_id
 from coop.domain.care.errors import NotYourVisit, OverFundedHours, ReasonNeeded
 from coop.domain.care.visits import State, Visit
 
-from .leeds import GRACE_HOME, TUESDAY, WEDNESDAY, at, book, grace_plan, leeds, weekdays
+from .leeds import GRACE_HOME, TUESDAY, WEDNESDAY, at, book, grace_plan, held, leeds, weekdays
 
 
 def topics(coop: Coop, after: int) -> list[str]:
@@ -41,14 +40,15 @@ def test_accepting_saves_the_visit_and_both_diaries_in_one_save(coop: Coop) -> N
     assert topics(coop, before) == [
         "Visit.Accepted",
         "Visit.Confirmed",
-        "PaDiary.VisitHeld",
+        "PaDiary.WeekOpened",  # Ewan's first visit that week: his page for it
+        "Week.Opened",
+        "Week.VisitHeld",
         "UserDiary.PaConfirmed",
     ]
-    assert done.position == before + 4 and done.subject == visit
+    assert done.position == before + 6 and done.subject == visit
     assert coop.repository.get(visit).state is State.CONFIRMED
-    pa_diary: PaDiary = coop.repository.get(pa_diary_id(town.member["Ewan"]))
-    user_diary: UserDiary = coop.repository.get(user_diary_id(town.member["Grace"]))
-    assert visit in pa_diary.held and visit in user_diary.held
+    assert visit in held(coop, town.member["Ewan"], TUESDAY)
+    assert visit in held(coop, town.member["Grace"], TUESDAY)
 
 
 def test_a_carer_books_only_while_the_user_consents(coop: Coop) -> None:
@@ -143,8 +143,8 @@ def test_rescheduling_keeps_the_pa_only_if_they_are_free_at_the_new_time(coop: C
         visit, day=TUESDAY, start=time(11, 30), minutes=45, by=town.account["Grace"]
     )
     moved: Visit = coop.repository.get(visit)
-    pa_diary: PaDiary = coop.repository.get(pa_diary_id(town.member["Ewan"]))
-    assert pa_diary.held[visit] == moved.interval and moved.minutes == 45
+    assert held(coop, town.member["Ewan"], TUESDAY)[visit] == moved.interval
+    assert moved.minutes == 45
 
 
 def test_on_the_day_the_pa_checks_in_and_out_and_the_visit_is_completed(

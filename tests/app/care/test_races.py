@@ -16,16 +16,17 @@ from uuid import UUID
 
 from coop.application import Coop
 from coop.domain.accounts import Role
-from coop.domain.care.availability import is_available
-from coop.domain.care.diaries import PaDiary, UserDiary, pa_diary_id, user_diary_id
+from coop.domain.care.availability import WeeklyPattern, Window, is_available
+from coop.domain.care.diaries import PaDiary, pa_diary_id
 from coop.domain.care.errors import PaDoubleBooked, PaUnavailable, UserDoubleBooked
 from coop.domain.care.rota import Booked, pa_clash, user_clash
 from coop.domain.care.times import Interval
 from coop.domain.errors import CoopError
 
-from .leeds import TUESDAY, Leeds, leeds, weekdays
+from .leeds import MONDAY, TUESDAY, Leeds, held, leeds, weekdays
 
 ROUNDS = 4
+DAYS = [TUESDAY + timedelta(days=n) for n in range(ROUNDS)]
 
 
 def race(*commands: Callable[[], object]) -> list[object]:
@@ -87,8 +88,8 @@ def test_two_coordinators_confirming_overlapping_visits_for_one_pa_confirm_exact
         (refused,) = refusals(results)
         assert isinstance(refused, PaDoubleBooked)
         assert str(refused).startswith("Ewan already has a visit from 10:")
-    diary: PaDiary = coop.repository.get(pa_diary_id(ewan))
-    assert len(diary.held) == ROUNDS and no_clash_in(diary.held, 15)
+    diary = held(coop, ewan, *DAYS)
+    assert len(diary) == ROUNDS and no_clash_in(diary, 15)
 
 
 def test_a_user_asking_twice_at_once_for_overlapping_times_gets_one_visit(coop: Coop) -> None:
@@ -102,8 +103,8 @@ def test_a_user_asking_twice_at_once_for_overlapping_times_gets_one_visit(coop: 
         (refused,) = refusals(results)
         assert isinstance(refused, UserDoubleBooked)
         assert str(refused).startswith("Grace already has a visit from 10:")
-    diary: UserDiary = coop.repository.get(user_diary_id(town.member["Grace"]))
-    assert len(diary.held) == ROUNDS and no_clash_in(diary.held, 0)
+    diary = held(coop, town.member["Grace"], *DAYS)
+    assert len(diary) == ROUNDS and no_clash_in(diary, 0)
 
 
 def test_the_travel_buffer_holds_when_two_pas_accept_back_to_back_visits_at_once(
@@ -123,8 +124,8 @@ def test_the_travel_buffer_holds_when_two_pas_accept_back_to_back_visits_at_once
         (refused,) = refusals(results)
         assert isinstance(refused, PaDoubleBooked)
         assert "and needs 15 minutes to travel between visits" in str(refused)
-    diary: PaDiary = coop.repository.get(pa_diary_id(ewan))
-    assert len(diary.held) == ROUNDS and no_clash_in(diary.held, 15)
+    diary = held(coop, ewan, *DAYS)
+    assert len(diary) == ROUNDS and no_clash_in(diary, 15)
 
 
 def test_a_change_of_availability_racing_a_confirm_never_strands_a_visit(coop: Coop) -> None:
@@ -146,4 +147,48 @@ def test_a_change_of_availability_racing_a_confirm_never_strands_a_visit(coop: C
             assert isinstance(refused, PaUnavailable)
             coop.set_availability(ewan, weekdays(9, 17, starts_on=day), by=town.account["Ewan"])
     diary: PaDiary = coop.repository.get(pa_diary_id(ewan))
-    assert all(is_available(diary.availability, i) for i in diary.held.values())
+    visits = held(coop, ewan, *DAYS)
+    assert all(is_available(diary.availability, i) for i in visits.values())
+
+
+def test_visits_either_side_of_the_end_of_a_week_racing_for_one_pa_confirm_exactly_one(
+    coop: Coop,
+) -> None:
+    """Sunday night's visit is on one week's page and Monday's first hour on the next:
+    each only reads the other's page, and still only one of them is confirmed."""
+    town = leeds(coop)
+    olu = second_coordinator(coop)
+    ewan = town.member["Ewan"]
+    around_the_clock = WeeklyPattern(
+        starts_on=MONDAY, windows=tuple(Window(d, 0, 24 * 60) for d in range(7))
+    )
+    coop.set_availability(ewan, around_the_clock, by=town.joy)
+    sundays = [MONDAY + timedelta(days=6 + 7 * n) for n in range(ROUNDS)]
+    for sunday in sundays:
+        late = request(coop, town, "Grace", sunday, time(22, 30), 80)  # ends 23:50
+        early = request(coop, town, "Siobhan", sunday + timedelta(days=1), time(0, 0), 60)
+        results = race(
+            partial(coop.confirm_visit, late, ewan, by=town.joy),
+            partial(coop.confirm_visit, early, ewan, by=olu),
+        )
+        (refused,) = refusals(results)
+        assert isinstance(refused, PaDoubleBooked)
+        assert "needs 15 minutes to travel between visits" in str(refused)
+    diary = held(coop, ewan, *sundays, *(s + timedelta(days=1) for s in sundays))
+    assert len(diary) == ROUNDS and no_clash_in(diary, 15)
+
+
+def test_a_users_visit_over_sunday_midnight_racing_one_early_on_monday_gets_one(
+    coop: Coop,
+) -> None:
+    town = leeds(coop)
+    sundays = [MONDAY + timedelta(days=6 + 7 * n) for n in range(ROUNDS)]
+    for sunday in sundays:
+        results = race(
+            partial(request, coop, town, "Grace", sunday, time(23, 30), 60),
+            partial(request, coop, town, "Grace", sunday + timedelta(days=1), time(0, 15), 30),
+        )
+        (refused,) = refusals(results)
+        assert isinstance(refused, UserDoubleBooked)
+    diary = held(coop, town.member["Grace"], *sundays, *(s + timedelta(days=1) for s in sundays))
+    assert len(diary) == ROUNDS and no_clash_in(diary, 0)

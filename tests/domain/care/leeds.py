@@ -13,10 +13,12 @@ from coop.domain.care.availability import (
     WeeklyPattern,
     Window,
 )
+from coop.domain.care.books import PaBook, UserBook
 from coop.domain.care.diaries import PaDiary, UserDiary
 from coop.domain.care.plans import Place, SupportPlan
 from coop.domain.care.tasks import Task
 from coop.domain.care.times import Interval, visit_interval, wall_span
+from coop.domain.care.weeks import Pages
 from coop.domain.governance.rules import model_rules
 
 _NS = UUID("2e9d1f60-3b5a-4c7e-8f21-0a6b9c3d5e74")
@@ -92,13 +94,26 @@ def pa_diary(
     pa_id: UUID = SAM,
     skills: tuple[Task, ...] = (Task.PERSONAL_CARE, Task.MEDICATION),
     pattern: WeeklyPattern | None = None,
-) -> PaDiary:
-    diary = PaDiary(pa_id=pa_id)
+) -> PaBook:
+    """Sam's diary (or another PA's), with pages kept in memory as they are written."""
+    diary = PaBook(PaDiary(pa_id=pa_id), in_memory(pa_id))
     diary.set_pattern(
         pattern or nine_to_five(date(2026, 3, 2)), pa=NAMES[pa_id], today=MONDAY, by=pa_id
     )
-    diary.set_skills(skills, by=pa_id)
+    diary.diary.set_skills(skills, by=pa_id)
     return diary
+
+
+def in_memory(owner_id: UUID) -> Pages:
+    """Pages that exist only in this diary: each opened once, then kept."""
+    return Pages(owner_id, lambda _: None)
+
+
+def saved(*books: PaBook | UserBook) -> list[list[str]]:
+    """The events each book would save, by name (and then, as if saved, none pending)."""
+    return [
+        [type(e).__name__ for a in book.written() for e in a.collect_events()] for book in books
+    ]
 
 
 def grace_plan(**overrides: object) -> SupportPlan:
@@ -117,7 +132,7 @@ GRACE_HOME = Place(
 )
 
 
-def user_diary(user_id: UUID = GRACE, plan: SupportPlan | None = None) -> UserDiary:
+def user_diary(user_id: UUID = GRACE, plan: SupportPlan | None = None) -> UserBook:
     diary = UserDiary(user_id=user_id)
     diary.set_plan(plan or grace_plan(), GRACE_HOME, on=MONDAY, by=user_id)
-    return diary
+    return UserBook(diary, in_memory(user_id))

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from coop.domain.care import booking
-from coop.domain.care.diaries import PaDiary, UserDiary
+from coop.domain.care.books import PaBook, UserBook
 from coop.domain.care.errors import (
     LacksSkills,
     NotWanted,
@@ -36,11 +36,12 @@ from .leeds import (
     at,
     grace_plan,
     pa_diary,
+    saved,
     user_diary,
 )
 
 
-def ask(diary: UserDiary, hh: int, mm: int = 0, *, minutes: int = 60, pa: UUID | None = SAM,
+def ask(diary: UserBook, hh: int, mm: int = 0, *, minutes: int = 60, pa: UUID | None = SAM,
         day: date = TUESDAY, approved_by: UUID | None = None) -> Visit:  # fmt: skip
     visit = booking.request(
         uuid4(), diary, user="Grace", day=day, start=time(hh, mm), minutes=minutes,
@@ -50,16 +51,22 @@ def ask(diary: UserDiary, hh: int, mm: int = 0, *, minutes: int = 60, pa: UUID |
     return visit
 
 
-def accept(visit: Visit, pa: PaDiary, user: UserDiary, name: str = "Sam") -> None:
+def accept(visit: Visit, pa: PaBook, user: UserBook, name: str = "Sam") -> None:
     booking.accept(visit, pa, user, pa=name, user="Grace", rules=RULES, now=NOW)
 
 
-def pending(*aggregates: object) -> list[list[str]]:
-    return [[type(e).__name__ for e in a.collect_events()] for a in aggregates]  # type: ignore[attr-defined]
+def pending(*changed: Visit | PaBook | UserBook) -> list[list[str]]:
+    """What each would save (a diary: with its pages), by event name; then, as if saved."""
+    return [
+        saved(c)[0]
+        if isinstance(c, PaBook | UserBook)
+        else [type(e).__name__ for e in c.collect_events()]
+        for c in changed
+    ]
 
 
-def settled(*aggregates: object) -> None:
-    pending(*aggregates)  # as if saved
+def settled(*changed: Visit | PaBook | UserBook) -> None:
+    pending(*changed)  # as if saved
 
 
 def test_accepting_records_on_the_visit_and_both_diaries_to_be_saved_together() -> None:
@@ -67,7 +74,11 @@ def test_accepting_records_on_the_visit_and_both_diaries_to_be_saved_together() 
     visit = ask(grace, 10)
     settled(sam, grace, visit)
     accept(visit, sam, grace)
-    assert pending(visit, sam, grace) == [["Accepted", "Confirmed"], ["VisitHeld"], ["PaConfirmed"]]
+    assert pending(visit, sam, grace) == [
+        ["Accepted", "Confirmed"],
+        ["WeekOpened", "Opened", "VisitHeld"],  # the PA's first visit that week: a new page
+        ["PaConfirmed"],
+    ]
     assert grace.known_pas == {SAM: 1}
 
 

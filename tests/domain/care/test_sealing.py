@@ -56,7 +56,7 @@ def test_a_visit_note_is_sealed_under_the_users_key_not_the_visits() -> None:
 def test_erasing_the_user_erases_their_visit_notes_and_place_of_care() -> None:
     keys = Keys()
     _, note = stored_note(keys)
-    stored = [mapper(keys).to_stored_event(e) for e in user_diary().collect_events()]
+    stored = [mapper(keys).to_stored_event(e) for e in user_diary().diary.collect_events()]
     assert b"Harehills" not in stored[1].state and b"4271" not in stored[1].state
     keys.rows[GRACE] = None  # Grace's key destroyed
     assert mapper(keys).to_domain_event(note).note is ERASED
