@@ -188,22 +188,21 @@ def _add1(
     outcome is exhaustive or the next raise would overspend. A total is split by class
     weight, so the average member's share rises by exactly one unit each round.
 
-    A run also says below which total it would choose just the same (equal_shares_run),
-    so the raises in between, each of which would be kept, are counted without running.
+    Each run follows the order bought at the last total run and checks it; it also finds
+    a total below which that order is certain (equal_shares_run). The raises below that,
+    each choosing the same options and so each kept, are counted without running.
     Returns the total used, the rounds of raising, its purchases and why it stopped.
     """
     n, data = len(election.voters), _ballots(election)
     level, rounds = Fraction(budget), 0
-    bought = _bought(election, equal_shares_run.run(data, budget).purchases)
+    last = equal_shares_run.run(data, budget)
+    bought = _bought(election, last.purchases)
     step = n * unit
     raised = budget // step * step if n else 0
     why = "nothing more that anyone supported would fit in what was left"
-    idle, wait = 0, 0  # certifying costs a run more; after one that saved little, wait
     while n and not _exhaustive(election, bought, budget):
         raised += step
-        certify = wait == 0
-        trial = equal_shares_run.run(data, raised, certify=certify)
-        wait = max(0, wait - 1)
+        trial = equal_shares_run.run(data, raised, guess=last)
         cost = sum(election.projects[p.rank].cost for p in trial.purchases)
         if cost > budget:
             why = (
@@ -211,16 +210,15 @@ def _add1(
                 f"costing {_money(cost)}"
             )
             break
-        level, rounds, bought = Fraction(raised), rounds + 1, _bought(election, trial.purchases)
-        if trial.stable_below is not None and not _exhaustive(election, bought, budget):
-            # Every raise below stable_below chooses the same options, so each is kept.
-            kept = max(0, -((raised - trial.stable_below) // step) - 1)
-            raised += kept * step
-            level, rounds = Fraction(raised), rounds + kept
-            if certify:  # a certificate that saved no run: certify less often for a while
-                idle = 0 if kept > 1 else min(2 * idle + 1, 8)
-                wait = idle
-    return level, rounds, _purchases(election, data, int(level)), why
+        level, rounds, last = Fraction(raised), rounds + 1, trial
+        bought = _bought(election, trial.purchases)
+        if trial.certain and trial.sure_below is not None:
+            # The raises below sure_below choose the same options, so each is kept.
+            kept = -((raised - trial.sure_below) // step) - 1
+            if kept > 0 and not _exhaustive(election, bought, budget):
+                raised += kept * step
+                level, rounds = Fraction(raised), rounds + kept
+    return level, rounds, _purchases(election, data, int(level), last), why
 
 
 def _ballots(election: _Election) -> equal_shares_run.Ballots:
@@ -235,11 +233,13 @@ def _bought(election: _Election, purchases: list[equal_shares_run.Purchase]) -> 
     return [election.projects[p.rank] for p in purchases]
 
 
-def _purchases(election: _Election, data: equal_shares_run.Ballots, total: int) -> list[_Purchase]:
-    """The purchases at ``total``, with who paid what."""
+def _purchases(
+    election: _Election, data: equal_shares_run.Ballots, total: int, guess: equal_shares_run.Run
+) -> list[_Purchase]:
+    """The purchases at ``total`` (``guess``: the run there without payments), with who paid what."""
     return [
         _Purchase(election.projects[p.rank], p.rho, p.payments)
-        for p in equal_shares_run.run(data, total, payments=True).purchases
+        for p in equal_shares_run.run(data, total, payments=True, guess=guess).purchases
     ]
 
 

@@ -1,31 +1,39 @@
-"""One run of the Method of Equal Shares at a given total, and how far the total can rise
-before the run could choose differently.
+"""One run of the Method of Equal Shares at a given total, guided by a run at a lower one.
 
-Add1 reruns the method with every share raised, one unit a head at a time. Most raises
-change nothing: the same options are bought in the same order. A run here also says up
-to which total that is certain, so Add1 can count the raises below it as kept without
-running them. The certificate rests on two facts about a run that buys the same
-options in the same order at a total T' ≥ T:
+Add1 reruns the method with every share raised, one unit a head at a time, and most
+raises buy the same options in the same order. So a run is told the order bought at
+the last total run, T0, and follows it: at each round it prices only the option bought
+then, and checks that every other option still loses to it. A check needs only a pass
+over that option's supporters (do they raise its cost, each paying at most the price
+of the option followed?), not its price; most checks need not even that (below). If a
+check fails, the run searches as usual from that round, so its purchases are exactly
+those of a run without a guess.
 
-- everyone's money, at every round, is at least what it was at T, and each option's
-  price ρ at most what it was (a supporter with more money can only make the others'
-  part smaller); a voter who paid in full at T pays in full at T' and keeps at least
-  their share of the rise;
-- the money of everyone together, at every round, is T' less what was bought: exactly
-  T' − T more than at T. So a group of voters gains at most T' − T, less what those
-  outside it who paid in full are sure to gain.
+Following the order also tells how far it is certain, from three facts, true at any
+totals T0 ≤ T ≤ T' at which the purchases before a round are the same:
 
-An option p left behind at a round when ρ was chosen could overtake it only once its
-supporters, each paying at most ρ × p's cost, raise p's cost. At T they raise G < cost;
-only supporters with less than that at T can add to it, and by the above they add at
-most (T' − T) × β, where β is the share of the voters who are not sure to gain their
-share outside them. So for T' − T < (cost − G) / β nothing changes (and nothing at all
-if those supporters could not close the gap even at ρ × cost each). At the last round
-every option left must stay out of reach: its supporters' money plus their possible
-gain below its cost.
+1. every voter's money at that round is at least as much at T' as at T (paying
+   min(money, q) leaves max(0, money − q): more money and a lower price q leave more),
+   so every option's price ρ is at most as high;
+2. everyone's money together is T' − T more (the same options were bought), and a voter
+   who paid in full at every purchase so far at T does so at T' and has at least their
+   share of T' − T more; so a group of voters gains at most T' − T less those sure gains
+   of the voters outside it;
+3. so if an option's supporters, each paying at most a price x, fell short of its cost
+   by m at T, they fall short at T', at any price up to x, while T' − T < room, where
+   room = m ÷ the part of a rise not sure to go to voters outside them.
+
+A check of another option at this total T1 is made at the followed option's ρ at T0,
+which is at least its ρ anywhere from T0 on (1). Passing it there, the other option
+loses from T0 to T1 (1) and on to T1 + room (3); a check skipped because a lower total's
+room still covers T1 says the same. If every check at every round passes so, and the
+options left at the end stay out of reach likewise, the same purchases are certain at
+every total from T0 up to the least of those limits (``Run.sure_below``), and Add1 counts
+the raises below it as kept without running them. On real budgets some option is
+usually within a unit of a tie somewhere, so this mostly saves checks, not runs.
 
 Arithmetic is exact: money is kept in whole numbers over a common denominator, which
-grows by the number of full payers at each purchase.
+grows by the number of full payers at each purchase; prices are fractions.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import accumulate
+from itertools import accumulate, compress
 from math import lcm
 from operator import itemgetter, mul
 
@@ -56,6 +64,8 @@ class Ballots:
     holdings: tuple[Callable[[list[int]], tuple[int, ...]], ...] = field(init=False)
     heads: tuple[tuple[int, ...], ...] = field(init=False)  # by rank: the supporters' counts
     singles: tuple[bool, ...] = field(init=False)  # by rank: each supporting kind one voter
+    each: tuple[Callable[[list[int]], tuple[int, ...]], ...] = field(init=False)  # a voter a time
+    shares_of: tuple[tuple[int, ...], ...] = field(init=False)  # by rank: supporters' weights
 
     def __post_init__(self) -> None:
         start = tuple(int(share * self.denominator) for share in self.shares)
@@ -64,6 +74,11 @@ class Ballots:
         heads = tuple(tuple(self.counts[k] for k in s) for s in self.supporters)
         object.__setattr__(self, "heads", heads)
         object.__setattr__(self, "singles", tuple(set(h) <= {1} for h in heads))
+        each = (tuple(k for k in s for _ in range(self.counts[k])) for s in self.supporters)
+        object.__setattr__(
+            self, "shares_of", tuple(tuple(self.weights[k] for k in s) for s in self.supporters)
+        )
+        object.__setattr__(self, "each", tuple(map(_getter, each)))
 
 
 def _getter(keys: tuple[int, ...]) -> Callable[[list[int]], tuple[int, ...]]:
@@ -84,10 +99,16 @@ class Purchase:
 
 @dataclass(frozen=True)
 class Run:
-    """The purchases at one total, and a total below which they stay the same (None: any)."""
+    """The purchases at one total, in order; for a run given a ``guess``, whether they are
+    certain at every total from the guess's up to ``sure_below`` (None: at no other)."""
 
     purchases: list[Purchase]
-    stable_below: Fraction | None
+    certain: bool = False
+    sure_below: Fraction | None = None
+    # (round, option) -> (total, room): with this run's purchases before that round, the
+    # option is sure to lose to the one bought then at every total below total + room,
+    # as long as the purchases before stay the same.
+    margins: dict[tuple[int, int], tuple[int, Fraction]] = field(default_factory=dict)
 
 
 def ballots(
@@ -122,56 +143,210 @@ def ballots(
     )
 
 
-def run(data: Ballots, total: int, *, payments: bool = False, certify: bool = True) -> Run:
-    """The method with shares adding up to ``total``: purchases in order, and how far they hold.
+def run(data: Ballots, total: int, *, payments: bool = False, guess: Run | None = None) -> Run:
+    """The method with shares adding up to ``total``: the purchases in order.
 
-    Without ``certify`` the run is quicker and promises nothing beyond ``total`` itself.
+    With ``guess``, an exact run at a lower total, its order is tried first, round by
+    round, checking each choice; once a check fails the run searches as usual, so the
+    purchases are the same either way (module doc).
     """
-    scale = data.denominator  # a voter of kind k holds money[k] / scale
-    money = [m * total for m in data.start]
-    uncapped = [True] * len(money)  # never paid all they had: sure to gain their share of a rise
-    capped = 0  # the part of the total (× denominator) of voters capped at some purchase
+    purse = _Purse(data, total)
     remaining = [r for r in range(len(data.costs)) if data.supporters[r]]
     purchases: list[Purchase] = []
-    limit: Fraction | None = None if certify else Fraction(total)
     floor = dict.fromkeys(remaining, Fraction(0))  # ρ only rises during a run
+    check = _Check(data, purse, total, guess)
     while True:
-        best: tuple[Fraction, int] | None = None
-        for r in sorted(remaining, key=lambda r: (floor[r], r)):
-            if best is not None and floor[r] > best[0]:
-                break
-            q = _price(data, money, r, scale)
-            if q is None:  # out of reach now, so for the rest of the run
-                floor[r] = Fraction(2)
-                continue
-            floor[r] = q / data.costs[r]
-            best = min(best or (floor[r], r), (floor[r], r))
-        for r in remaining if certify else ():
-            if best is None or r != best[1]:
-                rho_w = None if best is None else best[0]
-                loses_ties = best is not None and r > best[1]
-                at = _overtaken(
-                    data, money, r, rho_w, loses_ties, scale, uncapped, capped, total, limit
-                )
-                limit = at if at is not None and (limit is None or at < limit) else limit
+        best = check.follow(remaining, len(purchases))
+        if best is None:  # the guess failed or is used up: search as usual
+            best = _cheapest(data, purse, remaining, floor)
+            if best is None:
+                check.left_out(remaining, len(purchases))
+            else:
+                check.certain = False  # a purchase the guess did not make
         if best is None:
-            return Run(purchases, limit)
+            return Run(purchases, check.certain, check.limit, check.margins)
         rho, w = best
-        paid, scale, capped = _charge(
-            data, money, w, rho * data.costs[w] * scale, scale, uncapped, capped, payments
-        )
+        paid = purse.charge(data, w, rho * data.costs[w], payments)
         purchases.append(Purchase(w, rho, paid))
         remaining.remove(w)
 
 
-def _price(data: Ballots, money: list[int], r: int, scale: int) -> Fraction | None:
+class _Purse:
+    """Every kind's money during a run, in whole numbers over a common scale, which grows
+    at each purchase by the denominator of what the full payers pay."""
+
+    def __init__(self, data: Ballots, total: int) -> None:
+        self.money = [m * total for m in data.start]
+        self.scale = data.denominator  # a voter of kind k holds money[k] / scale
+        self.full = [1] * len(self.money)  # by kind: 1 while paid in full at every purchase
+        self.capped = 0  # the weight (of the denominator) of the kinds no longer full
+
+    def read(self, getter: Callable[[list[int]], tuple[int, ...]]) -> tuple[int, ...]:
+        """The money of the kinds ``getter`` picks (in C)."""
+        return getter(self.money)
+
+    def charge(self, data: Ballots, w: int, q: Fraction, named: bool) -> dict[str, Fraction]:
+        """Each supporter of w pays min(money, q): who paid what, if ``named``."""
+        grow = (q * self.scale).denominator
+        money, full = self.money, self.full
+        if grow != 1:
+            money[:] = map(grow.__mul__, money)
+            self.scale *= grow
+        cap, scale = int(q * self.scale), self.scale
+        paid: dict[str, Fraction] = {}
+        for k, m in zip(data.supporters[w], data.holdings[w](money), strict=True):
+            if m >= cap:
+                money[k] = m - cap
+                if named:
+                    paid.update(dict.fromkeys(data.voters[k], Fraction(cap, scale)))
+                continue
+            money[k] = 0
+            if named and m:
+                paid.update(dict.fromkeys(data.voters[k], Fraction(m, scale)))
+            if full[k]:
+                full[k] = 0
+                self.capped += data.weights[k]
+        return paid
+
+
+def _cheapest(
+    data: Ballots, purse: _Purse, remaining: list[int], floor: dict[int, Fraction]
+) -> tuple[Fraction, int] | None:
+    """The lowest (ρ, rank) among the options left that are affordable, or None.
+
+    Options are priced in order of their last price, a lower bound as ρ only rises
+    during a run, and the search stops once none left could beat the best.
+    """
+    best: tuple[Fraction, int] | None = None
+    for r in sorted(remaining, key=lambda r: (floor[r], r)):
+        if best is not None and floor[r] > best[0]:
+            break
+        q = _price(data, purse, r)
+        if q is None:  # out of reach now, so for the rest of the run
+            floor[r] = Fraction(2)
+            continue
+        floor[r] = q / data.costs[r]
+        best = min(best or (floor[r], r), (floor[r], r))
+    return best
+
+
+class _Check:
+    """Following, round by round, the order bought at a lower total, and checking it.
+
+    Each check of another option either finds it still losing to the option followed or
+    ends the following. It also tells how far the order is certain (``certain``,
+    ``limit``): the other option's ρ now against the followed option's ρ at the lower
+    total makes the order certain for every total in between (module doc); and the
+    amount by which its supporters then fall short, ``room``, for higher totals too:
+
+    An option whose supporters fall short by m at a total T, paying at most a price x,
+    still fall short at a higher total, with the same purchases before and at a price no
+    higher than x: they gain at most the rise in the total, less what the voters outside
+    them who paid in full so far are sure to gain, their share of it. So it loses up to
+    T + room, room = m ÷ the part of the total not sure to go to others.
+    """
+
+    def __init__(self, data: Ballots, purse: _Purse, total: int, guess: Run | None) -> None:
+        self.data, self.purse, self.total = data, purse, total
+        self.followed = guess.purchases if guess is not None else []
+        self.known = guess.margins if guess is not None else {}
+        self.margins: dict[tuple[int, int], tuple[int, Fraction]] = {}
+        self.following = self.certain = guess is not None
+        self.limit: Fraction | None = None  # certain below this total; None: no limit yet
+
+    def follow(self, remaining: list[int], round: int) -> tuple[Fraction, int] | None:
+        """The (ρ, rank) of the option bought at this round at the lower total if it is
+        still the cheapest now; None if it is not, or there is no guess to follow."""
+        if not self.following or round >= len(self.followed):
+            return None
+        guessed = self.followed[round]
+        w = guessed.rank
+        q = _price(self.data, self.purse, w)
+        if q is None:
+            self._stop()
+            return None
+        rho = q / self.data.costs[w]
+        for r in remaining:
+            if r == w or self._still_short(round, r):
+                continue
+            if self.certain and self._short(round, r, guessed.rho, w):
+                continue
+            self.certain = False
+            if not self._short(round, r, rho, w):
+                self._stop()
+            return None
+        return rho, w
+
+    def left_out(self, remaining: list[int], round: int) -> None:
+        """After the last purchase: how far each option left stays out of reach."""
+        if not self.certain:
+            return
+        for r in remaining:
+            if not self._still_short(round, r):
+                self._short(round, r, None, -1)
+
+    def _stop(self) -> None:
+        self.following = self.certain = False
+
+    def _still_short(self, round: int, r: int) -> bool:
+        """Whether option r is known, from lower totals, to lose at this round (no check)."""
+        seen = self.known.get((round, r))
+        if seen is None or seen[1] <= self.total - seen[0]:
+            return False
+        self._record(round, r, *seen)
+        return True
+
+    def _record(self, round: int, r: int, at: int, room: Fraction) -> None:
+        self.margins[round, r] = (at, room)
+        self._certain_below(at + room)
+
+    def _certain_below(self, total: Fraction) -> None:
+        if self.limit is None or total < self.limit:
+            self.limit = total
+
+    def _short(self, round: int, r: int, rho: Fraction | None, w: int) -> bool:
+        """Whether option r loses to option w at price ``rho``: its supporters, each paying
+        at most ρ × its cost (all they have, with no ρ), raise less than its cost (its ρ is
+        higher, or it is out of reach), or raise exactly its cost with someone paying the
+        full ρ × cost (its ρ is equal) and w comes first in the tie-break. Records by how
+        much they fell short, as room (class doc)."""
+        data, purse = self.data, self.purse
+        cost = data.costs[r] * purse.scale
+        if rho is None:
+            num, den = sum(map(mul, purse.read(data.holdings[r]), data.heads[r])), 1
+            raised = num
+        else:
+            x = rho * data.costs[r] * purse.scale  # the most each may pay, in 1 / scale
+            num, den = x.numerator, x.denominator
+            raised = data.approvals[r] * num  # if every supporter paid it
+            if raised >= cost * den:
+                below = (num - 1) // den  # money m < x exactly when m <= below
+                held = purse.read(data.each[r])  # in C: the count's inner loop
+                full = len(held) - sum(map(below.__ge__, held))  # those who pay x in full
+                raised = sum(filter(below.__ge__, held)) * den + full * num
+                if raised == cost * den:
+                    if full > 0 and w < r:  # a tie it loses: certain up to here, no further
+                        self._certain_below(Fraction(self.total))
+                        return True
+                    return False
+        if raised >= cost * den:
+            return False
+        # Every supporter is in ``capped`` or full, so ``gain`` is positive.
+        gain = purse.capped + sum(compress(data.shares_of[r], data.holdings[r](purse.full)))
+        short = (cost * den - raised) * data.denominator
+        self._record(round, r, self.total, Fraction(short, purse.scale * den * gain))
+        return True
+
+
+def _price(data: Ballots, purse: _Purse, r: int) -> Fraction | None:
     """ρ × cost: each supporter paying at most that (or all they have) raises the cost; or None.
 
     The supporters' money is gathered, summed and sorted in C (itemgetter, map, sorted):
     this is the count's inner loop.
     """
+    scale = purse.scale
     cost, heads, everyone = data.costs[r] * scale, data.heads[r], data.approvals[r]
-    held = data.holdings[r](money)
+    held = purse.read(data.holdings[r])
     if sum(map(mul, held, heads)) < cost:
         return None
     if min(held) * everyone >= cost:  # nobody short: an equal split
@@ -195,86 +370,3 @@ def _price(data: Ballots, money: list[int], r: int, scale: int) -> Fraction | No
         else:
             lo = mid + 1
     return Fraction(cost - paid[lo], (everyone - took[lo]) * scale)
-
-
-def _overtaken(
-    data: Ballots,
-    money: list[int],
-    r: int,
-    rho: Fraction | None,
-    loses_ties: bool,
-    scale: int,
-    uncapped: list[bool],
-    capped: int,
-    total: int,
-    limit: Fraction | None,
-) -> Fraction | None:
-    """The least total at which option r could be bought before the one chosen at ``rho``.
-
-    Its supporters, each paying at most ρ × its cost (all they have, with no ρ: the last
-    round), fall ``short`` of the cost at ``total``; only those holding less than ρ × cost
-    can add to what they raise, and together they gain at most β per unit of rise
-    (module doc). None when no rise can do it: if even their reaching ρ × cost could not
-    close the gap, or could only tie on price where r loses on rank; also when the answer
-    could not be below ``limit`` (β is at most 1, so a rise of at least ``short`` is needed).
-    """
-    cost = data.costs[r] * scale
-    if rho is None:
-        num, den = None, 1
-    else:
-        x = rho * cost  # each pays at most x / scale
-        num, den = x.numerator, x.denominator
-        everyone = data.approvals[r] * num
-        if everyone < cost * den or (everyone == cost * den and loses_ties):
-            return None
-        if limit is not None and total + Fraction(cost * den - everyone, scale * den) >= limit:
-            return None
-    raised, headroom, sure = 0, 0, capped  # raised in units of 1 / (scale × den)
-    counts, weights = data.counts, data.weights
-    for k in data.supporters[r]:
-        m = money[k] * den
-        if num is None or m < num:
-            raised += counts[k] * m
-            if num is not None:
-                headroom += counts[k] * (num - m)
-            if uncapped[k]:
-                sure += weights[k]
-        else:
-            raised += counts[k] * num
-    short = cost * den - raised
-    if num is not None and (headroom < short or (headroom == short and loses_ties)):
-        return None
-    if not sure:
-        return None
-    return total + Fraction(short * data.denominator, scale * den * sure)
-
-
-def _charge(
-    data: Ballots,
-    money: list[int],
-    w: int,
-    q: Fraction,
-    scale: int,
-    uncapped: list[bool],
-    capped: int,
-    named: bool,
-) -> tuple[dict[str, Fraction], int, int]:
-    """Each supporter of w pays min(money, q); money moves to a scale that holds q whole."""
-    grow = q.denominator
-    if grow != 1:
-        money[:] = map(grow.__mul__, money)
-    cap, scale = q.numerator, scale * grow
-    paid: dict[str, Fraction] = {}
-    for k, m in zip(data.supporters[w], data.holdings[w](money), strict=True):
-        if m >= cap:
-            money[k] = m - cap
-            if named:
-                paid.update(dict.fromkeys(data.voters[k], Fraction(cap, scale)))
-        elif m:
-            money[k] = 0
-            if named:
-                paid.update(dict.fromkeys(data.voters[k], Fraction(m, scale)))
-            if uncapped[k]:
-                uncapped[k] = False
-                capped += data.weights[k]
-    return paid, scale, capped

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from math import ceil
 from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from coop.domain.counting import equal_shares as es
+from coop.domain.counting import equal_shares_run
 from coop.domain.counting.equal_shares import InvalidAllocation, Project, Voter, equal_shares
 from tests.domain.counting import equal_shares_oracle as oracle
 
@@ -83,3 +86,28 @@ def test_an_inexact_weight_is_refused_saying_which_class(weight: object) -> None
     voters = [Voter("amira", "user"), Voter("ben", "pa")]
     with pytest.raises(InvalidAllocation, match="'user'"):
         equal_shares([], voters, {}, 1000, {"user": weight, "pa": Fraction(1, 2)})  # type: ignore[dict-item]
+
+
+def purchases(run: equal_shares_run.Run) -> list[tuple[int, Fraction, dict[str, Fraction]]]:
+    return [(p.rank, p.rho, p.payments) for p in run.purchases]
+
+
+@settings(max_examples=300, deadline=None)
+@given(co_ops(), st.integers(0, 300), st.integers(1, 80))
+def test_a_run_guided_by_a_lower_total_buys_the_same_and_is_certain_where_it_says(
+    co_op: tuple[list[Project], list[Voter], dict[str, frozenset[str]], int, int],
+    low: int,
+    rise: int,
+) -> None:
+    projects, voters, approvals, _, _ = co_op
+    election = es._election(projects, voters, approvals, WEIGHTS)
+    data = es._ballots(election)
+    lower = equal_shares_run.run(data, low, payments=True)
+    guided = equal_shares_run.run(data, low + rise, payments=True, guess=lower)
+    assert purchases(guided) == purchases(equal_shares_run.run(data, low + rise, payments=True))
+    if guided.certain:
+        top = low + rise + 40 if guided.sure_below is None else guided.sure_below
+        event("certain beyond the run" if top > low + rise + 1 else "certain up to the run")
+        for total in range(low, ceil(top)):
+            bought = [p.rank for p in equal_shares_run.run(data, total).purchases]
+            assert bought == [p.rank for p in lower.purchases], total
