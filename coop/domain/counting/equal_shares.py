@@ -189,7 +189,7 @@ def _add1(
     weight, so the average member's share rises by exactly one unit each round.
 
     Each run follows the order bought at the last total run and checks it; it also finds
-    a total below which that order is certain (equal_shares_run). The raises below that,
+    a total up to which that order is certain (equal_shares_run). The raises up to that,
     each choosing the same options and so each kept, are counted without running.
     Returns the total used, the rounds of raising, its purchases and why it stopped.
     """
@@ -212,9 +212,9 @@ def _add1(
             break
         level, rounds, last = Fraction(raised), rounds + 1, trial
         bought = _bought(election, trial.purchases)
-        if trial.certain and trial.sure_below is not None:
-            # The raises below sure_below choose the same options, so each is kept.
-            kept = -((raised - trial.sure_below) // step) - 1
+        if trial.certain and trial.sure_through is not None:
+            # The raises up to sure_through choose the same options, so each is kept.
+            kept = (trial.sure_through - raised) // step
             if kept > 0 and not _exhaustive(election, bought, budget):
                 raised += kept * step
                 level, rounds = Fraction(raised), rounds + kept

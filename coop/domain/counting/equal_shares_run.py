@@ -28,8 +28,8 @@ which is at least its ρ anywhere from T0 on (1). Passing it there, the other op
 loses from T0 to T1 (1) and on to T1 + room (3); a check skipped because a lower total's
 room still covers T1 says the same. If every check at every round passes so, and the
 options left at the end stay out of reach likewise, the same purchases are certain at
-every total from T0 up to the least of those limits (``Run.sure_below``), and Add1 counts
-the raises below it as kept without running them. On real budgets some option is
+every total from T0 up to the least of those limits (``Run.sure_through``), and Add1 counts
+the raises up to it as kept without running them. On real budgets some option is
 usually within a unit of a tie somewhere, so this mostly saves checks, not runs.
 
 Arithmetic is exact: money is kept in whole numbers over a common denominator, which
@@ -100,15 +100,14 @@ class Purchase:
 @dataclass(frozen=True)
 class Run:
     """The purchases at one total, in order; for a run given a ``guess``, whether they are
-    certain at every total from the guess's up to ``sure_below`` (None: at no other)."""
+    certain at every whole total from the guess's to ``sure_through`` (None: at no other)."""
 
     purchases: list[Purchase]
     certain: bool = False
-    sure_below: Fraction | None = None
-    # (round, option) -> (total, room): with this run's purchases before that round, the
-    # option is sure to lose to the one bought then at every total below total + room,
-    # as long as the purchases before stay the same.
-    margins: dict[tuple[int, int], tuple[int, Fraction]] = field(default_factory=dict)
+    sure_through: int | None = None
+    # (round, option) -> the last whole total up to which, with this run's purchases before
+    # that round, the option is sure to lose to the one bought then (_Check).
+    margins: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def ballots(
@@ -193,19 +192,20 @@ class _Purse:
             money[:] = map(grow.__mul__, money)
             self.scale *= grow
         cap, scale = int(q * self.scale), self.scale
+        held = data.holdings[w](money)
         paid: dict[str, Fraction] = {}
-        for k, m in zip(data.supporters[w], data.holdings[w](money), strict=True):
+        if named:
+            for k, m in zip(data.supporters[w], held, strict=True):
+                if m:
+                    paid.update(dict.fromkeys(data.voters[k], Fraction(min(m, cap), scale)))
+        for k, m in zip(data.supporters[w], held, strict=True):
             if m >= cap:
                 money[k] = m - cap
-                if named:
-                    paid.update(dict.fromkeys(data.voters[k], Fraction(cap, scale)))
-                continue
-            money[k] = 0
-            if named and m:
-                paid.update(dict.fromkeys(data.voters[k], Fraction(m, scale)))
-            if full[k]:
-                full[k] = 0
-                self.capped += data.weights[k]
+            else:
+                money[k] = 0
+                if full[k]:
+                    full[k] = 0
+                    self.capped += data.weights[k]
         return paid
 
 
@@ -250,9 +250,9 @@ class _Check:
         self.data, self.purse, self.total = data, purse, total
         self.followed = guess.purchases if guess is not None else []
         self.known = guess.margins if guess is not None else {}
-        self.margins: dict[tuple[int, int], tuple[int, Fraction]] = {}
+        self.margins: dict[tuple[int, int], int] = {}
         self.following = self.certain = guess is not None
-        self.limit: Fraction | None = None  # certain below this total; None: no limit yet
+        self.limit: int | None = None  # certain up to this total; None: no limit yet
 
     def follow(self, remaining: list[int], round: int) -> tuple[Fraction, int] | None:
         """The (ρ, rank) of the option bought at this round at the lower total if it is
@@ -290,17 +290,17 @@ class _Check:
 
     def _still_short(self, round: int, r: int) -> bool:
         """Whether option r is known, from lower totals, to lose at this round (no check)."""
-        seen = self.known.get((round, r))
-        if seen is None or seen[1] <= self.total - seen[0]:
+        last = self.known.get((round, r))
+        if last is None or last < self.total:
             return False
-        self._record(round, r, *seen)
+        self._record(round, r, last)
         return True
 
-    def _record(self, round: int, r: int, at: int, room: Fraction) -> None:
-        self.margins[round, r] = (at, room)
-        self._certain_below(at + room)
+    def _record(self, round: int, r: int, last: int) -> None:
+        self.margins[round, r] = last
+        self._certain_through(last)
 
-    def _certain_below(self, total: Fraction) -> None:
+    def _certain_through(self, total: int) -> None:
         if self.limit is None or total < self.limit:
             self.limit = total
 
@@ -326,7 +326,7 @@ class _Check:
                 raised = sum(filter(below.__ge__, held)) * den + full * num
                 if raised == cost * den:
                     if full > 0 and w < r:  # a tie it loses: certain up to here, no further
-                        self._certain_below(Fraction(self.total))
+                        self._certain_through(self.total)
                         return True
                     return False
         if raised >= cost * den:
@@ -334,7 +334,8 @@ class _Check:
         # Every supporter is in ``capped`` or full, so ``gain`` is positive.
         gain = purse.capped + sum(compress(data.shares_of[r], data.holdings[r](purse.full)))
         short = (cost * den - raised) * data.denominator
-        self._record(round, r, self.total, Fraction(short, purse.scale * den * gain))
+        room = -(-short // (purse.scale * den * gain)) - 1  # the whole rises below the room
+        self._record(round, r, self.total + room)
         return True
 
 

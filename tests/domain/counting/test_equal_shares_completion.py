@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil
 from typing import Any
 
 import msgspec
@@ -106,8 +105,8 @@ def test_a_run_guided_by_a_lower_total_buys_the_same_and_is_certain_where_it_say
     guided = equal_shares_run.run(data, low + rise, payments=True, guess=lower)
     assert purchases(guided) == purchases(equal_shares_run.run(data, low + rise, payments=True))
     if guided.certain:
-        top = low + rise + 40 if guided.sure_below is None else guided.sure_below
-        event("certain beyond the run" if top > low + rise + 1 else "certain up to the run")
-        for total in range(low, ceil(top)):
+        top = low + rise + 40 if guided.sure_through is None else guided.sure_through
+        event("certain beyond the run" if top > low + rise else "certain up to the run")
+        for total in range(low, top + 1):
             bought = [p.rank for p in equal_shares_run.run(data, total).purchases]
             assert bought == [p.rank for p in lower.purchases], total
