@@ -1,8 +1,8 @@
 """Benchmarks (not tests): they print figures, medians over repeats, and ratios.
 
 Run through the CLI as ``coop bench NAME``, NAME one of ``BENCHMARKS``. Each works in a
-scratch database of its own on the configured server, except ``matching``, which works
-in memory (``money`` does both), and ``faults``, which runs its own embedded PostgreSQL.
+scratch database of its own on the configured server, except ``matching`` and ``mes``,
+which work in memory (``money`` does both), and ``faults``, which runs its own embedded PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "record": ("record", "the governance record of a co-op with many decisions"),
     "agm": ("agm", "the AGM pack's figures and files for a year of --visits visits"),
     "audit": ("audit", "verify, checkpoint and prove inclusion on a log of 2,000,000 events"),
+    "mes": ("mes", "Equal Shares with Add1 against the unit-by-unit count, co-op and real"),
 }
 
 

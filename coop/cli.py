@@ -932,7 +932,9 @@ def _parser() -> argparse.ArgumentParser:
     count.set_defaults(run=cmd_count)
     bench = sub.add_parser("bench", help="benchmarks (not tests): print medians and ratios")
     bench.add_argument("which", choices=list(BENCHMARKS))
-    bench.add_argument("--voters", type=int, default=300, help="members voting in `faults`")
+    bench.add_argument(
+        "--voters", type=int, default=300, help="members voting in `faults` and `mes`"
+    )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument(
         "--events", type=int, help="events for `project` (100,000) and `audit` (2,000,000)"
@@ -958,6 +960,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--load-seconds", type=float, default=30.0, help="seconds of booking per `care` run"
+    )
+    bench.add_argument(
+        "--pabulib", type=Path, default=None, help="pabulib's pb_files folder, for `mes`"
+    )
+    bench.add_argument(
+        "--oracle-seconds",
+        type=int,
+        default=600,
+        help="longest wait for a unit-by-unit count in `mes`",
     )
     bench.set_defaults(run=cmd_bench)
     return p
