@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate, compress
 from math import lcm
-from operator import itemgetter, mul
+from operator import and_, itemgetter, mul
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,16 @@ class Purchase:
 
 @dataclass(frozen=True)
 class Run:
-    """The purchases at one total, in order; for a run given a ``guess``, whether they are
-    certain at every whole total from the guess's to ``sure_through`` (None: at no other)."""
+    """The purchases at one total, in order; for a run given a ``guess`` and following it
+    all the way, ``certain``: the same purchases are certain at every whole total from
+    this one to ``sure_through`` (None: to any)."""
 
     purchases: list[Purchase]
     certain: bool = False
     sure_through: int | None = None
     # (round, option) -> the last whole total up to which, with this run's purchases before
-    # that round, the option is sure to lose to the one bought then (_Check).
-    margins: dict[tuple[int, int], int] = field(default_factory=dict)
+    # that round, the option is sure to lose to the one bought then (None: at any; _Check).
+    margins: dict[tuple[int, int], int | None] = field(default_factory=dict)
 
 
 def ballots(
@@ -234,23 +235,18 @@ class _Check:
     """Following, round by round, the order bought at a lower total, and checking it.
 
     Each check of another option either finds it still losing to the option followed or
-    ends the following. It also tells how far the order is certain (``certain``,
-    ``limit``): the other option's ρ now against the followed option's ρ at the lower
-    total makes the order certain for every total in between (module doc); and the
-    amount by which its supporters then fall short, ``room``, for higher totals too:
-
-    An option whose supporters fall short by m at a total T, paying at most a price x,
-    still fall short at a higher total, with the same purchases before and at a price no
-    higher than x: they gain at most the rise in the total, less what the voters outside
-    them who paid in full so far are sure to gain, their share of it. So it loses up to
-    T + room, room = m ÷ the part of the total not sure to go to others.
+    ends the following. If every check of the run passes, the run also says how far up
+    its purchases are certain (``limit``, module doc): an option whose supporters fall
+    short by m at a total T, each paying at most a price x, still fall short at a higher
+    total, with the same purchases before and at a price no higher than x, until the
+    rise reaches room = m ÷ the part of a rise not sure to go to the voters outside them.
     """
 
     def __init__(self, data: Ballots, purse: _Purse, total: int, guess: Run | None) -> None:
         self.data, self.purse, self.total = data, purse, total
         self.followed = guess.purchases if guess is not None else []
         self.known = guess.margins if guess is not None else {}
-        self.margins: dict[tuple[int, int], int] = {}
+        self.margins: dict[tuple[int, int], int | None] = {}
         self.following = self.certain = guess is not None
         self.limit: int | None = None  # certain up to this total; None: no limit yet
 
@@ -259,22 +255,16 @@ class _Check:
         still the cheapest now; None if it is not, or there is no guess to follow."""
         if not self.following or round >= len(self.followed):
             return None
-        guessed = self.followed[round]
-        w = guessed.rank
+        w = self.followed[round].rank
         q = _price(self.data, self.purse, w)
         if q is None:
             self._stop()
             return None
         rho = q / self.data.costs[w]
         for r in remaining:
-            if r == w or self._still_short(round, r):
-                continue
-            if self.certain and self._short(round, r, guessed.rho, w):
-                continue
-            self.certain = False
-            if not self._short(round, r, rho, w):
+            if r != w and not self._still_short(round, r) and not self._short(round, r, rho, w):
                 self._stop()
-            return None
+                return None
         return rho, w
 
     def left_out(self, remaining: list[int], round: int) -> None:
@@ -290,15 +280,19 @@ class _Check:
 
     def _still_short(self, round: int, r: int) -> bool:
         """Whether option r is known, from lower totals, to lose at this round (no check)."""
-        last = self.known.get((round, r))
-        if last is None or last < self.total:
+        key = (round, r)
+        if key not in self.known:
+            return False
+        last = self.known[key]
+        if last is not None and last < self.total:
             return False
         self._record(round, r, last)
         return True
 
-    def _record(self, round: int, r: int, last: int) -> None:
+    def _record(self, round: int, r: int, last: int | None) -> None:
         self.margins[round, r] = last
-        self._certain_through(last)
+        if last is not None:
+            self._certain_through(last)
 
     def _certain_through(self, total: int) -> None:
         if self.limit is None or total < self.limit:
@@ -308,34 +302,39 @@ class _Check:
         """Whether option r loses to option w at price ``rho``: its supporters, each paying
         at most ρ × its cost (all they have, with no ρ), raise less than its cost (its ρ is
         higher, or it is out of reach), or raise exactly its cost with someone paying the
-        full ρ × cost (its ρ is equal) and w comes first in the tie-break. Records by how
-        much they fell short, as room (class doc)."""
+        full ρ × cost (its ρ is equal) and w comes first in the tie-break. Records how far
+        up it surely still loses (class doc)."""
         data, purse = self.data, self.purse
         cost = data.costs[r] * purse.scale
+        full = data.holdings[r](purse.full)  # by supporting kind: 1 if full so far
         if rho is None:
-            num, den = sum(map(mul, purse.read(data.holdings[r]), data.heads[r])), 1
-            raised = num
+            raised, den = sum(map(mul, purse.read(data.holdings[r]), data.heads[r])), 1
+            gaining: Iterable[int] = full  # all of them could raise more with more money
         else:
             x = rho * data.costs[r] * purse.scale  # the most each may pay, in 1 / scale
             num, den = x.numerator, x.denominator
-            raised = data.approvals[r] * num  # if every supporter paid it
-            if raised >= cost * den:
-                below = (num - 1) // den  # money m < x exactly when m <= below
-                held = purse.read(data.each[r])  # in C: the count's inner loop
-                full = len(held) - sum(map(below.__ge__, held))  # those who pay x in full
-                raised = sum(filter(below.__ge__, held)) * den + full * num
-                if raised == cost * den:
-                    if full > 0 and w < r:  # a tie it loses: certain up to here, no further
-                        self._certain_through(self.total)
-                        return True
-                    return False
-        if raised >= cost * den:
+            if data.approvals[r] * num < cost * den:  # even if all paid x: so at any total
+                self._record(round, r, None)
+                return True
+            below = (num - 1) // den  # money m < x exactly when m <= below
+            held = purse.read(data.each[r])  # in C: the count's inner loop
+            paying = len(held) - sum(map(below.__ge__, held))  # those who pay x in full
+            raised = sum(filter(below.__ge__, held)) * den + paying * num
+            if raised == cost * den:  # the same ρ: the tie-break decides, at this total
+                loses = paying > 0 and w < r
+                if loses:
+                    self._certain_through(self.total)
+                return loses
+            # Those paying x in full can raise no more; the others could, with more money.
+            gaining = map(and_, map(below.__ge__, purse.read(data.holdings[r])), full)
+        if raised > cost * den:
             return False
-        # Every supporter is in ``capped`` or full, so ``gain`` is positive.
-        gain = purse.capped + sum(compress(data.shares_of[r], data.holdings[r](purse.full)))
-        short = (cost * den - raised) * data.denominator
-        room = -(-short // (purse.scale * den * gain)) - 1  # the whole rises below the room
-        self._record(round, r, self.total + room)
+        # What those who pay less than x gain is at most the rise less the sure gains of
+        # everyone else: the capped kinds' part of the denominator and their own, ``gain``.
+        # It is positive, as someone pays less than x, and is either full or capped.
+        gain = purse.capped + sum(compress(data.shares_of[r], gaining))
+        room = -(-(cost * den - raised) * data.denominator // (purse.scale * den * gain)) - 1
+        self._record(round, r, self.total + room)  # the last whole rise below the room
         return True
 
 
