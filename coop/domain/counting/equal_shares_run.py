@@ -2,15 +2,15 @@
 
 Add1 reruns the method with every share raised, one unit a head at a time, and most
 raises buy the same options in the same order. So a run is told the order bought at
-the last total run, T0, and follows it: at each round it prices only the option bought
-then, and checks that every other option still loses to it. A check needs only a pass
-over that option's supporters (do they raise its cost, each paying at most the price
-of the option followed?), not its price; most checks need not even that (below). If a
-check fails, the run searches as usual from that round, so its purchases are exactly
+the last total run and follows it: at each round it prices only the option bought
+then, and checks that every other option still loses to it. A check needs at most a
+pass over that option's supporters (do they raise its cost, each paying at most the
+price of the option followed?), not its price, and most need not even that (below). If
+a check fails, the run searches as usual from that round, so its purchases are exactly
 those of a run without a guess.
 
-Following the order also tells how far it is certain, from three facts, true at any
-totals T0 ≤ T ≤ T' at which the purchases before a round are the same:
+Following the order also tells how far up it is certain, from three facts, true at any
+totals T ≤ T' at which the purchases before a round are the same:
 
 1. every voter's money at that round is at least as much at T' as at T (paying
    min(money, q) leaves max(0, money − q): more money and a lower price q leave more),
@@ -19,18 +19,19 @@ totals T0 ≤ T ≤ T' at which the purchases before a round are the same:
    who paid in full at every purchase so far at T does so at T' and has at least their
    share of T' − T more; so a group of voters gains at most T' − T less those sure gains
    of the voters outside it;
-3. so if an option's supporters, each paying at most a price x, fell short of its cost
-   by m at T, they fall short at T', at any price up to x, while T' − T < room, where
-   room = m ÷ the part of a rise not sure to go to voters outside them.
+3. so if an option's supporters, each paying at most the price x of the option bought,
+   fell short of its cost by m at T, they still fall short at T' (where the price bought
+   at is at most x, by 1) while T' − T < room: m ÷ the part of a rise that could reach
+   those of them paying less than x (those paying x in full can add nothing). If even
+   all of them paying x fell short, it loses at every higher total.
 
-A check of another option at this total T1 is made at the followed option's ρ at T0,
-which is at least its ρ anywhere from T0 on (1). Passing it there, the other option
-loses from T0 to T1 (1) and on to T1 + room (3); a check skipped because a lower total's
-room still covers T1 says the same. If every check at every round passes so, and the
-options left at the end stay out of reach likewise, the same purchases are certain at
-every total from T0 up to the least of those limits (``Run.sure_through``), and Add1 counts
-the raises up to it as kept without running them. On real budgets some option is
-usually within a unit of a tie somewhere, so this mostly saves checks, not runs.
+A run that follows the last order all the way, with every check passed, and finds the
+options left at the end out of reach, is certain of the same purchases up to its total
+plus the least room of all those checks (``Run.sure_through``); Add1 counts the raises
+up to there as kept without running them. A check is skipped while an earlier total's
+room still covers this one, with the same purchases before. On real budgets two
+options are often nearly tied at some round, so the room is often under a unit and most
+raises are still run; what is saved is mostly the checks.
 
 Arithmetic is exact: money is kept in whole numbers over a common denominator, which
 grows by the number of full payers at each purchase; prices are fractions.
