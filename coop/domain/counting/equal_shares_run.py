@@ -107,6 +107,9 @@ class Run:
     purchases: list[Purchase]
     certain: bool = False
     sure_through: int | None = None
+    # The least scale (× the shares' denominator) that held every amount of this run whole:
+    # a run at a total near it is likely to need the same, so it starts there (_Purse).
+    scale: int = 1
     # (round, option) -> the last whole total up to which, with this run's purchases before
     # that round, the option is sure to lose to the one bought then (None: at any; _Check).
     margins: dict[tuple[int, int], int | None] = field(default_factory=dict)
@@ -151,7 +154,7 @@ def run(data: Ballots, total: int, *, payments: bool = False, guess: Run | None 
     round, checking each choice; once a check fails the run searches as usual, so the
     purchases are the same either way (module doc).
     """
-    purse = _Purse(data, total)
+    purse = _Purse(data, total, guess.scale if guess is not None else 1)
     remaining = [r for r in range(len(data.costs)) if data.supporters[r]]
     purchases: list[Purchase] = []
     floor = dict.fromkeys(remaining, Fraction(0))  # ρ only rises during a run
@@ -165,7 +168,7 @@ def run(data: Ballots, total: int, *, payments: bool = False, guess: Run | None 
             else:
                 check.certain = False  # a purchase the guess did not make
         if best is None:
-            return Run(purchases, check.certain, check.limit, check.margins)
+            return Run(purchases, check.certain, check.limit, purse.needed, check.margins)
         rho, w = best
         paid = purse.charge(data, w, rho * data.costs[w], payments)
         purchases.append(Purchase(w, rho, paid))
@@ -173,12 +176,18 @@ def run(data: Ballots, total: int, *, payments: bool = False, guess: Run | None 
 
 
 class _Purse:
-    """Every kind's money during a run, in whole numbers over a common scale, which grows
-    at each purchase by the denominator of what the full payers pay."""
+    """Every kind's money during a run, in whole numbers over a common scale.
 
-    def __init__(self, data: Ballots, total: int) -> None:
-        self.money = [m * total for m in data.start]
-        self.scale = data.denominator  # a voter of kind k holds money[k] / scale
+    The scale must grow when what the full payers pay is not whole at it, and growing it
+    means multiplying every kind's number. A run at a nearby total mostly needs the same
+    scale, so it starts at the scale the run it follows needed (``start``); the scale
+    needed here is kept as ``needed``.
+    """
+
+    def __init__(self, data: Ballots, total: int, start: int) -> None:
+        self.money = [m * total * start for m in data.start]
+        self.scale = data.denominator * start  # a voter of kind k holds money[k] / scale
+        self.needed = 1
         self.full = [1] * len(self.money)  # by kind: 1 while paid in full at every purchase
         self.capped = 0  # the weight (of the denominator) of the kinds no longer full
 
@@ -189,6 +198,7 @@ class _Purse:
     def charge(self, data: Ballots, w: int, q: Fraction, named: bool) -> dict[str, Fraction]:
         """Each supporter of w pays min(money, q): who paid what, if ``named``."""
         grow = (q * self.scale).denominator
+        self.needed = lcm(self.needed, (q * data.denominator).denominator)
         money, full = self.money, self.full
         if grow != 1:
             money[:] = map(grow.__mul__, money)
