@@ -358,10 +358,10 @@ def _price(data: Ballots, purse: _Purse, r: int) -> Fraction | None:
     scale = purse.scale
     cost, heads, everyone = data.costs[r] * scale, data.heads[r], data.approvals[r]
     held = purse.read(data.holdings[r])
-    if sum(map(mul, held, heads)) < cost:
-        return None
     if min(held) * everyone >= cost:  # nobody short: an equal split
         return Fraction(cost, everyone * scale)
+    if sum(map(mul, held, heads)) < cost:
+        return None
     if data.singles[r]:  # one voter of each kind: money alone
         ordered: Sequence[int] = sorted(held)
         paid = list(accumulate(ordered, initial=0))
