@@ -4,7 +4,8 @@ Pure: no database. First a co-op of ``--voters`` members (300) in three classes
 voting on 30 options for a £60,000 surplus (seeded, so every run counts the same
 ballots); then, with ``--pabulib DIR`` (pabulib_files' pb_files folder), the real
 participatory budgets named in ``REAL`` (Warszawa 2020's districts of up to 4,000 voters
-and 30 projects, and the largest such instances of Łódź and Gdynia) that are in it.
+and 30 projects, the largest such instances of Łódź and Gdynia, and Łódź 2022 Stary
+Widzew, where the unit-by-unit count raised the shares 767 times) that are in it.
 For each: the median wall and CPU seconds of ``--repeats`` counts, the Add1 raises, and
 the unit-by-unit count (tests/domain/counting/equal_shares_oracle.py) once, with the
 ratio and whether every field of the two results is the same. An oracle count taking
@@ -40,6 +41,7 @@ REAL = (
     "Poland_Lodz_2022_Baluty-Doly.pb",
     "Poland_Lodz_2024_Karolew-Retkinia_Wschod.pb",
     "Poland_Lodz_2023_Chojny.pb",
+    "Poland_Lodz_2022_Stary_Widzew.pb",
     "Poland_Gdynia_2020_Chwarzno-Wiczlino__small.pb",
 )
 WEIGHTS = {"user": Fraction(1, 2), "carer": Fraction(1, 4), "pa": Fraction(1, 4)}

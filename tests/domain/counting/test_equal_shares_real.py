@@ -1,8 +1,8 @@
 """Equal Shares on real participatory budgets, exactly as the unit-by-unit Add1 counts them.
 
 The Warszawa 2020 districts with at most 4,000 voters and 30 projects (Ursus, Wesoła,
-Żoliborz: the largest real instances of that size we found with hundreds of Add1 raises)
-from pabulib's library, which is not kept here. To run:
+Żoliborz), and Łódź 2022's Stary Widzew (29 projects, 2,503 voters, 767 raises: the
+unit-by-unit count took a minute), from pabulib's library, which is not kept here. To run:
 
     git clone https://github.com/pabulib/pabulib_files /data/pabulib
     COOP_PABULIB=/data/pabulib/pb_files .venv/bin/pytest -q tests/domain/counting/test_equal_shares_real.py
@@ -37,7 +37,7 @@ class Counted(NamedTuple):
     selected: str  # the projects' ids in the order chosen, spaced
 
 
-WARSZAWA_2020 = {
+REAL = {
     "Poland_Warszawa_2020_Ursus.pb": Counted(
         364,
         315194300,
@@ -60,6 +60,15 @@ WARSZAWA_2020 = {
         (
             "2000 185 497 965 1959 860 600 904 524 1886 941 704 1470 290 599 2052 1366 710 "
             "1157 1246 1883 691 511 1866 988 516"
+        ),
+    ),
+    "Poland_Lodz_2022_Stary_Widzew.pb": Counted(
+        767,
+        252552700,
+        53360000,
+        (
+            "W070SW W158SW W055SW W102SW W022SW W057SW W002SW W003SW W131SW W177SW W176SW "
+            "W084SW W034SW W058SW W092SW W125SW W165SW"
         ),
     ),
 }
@@ -85,7 +94,7 @@ def count(election: PbElection) -> MesResult:
 
 
 @NEEDS_DATA
-@pytest.mark.parametrize("name", sorted(WARSZAWA_2020))
+@pytest.mark.parametrize("name", sorted(REAL))
 def test_a_real_district_gets_the_unit_by_unit_result(name: str) -> None:
     result = count(district(name))
     assert (
@@ -95,14 +104,14 @@ def test_a_real_district_gets_the_unit_by_unit_result(name: str) -> None:
             result.total_cost,
             " ".join(p.id for p in result.selected),
         )
-        == WARSZAWA_2020[name]
+        == REAL[name]
     )
-    assert result.raised_budget == Fraction(WARSZAWA_2020[name].raised_budget)
+    assert result.raised_budget == Fraction(REAL[name].raised_budget)
 
 
 @NEEDS_DATA
 @NEEDS_TIME
-@pytest.mark.parametrize("name", sorted(WARSZAWA_2020))
+@pytest.mark.parametrize("name", sorted(REAL))
 def test_a_real_district_gets_every_field_of_the_unit_by_unit_result(name: str) -> None:
     election = district(name)
     old = oracle.equal_shares(
