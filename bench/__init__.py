@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "care-reports": ("care_reports", "the care report's reads over a year of visits"),
     "pages": ("pages", "the register and the members list a page at a time, 10,000 members"),
     "record": ("record", "the governance record of a co-op with many decisions"),
+    "renders": ("renders", "the 10,000-member register's PDF made by the worker, pages meanwhile"),
 }
 
 
