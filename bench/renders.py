@@ -106,6 +106,8 @@ async def _measure(settings: Any, db_url: str, requests: int) -> int:
         f"  from asking to the file: {seconds:,.1f} s"
         f" (target ≤ {TARGET_SECONDS:.0f} s: {'met' if seconds <= TARGET_SECONDS else 'NOT met'})"
     )
+    print(f"  the child's processor time: {job.cpu_seconds or 0:,.1f} s (what the wall clock")
+    print("    would say with a core to itself, give or take the start-up)")
     print(f"  the child's peak memory: {(job.peak_rss_kb or 0) / 1024:,.0f} MB")
     print(f"  the web process's memory: {before:,.0f} MB before, {after:,.0f} MB after")
     print(f"  {PAGE}: p50, p99 of {len(alone)} requests alone, {len(meanwhile)} meanwhile")

@@ -18,6 +18,8 @@ CREATE TABLE render_jobs (
     media_type text,
     size bigint,
     peak_rss_kb bigint,                 -- the child's most memory, for the benchmark
+    cpu_seconds double precision,       -- and its processor time (a busy machine's wall
+                                        -- clock says little about the work itself)
     error text                          -- what went wrong, in words for the page
 );
 -- The same document asked for twice while it is being made is one job.

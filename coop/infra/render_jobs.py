@@ -36,12 +36,13 @@ class RenderJob(msgspec.Struct, frozen=True):
     media_type: str | None
     size: int | None
     peak_rss_kb: int | None
+    cpu_seconds: float | None
     error: str | None
 
 
 _COLUMNS = (
     "job_id, kind, parameters::text AS parameters, asked_by, asked_at, state, done, total,"
-    " started_at, finished_at, file_name, media_type, size, peak_rss_kb, error"
+    " started_at, finished_at, file_name, media_type, size, peak_rss_kb, cpu_seconds, error"
 )
 _UNFINISHED = "state IN ('waiting', 'running')"
 
@@ -136,17 +137,19 @@ async def finish(
     media_type: str,
     size: int,
     peak_rss_kb: int,
+    cpu_seconds: float,
     now: datetime,
 ) -> None:
     await pool.execute(
-        "UPDATE render_jobs SET state = 'done', done = coalesce(total, done),"
-        " file_name = $2, media_type = $3, size = $4, peak_rss_kb = $5, finished_at = $6"
+        "UPDATE render_jobs SET state = 'done', done = coalesce(total, done), file_name = $2,"
+        " media_type = $3, size = $4, peak_rss_kb = $5, cpu_seconds = $6, finished_at = $7"
         " WHERE job_id = $1 AND state = 'running'",
         job_id,
         file_name,
         media_type,
         size,
         peak_rss_kb,
+        cpu_seconds,
         now,
     )
 

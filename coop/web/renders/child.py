@@ -90,13 +90,15 @@ async def make(orders: Orders) -> None:
             log.exception("Render job %s: the file could not be kept", job.job_id)
             await render_jobs.fail(pool, job.job_id, NOT_KEPT.format(e.strerror), clock.now())
             return
+        used = resource.getrusage(resource.RUSAGE_SELF)
         await render_jobs.finish(
             pool,
             job.job_id,
             file_name=made.file_name,
             media_type=made.media_type,
             size=len(made.content),
-            peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            peak_rss_kb=used.ru_maxrss,
+            cpu_seconds=used.ru_utime + used.ru_stime,
             now=clock.now(),
         )
     finally:
