@@ -28,6 +28,7 @@ from coop.web.renders.kinds import CannotMake, Making
 from coop.web.renders.known import KINDS
 
 log = logging.getLogger(__name__)
+NICENESS = 10  # added to the child's: a lower priority than the web's
 UNEXPECTED = (
     "coop could not make this document because of a fault in coop. Ask for it again;"
     " if it fails again, tell whoever looks after your coop."
@@ -120,6 +121,9 @@ def main() -> None:
     # collector's full passes over them cost a fifth of the time and free little,
     # and everything goes back to the system when this process ends.
     gc.set_threshold(100_000, 50, 1_000)
+    # Pages come first: on a machine of two cores the web process gets the processor
+    # whenever it wants it, and the document takes what is left.
+    os.nice(NICENESS)
     asyncio.run(make(_orders(sys.stdin.buffer.read())))
 
 
