@@ -63,8 +63,11 @@ async def test_the_register_pdf_is_made_in_the_background_and_downloaded(
     done = await finished(client, progress)
     assert "The PDF is ready." in done.text
     assert "The PDF is ready to download." in done.text  # told to the live region
-    link = re.search(r'href="(/renders/[0-9a-f-]+/file)"', done.text)
+    link = re.search(r'href="(/renders/[0-9a-f-]+/file)" download>([^<]+)</a>', done.text)
     assert link is not None
+    assert re.fullmatch(
+        r"Download Register of members as at 30 November 2026 \(PDF, \d+ KB\)", link.group(2)
+    )
 
     response = await client.get(link.group(1))
     assert response.status_code == 200
