@@ -15,6 +15,9 @@ RUN groupadd --system --gid 10001 coop \
         --shell /usr/sbin/nologin coop
 # The key directory (COOP_KEY_DIR), made here so a volume mounted on it belongs to coop.
 RUN install -d -o coop -g coop -m 700 /var/lib/coop/keys
+# Documents made in the background (the registers' PDFs), written by the worker and
+# downloaded through web: a volume both mount (docs/operations.md, "Rendered documents").
+RUN install -d -o coop -g coop -m 700 /var/lib/coop/renders
 
 # WeasyPrint (the registers as PDF) loads Pango and HarfBuzz's subsetter at run
 # time; DejaVu is the fallback for letters our own font lacks (Greek, Cyrillic).

@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "agm": ("agm", "the AGM pack's figures and files for a year of --visits visits"),
     "audit": ("audit", "verify, checkpoint and prove inclusion on a log of 2,000,000 events"),
     "mes": ("mes", "Equal Shares with Add1 against the unit-by-unit count, co-op and real"),
+    "renders": ("renders", "the 10,000-member register's PDF made by the worker, pages meanwhile"),
 }
 
 

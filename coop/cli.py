@@ -171,6 +171,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from coop.infra.migrate import migrate
     from coop.infra.sealing import master_key
     from coop.projections.runner import Worker
+    from coop.web.renders.runner import run_renders
 
     settings = settings.with_secret()  # personal data is sealed with keys it unlocks
 
@@ -184,7 +185,12 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         print("coop worker: keeping projections up to date (Ctrl-C to stop)", flush=True)
         async with _scheduling(settings, url, stop) as (scheduler, s):
             print("coop worker: opening and closing ballots on time", flush=True)
-            tasks = [Worker(url, master_key(settings.secret_key)).run(stop), scheduler]
+            print("coop worker: making long documents in the background", flush=True)
+            tasks = [
+                Worker(url, master_key(settings.secret_key)).run(stop),
+                scheduler,
+                run_renders(settings, url, s.pool, s.clock, stop),
+            ]
             if settings.smtp_configured:
                 print(f"coop worker: sending mail through {settings.smtp_host}", flush=True)
                 tasks.append(run_sender(url, s.pool, settings, s.clock, stop))

@@ -63,6 +63,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.data_dir / "checkpoints"
 
     @property
+    def renders_dir(self) -> Path:
+        """Where documents made in the background are kept for download (render_jobs)."""
+        return self.data_dir / "renders"
+
+    @property
     def keys(self) -> Path:
         """The key directory: COOP_KEY_DIR, or ``keys`` in the data directory."""
         return self.key_dir or self.data_dir / "keys"

@@ -41,6 +41,8 @@ from coop.web.finance import routes as finance
 from coop.web.governance import routes as governance
 from coop.web.governance.giving_notice import run_notices
 from coop.web.membership import routes as membership
+from coop.web.renders import routes as renders
+from coop.web.renders.runner import run_renders
 from coop.web.reports import routes as reports
 from coop.web.request_bodies import CoopRequest
 from coop.web.security import add_security_headers
@@ -78,7 +80,10 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
         tasks = [asyncio.create_task(_housekeeping(pool, clock, stop))]
         if settings.run_worker:
             # With several web processes, only one of them runs these.
-            jobs = [lambda: Worker(url, master_key(settings.secret_key)).run(stop)]
+            jobs = [
+                lambda: Worker(url, master_key(settings.secret_key)).run(stop),
+                lambda: run_renders(settings, url, pool, clock, stop),
+            ]
             if settings.smtp_configured:
                 jobs.append(lambda: run_sender(url, pool, settings, clock, stop))
             tasks.append(asyncio.create_task(run_elected(url, stop, jobs)))
@@ -105,6 +110,7 @@ def create_app(settings: Settings, url: str, *, clock: Clock | None = None) -> L
             care.router,
             finance.router,
             reports.router,
+            renders.router,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],

@@ -97,10 +97,13 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/trustees/import"): TRUSTEE,
     ("GET", "/register"): REGISTERS,
     ("GET", "/register.csv"): REGISTERS,
-    ("GET", "/register.pdf"): REGISTERS,
+    ("POST", "/register.pdf"): REGISTERS,
     ("GET", "/trustees-register"): REGISTERS,
     ("GET", "/trustees-register.csv"): REGISTERS,
-    ("GET", "/trustees-register.pdf"): REGISTERS,
+    ("POST", "/trustees-register.pdf"): REGISTERS,
+    # Documents made in the background: each job only for its kind's readers (404 here)
+    ("GET", "/renders/{job_id:uuid}"): SIGNED_IN,
+    ("GET", "/renders/{job_id:uuid}/file"): SIGNED_IN,
     ("GET", "/record"): RECORD,
     ("GET", "/record.csv"): RECORD,
     ("GET", "/api/record"): RECORD,
@@ -475,6 +478,7 @@ async def test_each_route_allows_refuses_or_asks_to_sign_in(client, coop: Coop, 
             .replace("{entry_id:uuid}", str(member_id))
             .replace("{commitment_id:uuid}", str(member_id))
             .replace("{pa_id:uuid}", str(me or member_id))
+            .replace("{job_id:uuid}", str(member_id))
         )
         api = path.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers} if api else {}

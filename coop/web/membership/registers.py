@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-import anyio
-import anyio.to_thread
 import asyncpg
 from litestar import Request, get
 from litestar.response import Response, Template
@@ -24,12 +22,12 @@ from coop.projections.membership.registers import (
     register_of_trustees,
 )
 from coop.web.forms import one_answer
-from coop.web.membership.register_documents import render_register_pdf
 from coop.web.pages import page
 from coop.web.paging import page_asked, paging
 from coop.web.services import services
 
 L = TypeVar("L", RegisterLine, TrusteeLine)
+READERS = frozenset({"trustee", "secretary", "auditor"})  # as the law allows
 
 MEMBER_COLUMNS = (
     "Number",
@@ -203,31 +201,6 @@ TRUSTEES = Register(
     note="Every term of office begun by this date, with the date it ended if it had.",
 )
 
-_pdf_renders: list[anyio.CapacityLimiter] = []
-
-
-async def _pdf(request: Request[Any, Any, Any], register: Register[L]) -> Response[bytes]:
-    """The register as PDF, rendered off the event loop one at a time (WeasyPrint's font
-    libraries are not reliably thread-safe, and a long register takes seconds)."""
-    s = services(request.app)
-    as_at, _, _ = as_at_asked(request)
-    rows = [register.cells(line) for line in await register.read(s.pool, as_at)]
-    if not _pdf_renders:
-        _pdf_renders.append(anyio.CapacityLimiter(1))
-    pdf = await anyio.to_thread.run_sync(
-        lambda: render_register_pdf(
-            register.title,
-            f"As at {as_at:%-d %B %Y}",
-            list(register.columns),
-            rows,
-            register.note,
-            s.settings.coop_name,
-            generated_at=s.clock.now(),
-        ),
-        limiter=_pdf_renders[0],
-    )
-    return _download(pdf, "application/pdf", f"{register.file_name}-{as_at}.pdf")
-
 
 def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
     return Response(
@@ -302,13 +275,6 @@ async def register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     return response
 
 
-@get("/register.pdf")
-async def register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
-    response = await _pdf(request, MEMBERS)
-    await _exported(request)
-    return response
-
-
 async def _exported(request: Request[Any, Any, Any]) -> None:
     """The register has left coop: a signed checkpoint will vouch for the log it came from."""
     s = services(request.app)
@@ -323,8 +289,3 @@ async def trustees_register(request: Request[Any, Any, Any]) -> Template:
 @get("/trustees-register.csv")
 async def trustees_register_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     return await _csv(request, TRUSTEES)
-
-
-@get("/trustees-register.pdf")
-async def trustees_register_pdf(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return await _pdf(request, TRUSTEES)

@@ -19,6 +19,7 @@ from coop.web.membership import (
     member_records,
     my_carers,
     my_membership,
+    register_renders,
     registers,
 )
 
@@ -97,14 +98,14 @@ _for_trustees = Router(
 # The registers, as the law allows: the trustees keep them and the auditor reads them.
 _register_readers = Router(
     path="/",
-    opt=allow("trustee", "secretary", "auditor"),
+    opt=allow(*registers.READERS),
     route_handlers=[
         registers.register,
         registers.register_csv,
-        registers.register_pdf,
+        register_renders.register_pdf,
         registers.trustees_register,
         registers.trustees_register_csv,
-        registers.trustees_register_pdf,
+        register_renders.trustees_register_pdf,
     ],
 )
 

@@ -1,4 +1,5 @@
-"""The registers on the web: as at a chosen date, and downloaded as CSV and PDF."""
+"""The registers on the web: as at a chosen date, and downloaded as CSV (the PDF:
+test_register_renders.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import csv
 import io
 from datetime import timedelta
 from uuid import uuid4
-
-from pypdf import PdfReader
 
 from coop.application import Coop
 from coop.clock import FixedClock
@@ -75,18 +74,3 @@ async def test_the_register_downloads_as_a_spreadsheet_that_cannot_run_formulas(
         ("1", "Amira Hassan", "2026-12-07"),
         ("2", "'=HYPERLINK(1) Smith", ""),
     ]
-
-
-async def test_the_registers_download_as_pdfs_with_their_date(
-    client, coop: Coop, clock: FixedClock
-) -> None:
-    await history(client, coop, clock)
-    await signed_in_trustee(client, coop)  # after the clock moved on: sessions expire
-    response = await client.get("/register.pdf", params={"as_at": "2026-11-30"})
-    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Register of members" in text and "30 November 2026" in text
-    assert "Amira Hassan" in text and "=HYPERLINK(1)\nSmith" in text  # text, never a formula
-    trustees = await client.get("/trustees-register.pdf")
-    assert trustees.status_code == 200
-    assert "Register of trustees" in PdfReader(io.BytesIO(trustees.content)).pages[0].extract_text()
