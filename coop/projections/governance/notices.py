@@ -188,6 +188,7 @@ class BatchToMake(msgspec.Struct, frozen=True):
     subject_id: UUID
     subject_kind: str
     format: str
+    claimed_at: datetime  # the claim's mark: the PDF is stored only while it still stands
 
 
 async def claim_batch(
@@ -204,7 +205,8 @@ async def claim_batch(
         "   OR making_since < $1::timestamptz - make_interval(secs => $2))"
         "   ORDER BY batch_id LIMIT 1 FOR UPDATE SKIP LOCKED)"
         " AND r.subject_id = b.subject_id"
-        " RETURNING b.batch_id, b.subject_id, r.subject_kind, b.format",
+        " RETURNING b.batch_id, b.subject_id, r.subject_kind, b.format,"
+        " b.making_since AS claimed_at",
         now,
         stale_after_s,
     )
@@ -227,10 +229,18 @@ async def set_progress(pool: asyncpg.Pool, batch_id: int, made: int) -> None:
     )
 
 
-async def store_pdf(pool: asyncpg.Pool, batch_id: int, pdf: bytes) -> None:
-    await pool.execute(
-        "UPDATE notice_batches SET pdf = $2, made = total WHERE batch_id = $1", batch_id, pdf
+async def store_pdf(pool: asyncpg.Pool, batch: BatchToMake, pdf: bytes) -> bool:
+    """Keep the batch's PDF, unless the batch changed while it was laid out: a person
+    erased meanwhile must not come back in a letter (the batch is made again, without
+    them), nor a claim taken over from a stalled process be overwritten by it."""
+    stored = await pool.fetchval(
+        "UPDATE notice_batches SET pdf = $2, made = total"
+        " WHERE batch_id = $1 AND making_since = $3 RETURNING batch_id",
+        batch.batch_id,
+        pdf,
+        batch.claimed_at,
     )
+    return stored is not None
 
 
 # The trustees' view ------------------------------------------------------------------

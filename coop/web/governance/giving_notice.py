@@ -134,7 +134,10 @@ async def make_letters(s: Services, batch: BatchToMake) -> None:
         asyncio.run_coroutine_threadsafe(set_progress(s.pool, batch.batch_id, made), loop)
 
     pdf = await asyncio.to_thread(pdf_in_parts, parts, done, STATIC)
-    await store_pdf(s.pool, batch.batch_id, pdf)
+    if not await store_pdf(s.pool, batch, pdf):
+        log.info(
+            "Letter batch %d changed while it was laid out: it will be made again", batch.batch_id
+        )
 
 
 async def _notice_of(s: Services, batch: BatchToMake) -> NoticeContent:

@@ -4,6 +4,7 @@ office posts; the record shows how and when, and who is not reached yet."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import timedelta
@@ -19,7 +20,7 @@ from coop.domain.governance.meetings import MeetingKind
 from coop.domain.governance.notices import NoticeMethod, notice_method
 from coop.domain.governance.rules import model_rules
 from coop.domain.membership.member_details import ContactMethod, MemberClass
-from coop.web.governance.giving_notice import give_notices_due, make_letters_due
+from coop.web.governance.giving_notice import give_notices_due, make_letters, make_letters_due
 from tests.people import details
 from tests.web.accounts.outbox_helpers import pool_of
 from tests.web.helpers import open_trustee, post_form, sign_in
@@ -93,6 +94,21 @@ async def convene_agm(client: httpx.AsyncClient, coop: Coop, clock: FixedClock) 
     return agm
 
 
+async def letters_made(client: httpx.AsyncClient) -> None:
+    """Every letter batch waiting is made: by this call, or by the app's own background
+    loop, which claims batches too (and may still be laying one out when this returns)."""
+    await make_letters_due(services(client))
+    db = pool_of(client)
+    for _ in range(600):
+        waiting = await db.fetchval(
+            "SELECT count(*) FROM notice_batches WHERE pdf IS NULL AND posted_at IS NULL"
+        )
+        if not waiting:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("letter batches were still being made after a minute")
+
+
 def text_of(pdf: bytes) -> str:
     return " ".join(
         " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split()
@@ -128,7 +144,7 @@ async def test_a_convened_general_meeting_reaches_every_member_their_way(
         members["Siobhan Kelly"]: "letter",
     }
 
-    await make_letters_due(services(client))
+    await letters_made(client)
     batches = {
         r["format"]: (r["batch_id"], r["pdf"], r["made"], r["total"])
         for r in await db.fetch("SELECT * FROM notice_batches WHERE subject_id = $1", agm)
@@ -170,7 +186,7 @@ async def test_the_record_shows_who_is_not_reached_until_mail_is_sent_and_letter
 ) -> None:
     members = await co_op(client, coop)
     agm = await convene_agm(client, coop, clock)
-    await make_letters_due(services(client))
+    await letters_made(client)
     await sign_in(client, "grace.okafor@example.org")
     home = (await client.get("/")).text  # the trustees' home lists the letters to post
     assert f'href="/office/notices/{agm}">Print and post 4 letters: AGM 2027</a>' in home
@@ -291,7 +307,7 @@ async def test_an_opened_ballot_gives_notice_to_its_electorate(
     assert mail["subject"] == "A ballot is open: Raise PA pay by 50p an hour"
     assert "closes at 10am on Monday 30 November 2026" in mail["body"]
     assert re.search(rf"/ballots/{ballot}\n", mail["body"])
-    await make_letters_due(services(client))
+    await letters_made(client)
     easy = await db.fetchval(
         "SELECT pdf FROM notice_batches WHERE subject_id = $1 AND format = 'easy_read'", ballot
     )
@@ -331,7 +347,7 @@ async def test_erasing_a_person_takes_them_out_of_letters_not_yet_posted(
 
     members = await co_op(client, coop)
     agm = await convene_agm(client, coop, clock)
-    await make_letters_due(services(client))
+    await letters_made(client)
     db = pool_of(client)
     # (Erasure comes years after a membership ends; the traces are what matters here.)
     await clear_traces(db, members["Tom Whitfield"], [], None)
@@ -341,10 +357,40 @@ async def test_erasing_a_person_takes_them_out_of_letters_not_yet_posted(
         for r in await db.fetch("SELECT * FROM notice_batches WHERE subject_id = $1", agm)
     }
     assert "large_print" not in batches  # Priya's alone
-    assert batches["letter"]["total"] == 1 and batches["letter"]["pdf"] is None
-    await make_letters_due(services(client))
+    assert batches["letter"]["total"] == 1
+    await letters_made(client)
     letters = await db.fetchval(
         "SELECT pdf FROM notice_batches WHERE subject_id = $1 AND format = 'letter'", agm
     )
     assert "Dear Siobhan," in text_of(letters) and "Tom" not in text_of(letters)
     assert await db.fetchval("SELECT count(*) FROM notices WHERE subject_id = $1", agm) == 3
+
+
+async def test_letters_laid_out_while_a_person_is_erased_are_not_kept_with_them_in(
+    client, coop: Coop, clock: FixedClock
+) -> None:
+    from coop.infra.personal_traces import clear_traces
+    from coop.projections.governance.notices import claim_batch, store_pdf
+
+    members = await co_op(client, coop)
+    await convene_agm(client, coop, clock)
+    db = pool_of(client)
+    # This process claims every batch first, as a slow render would hold one.
+    claimed = []
+    while (batch := await claim_batch(db, clock.now())) is not None:
+        claimed.append(batch)
+    letters = next(b for b in claimed if b.format == "letter")
+    await clear_traces(db, members["Tom Whitfield"], [], None)  # while it is laid out
+    assert not await store_pdf(db, letters, b"%PDF- Dear Tom, 14 Roundhay Road")
+    assert (
+        await db.fetchval("SELECT pdf FROM notice_batches WHERE batch_id = $1", letters.batch_id)
+        is None
+    )
+    for other in claimed:
+        if other is not letters:
+            await make_letters(services(client), other)
+    await letters_made(client)  # made again, without him
+    remade = await db.fetchval(
+        "SELECT pdf FROM notice_batches WHERE batch_id = $1", letters.batch_id
+    )
+    assert "Dear Siobhan," in text_of(remade) and "Tom" not in text_of(remade)
