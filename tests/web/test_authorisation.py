@@ -111,6 +111,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/reports/agm"): REGISTERS,
     ("GET", "/reports/agm/{year:int}/{fmt:str}"): REGISTERS,
     ("POST", "/reports/agm/{year:int}/sign"): TRUSTEE,
+    ("POST", "/reports/agm/{year:int}/{fmt:str}"): REGISTERS,
     ("GET", "/my"): SIGNED_IN,
     ("GET", "/my/details"): MEMBER,
     ("POST", "/my/details"): MEMBER,

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File, Template
 
 from coop.infra import render_jobs
@@ -37,7 +38,7 @@ async def _job(request: Request[Any, Any, Any], job_id: UUID) -> tuple[RenderJob
 
 
 @get("/renders/{job_id:uuid}")
-async def progress(request: Request[Any, Any, Any], job_id: UUID) -> Template:
+async def progress(request: Request[Any, Any, Any], job_id: FromPath[UUID]) -> Template:
     """How far the document has got, and its download once made; htmx asks for the
     status again every few seconds until it is finished."""
     job, kind = await _job(request, job_id)
@@ -63,7 +64,7 @@ def _percent(job: RenderJob) -> int:
 
 
 @get("/renders/{job_id:uuid}/file")
-async def download(request: Request[Any, Any, Any], job_id: UUID) -> File:
+async def download(request: Request[Any, Any, Any], job_id: FromPath[UUID]) -> File:
     """The document, once made, for as long as it is kept."""
     job, _ = await _job(request, job_id)
     path = render_jobs.file_of(services(request.app).settings.renders_dir, job_id)

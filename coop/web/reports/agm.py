@@ -29,6 +29,7 @@ from coop.web.reports.agm_pack import (
     pack,
     sign_pack,
 )
+from coop.web.reports.agm_renders import MADE_IN_THE_BACKGROUND
 from coop.web.services import services
 
 FIRST_YEAR = 2000  # before coop, and before any co-op's records in it
@@ -97,6 +98,7 @@ async def _page(
         year=None if figures is None else figures.year.year,
         p=None if figures is None or signed is None else pack(figures, signed, s.clock.now()),
         downloads=DOWNLOADS,
+        made_in_the_background=MADE_IN_THE_BACKGROUND,
         file_name=file_name,
     )
 
@@ -144,6 +146,10 @@ async def agm_download(
     s = services(request.app)
     if fmt not in FORMATS:
         raise NotFoundException(f"The AGM pack has no format called {fmt}.")
+    if fmt in MADE_IN_THE_BACKGROUND:
+        raise NotFoundException(
+            "The AGM pack's PDFs are made in the background: ask for one on the AGM pack page."
+        )
     signed = await pack_signature(s.pool, year)
     if signed is None:
         raise NotFoundException(

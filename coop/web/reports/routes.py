@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from coop.web.auth import ANYONE, allow
-from coop.web.reports import agm, care_reports, checkpoints, record
+from coop.web.reports import agm, agm_renders, care_reports, checkpoints, record
 
 # Anyone at all: the log's signed checkpoints and the key that checks them.
 _anyone = Router(
@@ -46,7 +46,7 @@ _record_readers = Router(
 _pack_readers = Router(
     path="/",
     opt=allow("trustee", "secretary", "auditor"),
-    route_handlers=[agm.agm_page, agm.agm_download],
+    route_handlers=[agm.agm_page, agm.agm_download, agm_renders.ask_for_agm_pdf],
 )
 _pack_builders = Router(
     path="/", opt=allow("trustee", "secretary"), route_handlers=[agm.sign_agm_pack]

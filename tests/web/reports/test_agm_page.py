@@ -18,8 +18,9 @@ from coop.infra.audit_checkpoints import generate_key
 from coop.web.accounts.passwords import hash_password
 from coop.web.reports.agm_pack import sign_pack
 from tests.projections.reports.agm_world import a_year_at_the_coop
-from tests.web.helpers import TRUSTEE_PASSWORD, csrf, sign_in
+from tests.web.helpers import TRUSTEE_PASSWORD, csrf, post_form, sign_in
 from tests.web.membership.test_applications import signed_in_trustee
+from tests.web.membership.test_register_renders import ask, finished
 from tests.web.reports.test_care_reports import rows_of
 
 
@@ -35,6 +36,15 @@ async def checkpoints(client: httpx.AsyncClient) -> int:
     return int(
         await pool.fetchval("SELECT count(*) FROM audit_checkpoints WHERE reason LIKE 'AGM pack%'")
     )
+
+
+async def made_in_the_background(client: httpx.AsyncClient, fmt: str) -> httpx.Response:
+    """The 2026 pack's PDF in ``fmt``, asked for with the page's button, once the worker
+    has made it."""
+    done = await finished(client, await ask(client, f"/reports/agm/2026/{fmt}"))
+    link = re.search(r'href="(/renders/[0-9a-f-]+/file)" download>', done.text)
+    assert link is not None, done.text
+    return await client.get(link.group(1))
 
 
 async def test_a_trustee_builds_the_years_pack_signed_and_downloads_each_format(
@@ -56,6 +66,8 @@ async def test_a_trustee_builds_the_years_pack_signed_and_downloads_each_format(
     assert "Build and sign the pack for 2026" in page.text
     assert "/reports/agm/2026/pdf" not in page.text  # nothing to download until it is built
     assert (await client.get("/reports/agm/2026/pdf")).status_code == 404
+    not_built = await post_form(client, "/reports/agm/2026/pdf", {})
+    assert not_built.status_code == 404 and "has not been built yet" in not_built.text
 
     before = await checkpoints(client)
     built = await client.post("/reports/agm/2026/sign", data={"_csrf_token": await csrf(client)})
@@ -99,7 +111,11 @@ async def test_a_trustee_builds_the_years_pack_signed_and_downloads_each_format(
         ("csv", "application/zip", "agm-pack-2026-tables.zip"),
         ("easy-read", "application/pdf", "agm-pack-2026-easy-read.pdf"),
     ]:
-        got = await client.get(f"/reports/agm/2026/{fmt}")
+        if fmt in ("pdf", "easy-read"):  # the PDFs are made in the background
+            assert (await client.get(f"/reports/agm/2026/{fmt}")).status_code == 404
+            got = await made_in_the_background(client, fmt)
+        else:
+            got = await client.get(f"/reports/agm/2026/{fmt}")
         assert got.status_code == 200, (fmt, got.text[:200])
         assert got.headers["content-type"].startswith(kind), fmt
         assert f'filename="{name}"' in got.headers["content-disposition"]
@@ -178,7 +194,7 @@ async def test_the_auditor_reads_and_downloads_the_pack_but_cannot_build_it(
     assert page.status_code == 200 and "Only the trustees can build it." in page.text
     assert 'href="/reports/agm"' in page.text.split("<main")[0]  # in the auditor's menu
     assert "Build and sign" not in page.text.replace("Build and sign the pack</h2>", "")
-    pdf = await client.get("/reports/agm/2026/pdf")
+    pdf = await made_in_the_background(client, "pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     refused = await client.post("/reports/agm/2026/sign", data={"_csrf_token": await csrf(client)})
     assert refused.status_code == 403
