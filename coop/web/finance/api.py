@@ -36,7 +36,7 @@ from coop.projections.finance.queries import (
 )
 from coop.web.api import MonthQuery
 from coop.web.api_docs import refusals
-from coop.web.finance.pay import statement_for
+from coop.web.finance.pay import own_pa_id, statement_for
 from coop.web.problems import Problem
 from coop.web.services import services
 
@@ -261,6 +261,6 @@ async def pay(
     return await statement_for(request, pa_id, month)
 
 
-@get("/finance/pay", summary="Your own pay for a month (a PA)")
+@get("/finance/pay", summary="Your own pay for a month (a PA)", responses=refusals(404))
 async def my_pay(request: Request[Any, Any, Any], month: MonthQuery = None) -> PayStatement:
-    return await statement_for(request, request.state.user.member_id, month)
+    return await statement_for(request, own_pa_id(request), month)

@@ -52,9 +52,19 @@ async def statement_for(
     return await pay_statement(s.pool, pa_id, first)
 
 
+def own_pa_id(request: Request[Any, Any, Any]) -> UUID:
+    """The member id of the PA signed in, whose own pay they ask for."""
+    member_id: UUID | None = request.state.user.member_id
+    if member_id is None:
+        raise NotFoundException(
+            "Your account is not linked to a membership, so there is no pay statement for you."
+        )
+    return member_id
+
+
 @get("/my/pay")
 async def my_pay(request: Request[Any, Any, Any]) -> Redirect:
-    return see_other(f"/finance/pay/{request.state.user.member_id}")
+    return see_other(f"/finance/pay/{own_pa_id(request)}")
 
 
 @get("/finance/pay/{pa_id:uuid}")

@@ -17,9 +17,9 @@ MASTER = master_key(SECRET)
 
 
 async def test_proposals_and_their_fate_are_the_same_after_a_rebuild(
-    coop: Coop, clock: FixedClock, pool: asyncpg.Pool
+    coop: Coop, clock: FixedClock, pool: asyncpg.Pool, db_url: str
 ) -> None:
-    ballot, electors = invited(coop, clock)
+    ballot, electors = invited(coop, clock, db_url)
     ewan, priya = electors[3].member_id, electors[2].member_id
     pay = coop.propose_option(
         ballot,
@@ -36,7 +36,7 @@ async def test_proposals_and_their_fate_are_the_same_after_a_rebuild(
         title="Respite breaks for carers",
         description="Weekends.",
         benefits="carers",
-        cost_pence=300_000,
+        cost_pence=200_000,
     ).subject
     party = coop.propose_option(
         ballot, priya, title="A party", description="Fun.", benefits="everyone", cost_pence=1
@@ -51,8 +51,8 @@ async def test_proposals_and_their_fate_are_the_same_after_a_rebuild(
     rebuilt = await proposals(pool, ballot)
     assert rebuilt == caught_up
     assert [(p.title, p.state, p.on_ballot, p.reason, p.cost_pence) for p in rebuilt] == [
-        ("50p an hour more for PAs", "listed", True, "", 624_025),
-        ("Respite breaks for carers", "declined", False, "Already funded.", 300_000),
+        ("50p an hour more for PAs", "listed", True, "", 12_000),  # 50p × 240 hours
+        ("Respite breaks for carers", "declined", False, "Already funded.", 200_000),
         ("A party", "withdrawn", False, "", 1),
     ]
     options = await pool.fetchval("SELECT options FROM ballots WHERE ballot_id = $1", ballot)
