@@ -10,7 +10,6 @@ to a carer. Read models lag, and who may do what must not.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from copy import deepcopy
 from typing import Any, TypeVar
@@ -85,22 +84,32 @@ class People:
         cache, store = self.repository.cache, self.repository.event_store
         if cache is None:
             return
-        held: dict[UUID, Any] = {}
-        for aggregate_id in aggregate_ids:
-            with contextlib.suppress(KeyError):
-                held[aggregate_id] = None
-                held[aggregate_id] = cache.get(aggregate_id)
+        held: dict[UUID, Any] = {i: self._cached_copy(i) for i in aggregate_ids}
         recorder: Any = store.recorder
         news = news_of(recorder.datastore, {i: a.version if a else 0 for i, a in held.items()})
         for aggregate_id, stored in itertools.groupby(news, key=lambda e: e.originator_id):
-            aggregate = held[aggregate_id]
             aggregate = project_aggregate(
-                None if aggregate is None else deepcopy(aggregate),
-                (store.mapper.to_domain_event(e) for e in stored),
+                held[aggregate_id], (store.mapper.to_domain_event(e) for e in stored)
             )
             cache.put(aggregate_id, aggregate)
             held[aggregate_id] = aggregate
         self._fresh.update(held)
+
+    def _cached_copy(self, aggregate_id: UUID) -> Any:
+        """A copy of the cached aggregate (None if not cached), taken under the lock the
+        repository fast-forwards it under: another thread's ``get`` brings the cached
+        aggregate up to date in place, and a copy taken meanwhile could hold an event's
+        changes with the version before it (the news would then be applied twice)."""
+        repository: Any = self.repository
+        lock = repository._use_fastforward_lock(aggregate_id)  # the library's own lock
+        try:
+            with lock:
+                try:
+                    return deepcopy(self.repository.cache.get(aggregate_id))  # type: ignore[union-attr]
+                except KeyError:
+                    return None
+        finally:
+            repository._disuse_fastforward_lock(aggregate_id)
 
     def actor(self, account_id: UUID) -> Actor:
         """The person behind an account (a forged or unknown id is refused)."""

@@ -3,10 +3,12 @@ made with their progress, marked as posted by keyboard alone; axe-clean at 320 p
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import asyncpg
 import pytest
 from playwright.async_api import Page, expect
 
@@ -28,14 +30,24 @@ def clock() -> FixedClock:
     return FixedClock(datetime.now(UTC))
 
 
-async def notices_ready(page: Page, meeting: UUID) -> None:
-    """The server gives notice and makes the letters on its own, within a few seconds."""
-    for _ in range(100):
-        answer = await page.goto(f"/office/notices/{meeting}")
-        if answer and answer.status == 200 and "Download the" in await page.content():
-            return
-        await page.wait_for_timeout(200)
-    raise AssertionError("the server did not give notice and make the letters")
+async def notices_ready(page: Page, server: Server, meeting: UUID) -> None:
+    """The server gives notice and makes the letters on its own, within a few seconds;
+    then the office opens the meeting's notices (before, that page is rightly Not Found)."""
+    conn = await asyncpg.connect(server.db_url)
+    try:
+        for _ in range(300):
+            batches = await conn.fetch(
+                "SELECT pdf IS NOT NULL AS made FROM notice_batches WHERE subject_id = $1",
+                meeting,
+            )
+            if batches and all(b["made"] for b in batches):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the server did not give notice and make the letters")
+    finally:
+        await conn.close()
+    await page.goto(f"/office/notices/{meeting}")
 
 
 async def test_the_office_downloads_the_letters_and_marks_them_posted_by_keyboard(
@@ -57,7 +69,7 @@ async def test_the_office_downloads_the_letters_and_marks_them_posted_by_keyboar
     )
     await caught_up(app_server, agm.position)
     await sign_in(page, checks, TRUSTEE)
-    await notices_ready(page, agm.subject)
+    await notices_ready(page, app_server, agm.subject)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Notices: AGM 2027")
     waiting = page.get_by_role("table", name="5 members not reached yet")
     await expect(waiting.get_by_role("row", name=re.compile("Siobhan Kelly"))).to_contain_text(
