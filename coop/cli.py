@@ -119,6 +119,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             password = build_demo(coop)
         finally:
             coop.close()
+        signing_key = _demo_signing_key(settings)
 
         url_shown = f"http://{settings.host}:{settings.port}/"
 
@@ -127,7 +128,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 "\n"
                 f"  The coop demo co-op {state}\n"
                 f"  Sign in as the demo trustee: {TRUSTEE_EMAIL}\n"
-                f"  Password (new each time you run the demo): {password}\n",
+                f"  Password (new each time you run the demo): {password}\n"
+                f"  Checkpoints and the AGM pack are signed with the demo's key: {signing_key}\n",
                 flush=True,
             )
 
@@ -136,6 +138,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         _serve(settings, url, banner)
     return 0
+
+
+def _demo_signing_key(settings: Settings) -> Path:
+    """The demo's own key for signing checkpoints, made the first time: so that its
+    trustees can build the AGM pack and its record shows signed checkpoints. (A real
+    co-op makes its key with `coop audit keygen` and keeps it off the database server.)"""
+    from coop.infra.audit_checkpoints import generate_key
+
+    path = settings.audit_key_path
+    if not path.exists():
+        generate_key(path, _log_name(settings))
+    return path
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
